@@ -1,0 +1,236 @@
+use serde::{Deserialize, Serialize};
+
+use crate::resources::*;
+
+/// Bumped on any change a reader of an older snapshot would misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub schema_version: u32,
+    pub source: SourceInfo,
+    #[serde(default)]
+    pub vpcs: Vec<Vpc>,
+    #[serde(default)]
+    pub subnets: Vec<Subnet>,
+    #[serde(default)]
+    pub route_tables: Vec<RouteTable>,
+    #[serde(default)]
+    pub internet_gateways: Vec<InternetGateway>,
+    #[serde(default)]
+    pub nat_gateways: Vec<NatGateway>,
+    #[serde(default)]
+    pub security_groups: Vec<SecurityGroup>,
+    #[serde(default)]
+    pub network_acls: Vec<NetworkAcl>,
+    #[serde(default)]
+    pub db_instances: Vec<DbInstance>,
+    #[serde(default)]
+    pub db_subnet_groups: Vec<DbSubnetGroup>,
+    #[serde(default)]
+    pub ecs_clusters: Vec<EcsCluster>,
+    #[serde(default)]
+    pub ecs_services: Vec<EcsService>,
+    #[serde(default)]
+    pub task_definitions: Vec<TaskDefinition>,
+    #[serde(default)]
+    pub secrets: Vec<Secret>,
+    #[serde(default)]
+    pub iam_roles: Vec<IamRole>,
+    #[serde(default)]
+    pub iam_policies: Vec<ManagedPolicy>,
+    #[serde(default)]
+    pub log_groups: Vec<LogGroup>,
+    /// What the source could not read, and why. A kind listed here is not
+    /// "empty": it is unknown, and the scenarios that need it are not evaluable.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// `aws`, `terraform`, `plan`, `snapshot`, `container`.
+    pub kind: String,
+    /// An endpoint URL, `default credential chain`, a path.
+    pub location: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub account_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    InternetGateway,
+    NatGateway,
+    SecurityGroup,
+    NetworkAcl,
+    DbInstance,
+    DbSubnetGroup,
+    EcsCluster,
+    EcsService,
+    TaskDefinition,
+    Secret,
+    IamRole,
+    IamPolicy,
+    LogGroup,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 16] = [
+        ResourceKind::Vpc,
+        ResourceKind::Subnet,
+        ResourceKind::RouteTable,
+        ResourceKind::InternetGateway,
+        ResourceKind::NatGateway,
+        ResourceKind::SecurityGroup,
+        ResourceKind::NetworkAcl,
+        ResourceKind::DbInstance,
+        ResourceKind::DbSubnetGroup,
+        ResourceKind::EcsCluster,
+        ResourceKind::EcsService,
+        ResourceKind::TaskDefinition,
+        ResourceKind::Secret,
+        ResourceKind::IamRole,
+        ResourceKind::IamPolicy,
+        ResourceKind::LogGroup,
+    ];
+
+    /// Spanish, plural: the words a student reads in a verdict.
+    pub fn label_es(self) -> &'static str {
+        match self {
+            ResourceKind::Vpc => "VPCs",
+            ResourceKind::Subnet => "subredes",
+            ResourceKind::RouteTable => "tablas de rutas",
+            ResourceKind::InternetGateway => "internet gateways",
+            ResourceKind::NatGateway => "NAT gateways",
+            ResourceKind::SecurityGroup => "grupos de seguridad",
+            ResourceKind::NetworkAcl => "network ACLs",
+            ResourceKind::DbInstance => "instancias RDS",
+            ResourceKind::DbSubnetGroup => "grupos de subredes de RDS",
+            ResourceKind::EcsCluster => "clústeres ECS",
+            ResourceKind::EcsService => "servicios ECS",
+            ResourceKind::TaskDefinition => "definiciones de tarea ECS",
+            ResourceKind::Secret => "secretos de Secrets Manager",
+            ResourceKind::IamRole => "roles IAM",
+            ResourceKind::IamPolicy => "políticas IAM",
+            ResourceKind::LogGroup => "grupos de logs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub kind: ResourceKind,
+    /// The API operation or construct that could not be read, e.g. `ec2:DescribeNetworkAcls`.
+    pub operation: String,
+    pub reason: GapReason,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapReason {
+    AccessDenied,
+    Throttled,
+    /// The endpoint does not implement the operation (an emulator's limit).
+    Unsupported,
+    /// A static source met a construct it cannot evaluate.
+    NotModelled,
+    Other,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("{path}: no se pudo leer: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: no es un snapshot de cloudgrade: {message}")]
+    Parse { path: String, line: usize, column: usize, message: String },
+    #[error("{path}: snapshot con schema_version {found}; esta versión de cloudgrade lee {expected}")]
+    Version { path: String, found: u32, expected: u32 },
+}
+
+impl Inventory {
+    pub fn new(source: SourceInfo) -> Self {
+        Inventory { schema_version: SCHEMA_VERSION, source, ..Default::default() }
+    }
+
+    /// The gaps that keep a kind of resource from being known.
+    pub fn gaps_for(&self, kind: ResourceKind) -> impl Iterator<Item = &Gap> {
+        self.gaps.iter().filter(move |g| g.kind == kind)
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<Self, SnapshotError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io { path: shown.clone(), source })?;
+        Self::from_json(&text, &shown)
+    }
+
+    pub fn from_json(text: &str, path: &str) -> Result<Self, SnapshotError> {
+        // Read the version first, so an old or foreign file gets a precise
+        // message instead of a confusing missing-field error.
+        #[derive(Deserialize)]
+        struct Head {
+            schema_version: Option<u32>,
+        }
+        let parse_err = |e: serde_json::Error| SnapshotError::Parse {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let head: Head = serde_json::from_str(text).map_err(parse_err)?;
+        match head.schema_version {
+            Some(SCHEMA_VERSION) => serde_json::from_str(text).map_err(parse_err),
+            Some(found) => Err(SnapshotError::Version { path: path.to_string(), found, expected: SCHEMA_VERSION }),
+            None => Err(SnapshotError::Parse {
+                path: path.to_string(),
+                line: 1,
+                column: 1,
+                message: "falta `schema_version`".into(),
+            }),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("the Inventory is plain data and always serializes")
+    }
+
+    pub fn vpc(&self, id: &str) -> Option<&Vpc> {
+        self.vpcs.iter().find(|v| v.id == id)
+    }
+    pub fn subnet(&self, id: &str) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| s.id == id)
+    }
+    pub fn route_table(&self, id: &str) -> Option<&RouteTable> {
+        self.route_tables.iter().find(|r| r.id == id)
+    }
+    pub fn internet_gateway(&self, id: &str) -> Option<&InternetGateway> {
+        self.internet_gateways.iter().find(|g| g.id == id)
+    }
+    pub fn nat_gateway(&self, id: &str) -> Option<&NatGateway> {
+        self.nat_gateways.iter().find(|g| g.id == id)
+    }
+    pub fn security_group(&self, id: &str) -> Option<&SecurityGroup> {
+        self.security_groups.iter().find(|g| g.id == id)
+    }
+    pub fn db_subnet_group(&self, name: &str) -> Option<&DbSubnetGroup> {
+        self.db_subnet_groups.iter().find(|g| g.name == name)
+    }
+    pub fn task_definition(&self, arn: &str) -> Option<&TaskDefinition> {
+        self.task_definitions.iter().find(|t| t.arn == arn)
+    }
+    pub fn secret(&self, arn_or_name: &str) -> Option<&Secret> {
+        self.secrets.iter().find(|s| s.arn == arn_or_name || s.name == arn_or_name)
+    }
+    pub fn iam_role(&self, arn_or_name: &str) -> Option<&IamRole> {
+        self.iam_roles.iter().find(|r| r.arn == arn_or_name || r.name == arn_or_name)
+    }
+    pub fn iam_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
+        self.iam_policies.iter().find(|p| p.arn == arn)
+    }
+}

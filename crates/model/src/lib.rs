@@ -1,0 +1,20 @@
+//! The Inventory: one model of the environment a student built, whatever source
+//! read it. It is also the snapshot format (`cloudgrade collect`), so every type
+//! here is plain serde data and nothing else.
+//!
+//! Two promises hold by construction:
+//! - a value known only after `terraform apply` is [`Attr::Unknown`], carrying
+//!   the reference it depends on, never an empty string or a guess;
+//! - an environment variable's value is never stored: [`EnvValue`] keeps only
+//!   the facts the secret analysis needs and a masked rendering, so no report or
+//!   snapshot can leak it.
+
+mod attr;
+mod env_value;
+mod inventory;
+mod resources;
+
+pub use attr::{Attr, Unknown};
+pub use env_value::{CLASS_DIGIT, CLASS_LOWER, CLASS_OTHER, CLASS_UPPER, EnvValue, ValueFacts, ValueFormat};
+pub use inventory::{Gap, GapReason, Inventory, ResourceKind, SnapshotError, SourceInfo, SCHEMA_VERSION};
+pub use resources::*;
