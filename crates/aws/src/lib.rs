@@ -1,0 +1,16 @@
+//! The `aws` source, and the only crate that links the AWS SDK, so that edits
+//! elsewhere never rebuild it.
+//!
+//! - [`collect`] reads an account or an emulator into an [`Inventory`],
+//!   read-only (Describe/List/Get), recording what it could not read as gaps.
+//! - [`provision`] builds a reference world from `scenarios/` into an
+//!   emulator; it writes, so it refuses any endpoint that is not an emulator
+//!   unless forced.
+//!
+//! [`Inventory`]: cloudgrade_model::Inventory
+
+pub mod calls;
+pub mod collect;
+pub mod config;
+pub mod provision;
+pub mod world;

@@ -1,0 +1,209 @@
+//! Security group rules: what a rule admits, and how to name it to a student.
+
+use cloudgrade_model::{Attr, Inventory, SecurityGroup, SgPeer, SgRule, name_tag};
+
+use super::cidr::Ipv4Net;
+use super::label;
+
+/// An IP protocol as security groups and network ACLs write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proto {
+    All,
+    Tcp,
+    Udp,
+    Icmp,
+    Other(String),
+}
+
+/// `-1`/`all`, names or numbers (`6` is tcp): both forms occur, by source.
+pub fn protocol(s: &str) -> Proto {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "-1" | "all" => Proto::All,
+        "tcp" | "6" => Proto::Tcp,
+        "udp" | "17" => Proto::Udp,
+        "icmp" | "1" => Proto::Icmp,
+        other => Proto::Other(other.to_string()),
+    }
+}
+
+/// The ports a rule opens; protocol `-1`, absent or `-1` ports mean all.
+pub fn ports(proto: &Proto, from: Option<i32>, to: Option<i32>) -> (u16, u16) {
+    let clamp = |p: i32| u16::try_from(p.clamp(0, 65535)).unwrap_or(u16::MAX);
+    match (proto, from, to) {
+        (Proto::All, _, _) => (0, 65535),
+        (_, Some(f), Some(t)) if f >= 0 && t >= 0 => (clamp(f.min(t)), clamp(f.max(t))),
+        _ => (0, 65535),
+    }
+}
+
+/// Whether the rule lets a TCP connection to every port of `range` through.
+pub fn admits_tcp(rule: &SgRule, range: (u16, u16)) -> bool {
+    let proto = protocol(&rule.protocol);
+    let (lo, hi) = ports(&proto, rule.from_port, rule.to_port);
+    matches!(proto, Proto::All | Proto::Tcp) && lo <= range.0 && range.1 <= hi
+}
+
+/// `sg-1 (Name)`, or the group name when it has no Name tag.
+pub fn sg_label(sg: &SecurityGroup) -> String {
+    if name_tag(&sg.tags).is_some_and(|n| !n.is_empty()) || sg.name.is_empty() || sg.name == sg.id {
+        label(&sg.id, &sg.tags)
+    } else {
+        format!("{} ({})", sg.id, sg.name)
+    }
+}
+
+/// A group by id, labelled when the inventory has it.
+pub fn group_label(inv: &Inventory, id: &str) -> String {
+    inv.security_group(id)
+        .map(sg_label)
+        .unwrap_or_else(|| id.to_string())
+}
+
+pub fn groups_label(inv: &Inventory, ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "ninguno".into();
+    }
+    ids.iter()
+        .map(|g| group_label(inv, g))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn describe_peer(inv: &Inventory, peer: &SgPeer) -> String {
+    match peer {
+        SgPeer::Cidr(Attr::Known(c)) => c.clone(),
+        SgPeer::Cidr(Attr::Unknown(u)) => format!("{} (conocido tras apply)", u.unknown),
+        SgPeer::Ipv6Cidr(c) => c.clone(),
+        SgPeer::SecurityGroup(g) => format!("el grupo {}", group_label(inv, g)),
+        SgPeer::PrefixList(pl) => format!("la lista de prefijos {pl}"),
+    }
+}
+
+/// E.g. `entrada tcp 5432 desde el grupo sg-1 (ecs)`.
+pub fn describe_rule(inv: &Inventory, rule: &SgRule, ingress: bool) -> String {
+    let proto = protocol(&rule.protocol);
+    let (lo, hi) = ports(&proto, rule.from_port, rule.to_port);
+    let what = match &proto {
+        Proto::All => "de todo el tráfico (protocolo -1)".to_string(),
+        Proto::Icmp => "icmp".to_string(),
+        p => {
+            let name = match p {
+                Proto::Tcp => "tcp",
+                Proto::Udp => "udp",
+                Proto::Other(o) => o.as_str(),
+                _ => "",
+            };
+            if lo == hi {
+                format!("{name} {lo}")
+            } else {
+                format!("{name} {lo}-{hi}")
+            }
+        }
+    };
+    let (dir, prep) = if ingress {
+        ("entrada", "desde")
+    } else {
+        ("salida", "hacia")
+    };
+    let mut s = format!("{dir} {what} {prep} {}", describe_peer(inv, &rule.peer));
+    if let Some(d) = rule.description.as_deref().filter(|d| !d.is_empty()) {
+        s.push_str(&format!(" («{d}»)"));
+    }
+    s
+}
+
+/// The peer's CIDR when it is a known IPv4 block.
+pub fn peer_net(peer: &SgPeer) -> Option<Ipv4Net> {
+    match peer {
+        SgPeer::Cidr(Attr::Known(c)) => Ipv4Net::parse(c).ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit::empty;
+
+    fn rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: SgPeer) -> SgRule {
+        SgRule {
+            protocol: proto.into(),
+            from_port: from,
+            to_port: to,
+            peer,
+            description: None,
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn protocols_by_name_or_number() {
+        assert_eq!(protocol("-1"), Proto::All);
+        assert_eq!(protocol("TCP"), Proto::Tcp);
+        assert_eq!(protocol("6"), Proto::Tcp);
+        assert_eq!(protocol("17"), Proto::Udp);
+        assert_eq!(protocol("50"), Proto::Other("50".into()));
+    }
+
+    #[test]
+    fn admits_tcp_checks_protocol_and_whole_port_range() {
+        let any = SgPeer::Cidr(Attr::Known("0.0.0.0/0".into()));
+        assert!(admits_tcp(
+            &rule("tcp", Some(5432), Some(5432), any.clone()),
+            (5432, 5432)
+        ));
+        assert!(!admits_tcp(
+            &rule("tcp", Some(5432), Some(5432), any.clone()),
+            (5431, 5432)
+        ));
+        assert!(admits_tcp(&rule("-1", None, None, any.clone()), (1, 65535)));
+        assert!(admits_tcp(
+            &rule("-1", Some(-1), Some(-1), any.clone()),
+            (22, 22)
+        ));
+        assert!(!admits_tcp(
+            &rule("udp", Some(0), Some(65535), any.clone()),
+            (53, 53)
+        ));
+        assert!(admits_tcp(
+            &rule("6", Some(1024), Some(65535), any),
+            (32768, 60999)
+        ));
+    }
+
+    #[test]
+    fn rules_are_described_in_spanish() {
+        let inv = empty();
+        let r = rule(
+            "tcp",
+            Some(5432),
+            Some(5432),
+            SgPeer::SecurityGroup("sg-1".into()),
+        );
+        assert_eq!(
+            describe_rule(&inv, &r, true),
+            "entrada tcp 5432 desde el grupo sg-1"
+        );
+        let r = rule(
+            "-1",
+            None,
+            None,
+            SgPeer::Cidr(Attr::Known("0.0.0.0/0".into())),
+        );
+        assert_eq!(
+            describe_rule(&inv, &r, false),
+            "salida de todo el tráfico (protocolo -1) hacia 0.0.0.0/0"
+        );
+        let mut r = rule(
+            "tcp",
+            Some(0),
+            Some(65535),
+            SgPeer::Cidr(Attr::unknown("var.cidr")),
+        );
+        r.description = Some("todo".into());
+        assert_eq!(
+            describe_rule(&inv, &r, true),
+            "entrada tcp 0-65535 desde var.cidr (conocido tras apply) («todo»)"
+        );
+    }
+}

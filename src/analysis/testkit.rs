@@ -1,0 +1,146 @@
+//! Small builders for the Inventories the analysis tests reason about.
+
+use cloudgrade_model::*;
+
+pub fn tags(name: &str) -> Tags {
+    let mut t = Tags::new();
+    if !name.is_empty() {
+        t.insert("Name".into(), name.into());
+    }
+    t
+}
+
+pub fn empty() -> Inventory {
+    Inventory::new(SourceInfo {
+        kind: "test".into(),
+        location: "memoria".into(),
+        region: None,
+        account_id: None,
+    })
+}
+
+pub fn vpc(id: &str, cidr: &str) -> Vpc {
+    Vpc {
+        id: id.into(),
+        cidr: Attr::Known(cidr.into()),
+        tags: Tags::new(),
+        origin: None,
+    }
+}
+
+pub fn subnet(id: &str, vpc: &str, cidr: &str, name: &str) -> Subnet {
+    Subnet {
+        id: id.into(),
+        vpc_id: vpc.into(),
+        cidr: Attr::Known(cidr.into()),
+        availability_zone: Some(Attr::Known("us-east-1a".into())),
+        map_public_ip_on_launch: Attr::Known(false),
+        tags: tags(name),
+        origin: None,
+    }
+}
+
+pub fn route(dest: &str, target: RouteTarget) -> Route {
+    Route {
+        destination: Some(Attr::Known(dest.into())),
+        destination_ipv6: None,
+        prefix_list_id: None,
+        target,
+        blackhole: false,
+        origin: None,
+    }
+}
+
+pub fn local(cidr: &str) -> Route {
+    route(cidr, RouteTarget::Local)
+}
+
+pub fn igw_target(id: &str) -> RouteTarget {
+    RouteTarget::InternetGateway(id.into())
+}
+
+pub fn nat_target(id: &str) -> RouteTarget {
+    RouteTarget::NatGateway(id.into())
+}
+
+pub fn table(id: &str, vpc: &str, main: bool, subnets: &[&str], routes: Vec<Route>) -> RouteTable {
+    RouteTable {
+        id: id.into(),
+        vpc_id: vpc.into(),
+        main,
+        subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+        routes,
+        tags: Tags::new(),
+        origin: None,
+    }
+}
+
+pub fn igw(id: &str, vpc: &str) -> InternetGateway {
+    InternetGateway {
+        id: id.into(),
+        attached_vpc_ids: vec![vpc.into()],
+        tags: Tags::new(),
+        origin: None,
+    }
+}
+
+pub fn nat(id: &str, subnet: &str, vpc: &str) -> NatGateway {
+    NatGateway {
+        id: id.into(),
+        subnet_id: subnet.into(),
+        vpc_id: vpc.into(),
+        state: "available".into(),
+        connectivity: "public".into(),
+        public_ip: Some(Attr::Known("54.10.20.30".into())),
+        tags: Tags::new(),
+        origin: None,
+    }
+}
+
+/// A VPC 10.0.0.0/16 the way the course builds it: a public subnet with the
+/// NAT gateway, a private one for the tasks, another for the database.
+/// The main table keeps only the local route.
+pub fn course_vpc() -> Inventory {
+    let mut inv = empty();
+    inv.vpcs.push(vpc("vpc-1", "10.0.0.0/16"));
+    inv.subnets
+        .push(subnet("subnet-pub", "vpc-1", "10.0.1.0/24", "publica-a"));
+    inv.subnets
+        .push(subnet("subnet-app", "vpc-1", "10.0.11.0/24", "privada-a"));
+    inv.subnets
+        .push(subnet("subnet-db", "vpc-1", "10.0.21.0/24", "datos-a"));
+    inv.internet_gateways.push(igw("igw-1", "vpc-1"));
+    inv.nat_gateways.push(nat("nat-1", "subnet-pub", "vpc-1"));
+    inv.route_tables.push(table(
+        "rtb-main",
+        "vpc-1",
+        true,
+        &[],
+        vec![local("10.0.0.0/16")],
+    ));
+    inv.route_tables.push(table(
+        "rtb-pub",
+        "vpc-1",
+        false,
+        &["subnet-pub"],
+        vec![
+            local("10.0.0.0/16"),
+            route("0.0.0.0/0", igw_target("igw-1")),
+        ],
+    ));
+    inv.route_tables.push(table(
+        "rtb-priv",
+        "vpc-1",
+        false,
+        &["subnet-app", "subnet-db"],
+        vec![
+            local("10.0.0.0/16"),
+            route("0.0.0.0/0", nat_target("nat-1")),
+        ],
+    ));
+    inv
+}
+
+pub fn table_mut<'a>(inv: &'a mut Inventory, id: &str) -> &'a mut RouteTable {
+    inv.route_tables.iter_mut().find(|t| t.id == id).unwrap()
+}

@@ -1,0 +1,55 @@
+mod args;
+mod grade_cmd;
+mod output;
+mod report_cmd;
+mod steps_cmd;
+mod world_cmd;
+
+pub use args::Cli;
+
+use cloudgrade::exit::Exit;
+
+use args::Command;
+
+/// An error at the edge: one line for the user and the documented exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, message: impl std::fmt::Display) -> Self {
+        Failure {
+            exit,
+            message: message.to_string(),
+        }
+    }
+    pub fn input(message: impl std::fmt::Display) -> Self {
+        Failure::new(Exit::BadInput, message)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Exit, Failure> {
+    match cli.command {
+        Command::Grade(a) => grade_cmd::grade(a),
+        Command::Collect(a) => grade_cmd::collect_command(a),
+        Command::Report(a) => report_cmd::report(a),
+        Command::Steps(a) => steps_cmd::steps(a),
+        Command::World(a) => world_cmd::world(a),
+    }
+}
+
+/// The AWS SDK is async; everything else is not, so a runtime exists only
+/// around the calls that need it.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::new(
+                Exit::SourceUnreadable,
+                format!("no se pudo iniciar el runtime de tokio: {e}"),
+            )
+        })
+}

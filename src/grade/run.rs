@@ -1,0 +1,167 @@
+//! Running planned scenarios against an Inventory: the step lookup, the
+//! verdicts and the points. Pure and synchronous: collection is over by now,
+//! so a whole class's features run in microseconds per scenario.
+
+use cloudgrade_model::Inventory;
+
+use super::features::{BrokenFeature, Plan, PlannedScenario, tag_value};
+use super::tags::TagFilter;
+use crate::report::{Evidence, EvidenceStatus, ScenarioReport, StepReport, StepStatus, Verdict};
+use crate::steps::{self, Match, StepError, World};
+
+/// Points of a scenario without a `@puntos:`/`@points:` tag.
+pub const DEFAULT_POINTS: f64 = 1.0;
+
+pub fn run(plan: &Plan, inv: &Inventory, filter: &TagFilter) -> Vec<ScenarioReport> {
+    let mut out: Vec<ScenarioReport> = plan.broken.iter().map(broken_report).collect();
+    out.extend(
+        plan.scenarios
+            .iter()
+            .filter(|s| filter.matches(&s.tags))
+            .map(|s| run_scenario(s, inv)),
+    );
+    out
+}
+
+fn max_points(s: &PlannedScenario) -> Result<f64, String> {
+    match tag_value(&s.tags, &["puntos", "points"]) {
+        None => Ok(DEFAULT_POINTS),
+        Some(v) => match v.replace(',', ".").parse::<f64>() {
+            Ok(p) if p.is_finite() && p >= 0.0 => Ok(p),
+            _ => Err(format!(
+                "la etiqueta de puntos `{v}` no es un número no negativo"
+            )),
+        },
+    }
+}
+
+fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
+    let mut report = ScenarioReport {
+        id: s.id.clone(),
+        feature: s.feature.clone(),
+        location: format!("{}:{}", s.file, s.line),
+        name: s.name.clone(),
+        verdict: Verdict::Passed,
+        points: 0.0,
+        max_points: 0.0,
+        tags: s.tags.clone(),
+        steps: Vec::new(),
+        evidence: Vec::new(),
+        hint: s.hint.clone(),
+        reason: None,
+    };
+    match max_points(s) {
+        Ok(p) => report.max_points = p,
+        Err(e) => {
+            let reason = format!("{}: {e}", report.location);
+            return grader_error(report, reason);
+        }
+    }
+    if s.steps.is_empty() {
+        let reason = format!("{}: el escenario no tiene pasos", report.location);
+        return grader_error(report, reason);
+    }
+
+    // Look every step up before running any: an undefined step anywhere is
+    // the grader's fault and must not hide behind an earlier failure.
+    let mut resolved = Vec::with_capacity(s.steps.len());
+    let mut lookup_errors = Vec::new();
+    for st in &s.steps {
+        let (status, found) = match steps::find(&st.text) {
+            Match::One(def, args) => (StepStatus::NotReached, Some((def, args))),
+            Match::Undefined => {
+                lookup_errors.push(format!(
+                    "{}:{}: paso no definido «{}» (`cloudgrade steps` lista las frases disponibles)",
+                    s.file, st.line, st.text
+                ));
+                (StepStatus::Undefined, None)
+            }
+            Match::Ambiguous(defs) => {
+                let pats: Vec<&str> = defs.iter().map(|d| d.es).collect();
+                lookup_errors.push(format!(
+                    "{}:{}: paso ambiguo «{}»: coincide con {}",
+                    s.file,
+                    st.line,
+                    st.text,
+                    pats.join(" y ")
+                ));
+                (StepStatus::Ambiguous, None)
+            }
+        };
+        report.steps.push(StepReport {
+            keyword: st.keyword.clone(),
+            text: st.text.clone(),
+            line: st.line,
+            status,
+        });
+        resolved.push(found);
+    }
+    if !lookup_errors.is_empty() {
+        let reason = lookup_errors.join("; ");
+        return grader_error(report, reason);
+    }
+
+    let mut world = World::new(inv);
+    for (i, found) in resolved.into_iter().enumerate() {
+        let Some((def, args)) = found else { continue };
+        let result = (def.run)(&mut world, &args);
+        let (status, stop) = match result {
+            Ok(()) => (StepStatus::Passed, None),
+            Err(StepError::Failed(m)) => (StepStatus::Failed, Some((Verdict::Failed, m))),
+            Err(StepError::NotEvaluable(m)) => {
+                (StepStatus::NotEvaluable, Some((Verdict::NotEvaluable, m)))
+            }
+            Err(StepError::Misuse(m)) => (
+                StepStatus::Failed,
+                Some((
+                    Verdict::GraderError,
+                    format!("{}:{}: {m}", s.file, report.steps[i].line),
+                )),
+            ),
+        };
+        report.steps[i].status = status;
+        if let Some((verdict, reason)) = stop {
+            report.verdict = verdict;
+            report.reason = Some(reason);
+            break;
+        }
+    }
+    report.evidence = world.evidence;
+    if report.verdict == Verdict::Passed {
+        report.points = report.max_points;
+    }
+    report
+}
+
+fn grader_error(mut report: ScenarioReport, reason: String) -> ScenarioReport {
+    report.verdict = Verdict::GraderError;
+    report.points = 0.0;
+    report.evidence.push(Evidence {
+        status: EvidenceStatus::Info,
+        subject: "corrector".into(),
+        message: "este escenario está mal escrito o el corrector no sabe ejecutarlo: no cuenta contra el alumno".into(),
+        location: None,
+    });
+    report.reason = Some(reason);
+    report
+}
+
+fn broken_report(b: &BrokenFeature) -> ScenarioReport {
+    grader_error(
+        ScenarioReport {
+            id: format!("feature:{}", b.file),
+            feature: b.file.clone(),
+            location: format!("{}:{}", b.file, b.line),
+            name: format!("{} no se pudo leer", b.file),
+            verdict: Verdict::GraderError,
+            points: 0.0,
+            max_points: 0.0,
+            tags: Vec::new(),
+            steps: Vec::new(),
+            evidence: Vec::new(),
+            hint: None,
+            reason: None,
+        },
+        format!("{}:{}: {}", b.file, b.line, b.message),
+    )
+}

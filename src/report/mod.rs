@@ -1,0 +1,127 @@
+//! The canonical report and its renderings. A renderer reads a [`Report`]
+//! and nothing else: it never recomputes a verdict.
+
+mod junit;
+mod markdown;
+mod model;
+mod terminal;
+
+pub use model::*;
+
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Terminal,
+    Junit,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [
+        Format::Json,
+        Format::Terminal,
+        Format::Junit,
+        Format::Markdown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Terminal => "terminal",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The file a run writes for this format in its `--out` folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Json => "report.json",
+            Format::Terminal => "report.txt",
+            Format::Junit => "junit.xml",
+            Format::Markdown => "report.md",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s || (s == "md" && *f == Format::Markdown))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "formato desconocido «{s}»; los formatos son: {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+pub fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Json => to_json(report),
+        Format::Terminal => terminal::render(report, color),
+        Format::Junit => junit::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+pub fn to_json(report: &Report) -> String {
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: no se pudo leer: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: no es un report.json de cloudgrade: {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: es un informe «{found}»; esta versión lee «{REPORT_SCHEMA}»")]
+    Schema { path: String, found: String },
+}
+
+pub fn load(path: &std::path::Path) -> Result<Report, LoadError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let report: Report = serde_json::from_str(&text).map_err(|e| LoadError::Parse {
+        path: shown.clone(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    if report.schema != REPORT_SCHEMA {
+        return Err(LoadError::Schema {
+            path: shown,
+            found: report.schema,
+        });
+    }
+    Ok(report)
+}
+
+/// Points as people write them: `7.5`, `10`.
+pub fn points(p: f64) -> String {
+    if p.fract() == 0.0 {
+        format!("{p:.0}")
+    } else {
+        format!("{p:.1}")
+    }
+}

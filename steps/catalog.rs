@@ -1,0 +1,231 @@
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::world::{StepResult, World};
+use super::{network, rds, secrets, select};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// Selects what the following checks look at.
+    Given,
+    /// Checks the selection.
+    Then,
+}
+
+pub type StepFn = fn(&mut World, &[String]) -> StepResult;
+
+pub struct StepDef {
+    pub kind: StepKind,
+    /// Anchored regular expressions; capture groups are the arguments.
+    pub es: &'static str,
+    pub en: &'static str,
+    /// What it does, in Spanish, for the catalog.
+    pub doc: &'static str,
+    pub run: StepFn,
+}
+
+struct Compiled {
+    def: &'static StepDef,
+    es: Regex,
+    en: Regex,
+}
+
+/// Every group of steps, in catalog order. A module with steps of its own
+/// exports a `STEPS` slice and is listed here; that is all it takes to make
+/// its phrases available to every feature file.
+static GROUPS: &[&[StepDef]] = &[CORE, super::docker::STEPS];
+
+/// The steps of the three headline rules.
+static CORE: &[StepDef] = &[
+    StepDef {
+        kind: StepKind::Given,
+        es: r"^las subredes privadas$",
+        en: r"^the private subnets$",
+        doc: "Selecciona las subredes privadas: por convención (etiquetas Type/Tier/... = private, un Name con \
+              private o privada) y por su papel (subredes de un servicio ECS o de un grupo de subredes de RDS).",
+        run: select::private_subnets,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r#"^las subredes con la etiqueta "([^"]+)" igual a "([^"]*)"$"#,
+        en: r#"^the subnets tagged "([^"]+)" = "([^"]*)"$"#,
+        doc: "Selecciona las subredes con esa etiqueta y ese valor (sin distinguir mayúsculas).",
+        run: select::subnets_tagged,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r#"^las subredes cuyo nombre contiene "([^"]+)"$"#,
+        en: r#"^the subnets whose name contains "([^"]+)"$"#,
+        doc: "Selecciona las subredes cuyo Name contiene el texto (sin distinguir mayúsculas).",
+        run: select::subnets_named,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r"^las subredes de los servicios ECS$",
+        en: r"^the subnets of the ECS services$",
+        doc: "Selecciona las subredes donde los servicios ECS colocan sus tareas (awsvpc).",
+        run: select::subnets_of_ecs_services,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r"^las subredes de los grupos de subredes de RDS$",
+        en: r"^the subnets of the RDS subnet groups$",
+        doc: "Selecciona las subredes de los grupos de subredes de las instancias RDS.",
+        run: select::subnets_of_db_subnet_groups,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r"^las instancias RDS$",
+        en: r"^the RDS instances$",
+        doc: "Selecciona todas las instancias de base de datos RDS.",
+        run: select::db_instances,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r"^las definiciones de tarea en uso$",
+        en: r"^the task definitions in use$",
+        doc: "Selecciona la revisión que ejecuta cada servicio ECS y la última revisión activa de cada familia.",
+        run: select::task_definitions_in_use,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^cada una sale a internet solo a través de un NAT gateway$",
+        en: r"^each one reaches the internet only through a NAT gateway$",
+        doc: "Subredes: su tabla de rutas efectiva lleva todo destino de internet a un NAT gateway disponible, \
+              con IP pública, en una subred pública de la misma VPC; ninguna ruta va a un internet gateway.",
+        run: network::egress_only_through_nat,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^ninguna asigna IP pública al lanzar$",
+        en: r"^none assigns a public IP on launch$",
+        doc: "Subredes: map_public_ip_on_launch está desactivado.",
+        run: network::no_public_ip_on_launch,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^ninguna es accesible públicamente$",
+        en: r"^none is publicly accessible$",
+        doc: "Instancias RDS: publicly_accessible está desactivado.",
+        run: rds::not_publicly_accessible,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^todas sus subredes son privadas$",
+        en: r"^all their subnets are private$",
+        doc: "Instancias RDS: ninguna subred de su grupo de subredes tiene ruta a un internet gateway.",
+        run: rds::subnets_private,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^solo aceptan conexiones desde el grupo de seguridad de las tareas ECS$",
+        en: r"^they accept connections only from the ECS tasks' security group$",
+        doc: "Instancias RDS: toda regla de entrada de sus grupos de seguridad es TCP al puerto de la base de \
+              datos desde el grupo de seguridad de las tareas ECS; nada desde un CIDR ni desde otro grupo.",
+        run: rds::only_from_ecs,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^las tareas ECS pueden conectar con ellas en su puerto$",
+        en: r"^the ECS tasks can connect to them on their port$",
+        doc: "Instancias RDS: el camino previsto funciona: salida del grupo de las tareas, entrada del grupo de \
+              la base de datos y las network ACL de ambas subredes en los dos sentidos (puertos efímeros).",
+        run: rds::reachable_from_ecs,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^ningún contenedor lleva secretos en su environment$",
+        en: r"^no container carries secrets in its environment$",
+        doc: "Definiciones de tarea: ninguna variable de environment es un secreto (por nombre, por formato del \
+              valor o por entropía). Los valores se muestran enmascarados.",
+        run: secrets::no_env_secrets,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^cada secreto de los contenedores viene de Secrets Manager y existe$",
+        en: r"^every container secret comes from Secrets Manager and exists$",
+        doc: "Definiciones de tarea: las credenciales llegan por `secrets`, y cada valueFrom es un secreto de \
+              Secrets Manager que existe.",
+        run: secrets::secrets_from_secrets_manager,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^el rol de ejecución puede leer cada secreto, limitado a su ARN$",
+        en: r"^the execution role can read each secret, scoped to its ARN$",
+        doc: "Definiciones de tarea: el rol de ejecución tiene secretsmanager:GetSecretValue sobre el ARN de \
+              cada secreto que usa, y no sobre `*`.",
+        run: secrets::execution_role_reads_secrets,
+    },
+];
+
+static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
+    catalog()
+        .map(|def| Compiled {
+            def,
+            // The patterns are constants of this file; a test compiles every one.
+            es: Regex::new(def.es).unwrap_or_else(|e| panic!("step pattern {}: {e}", def.es)),
+            en: Regex::new(def.en).unwrap_or_else(|e| panic!("step pattern {}: {e}", def.en)),
+        })
+        .collect()
+});
+
+pub fn catalog() -> impl Iterator<Item = &'static StepDef> {
+    GROUPS.iter().flat_map(|g| g.iter())
+}
+
+/// The result of looking a step's text up in the catalog.
+pub enum Match {
+    One(&'static StepDef, Vec<String>),
+    Undefined,
+    Ambiguous(Vec<&'static StepDef>),
+}
+
+pub fn find(text: &str) -> Match {
+    let text = text.trim();
+    let mut hits: Vec<(&'static StepDef, Vec<String>)> = COMPILED
+        .iter()
+        .filter_map(|c| {
+            let caps = c.es.captures(text).or_else(|| c.en.captures(text))?;
+            Some((
+                c.def,
+                caps.iter()
+                    .skip(1)
+                    .map(|m| m.map_or(String::new(), |m| m.as_str().to_string()))
+                    .collect(),
+            ))
+        })
+        .collect();
+    match hits.len() {
+        0 => Match::Undefined,
+        1 => {
+            let (def, args) = hits.remove(0);
+            Match::One(def, args)
+        }
+        _ => Match::Ambiguous(hits.into_iter().map(|(d, _)| d).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles_and_no_two_overlap_on_their_own_examples() {
+        assert_eq!(COMPILED.len(), catalog().count());
+        for c in COMPILED.iter() {
+            assert!(c.es.as_str().starts_with('^') && c.es.as_str().ends_with('$'));
+            assert!(c.en.as_str().starts_with('^') && c.en.as_str().ends_with('$'));
+        }
+    }
+
+    #[test]
+    fn finds_spanish_and_english_with_arguments() {
+        match find("las subredes con la etiqueta \"Tier\" igual a \"private\"") {
+            Match::One(_, args) => assert_eq!(args, ["Tier", "private"]),
+            _ => panic!("expected one match"),
+        }
+        assert!(matches!(find("the private subnets"), Match::One(..)));
+        assert!(matches!(find("las subredes moradas"), Match::Undefined));
+    }
+}

@@ -1,0 +1,61 @@
+//! HEADLINE 1: private subnets reach the internet only through a NAT gateway.
+
+use cloudgrade_model::ResourceKind;
+
+use super::world::{StepResult, World, conclude};
+use crate::analysis::routing;
+use crate::report::EvidenceStatus;
+
+pub fn egress_only_through_nat(world: &mut World, _: &[String]) -> StepResult {
+    let ids = world.subnets()?;
+    world.require(&[
+        ResourceKind::RouteTable,
+        ResourceKind::NatGateway,
+        ResourceKind::InternetGateway,
+    ])?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for id in &ids {
+        let report = routing::private_egress(world.inv, id);
+        if report.ok {
+            let origin = world.inv.subnet(id).and_then(|s| s.origin.clone());
+            world.push(
+                EvidenceStatus::Ok,
+                report.subnet.clone(),
+                format!("sale a internet solo por NAT: {}", report.path.join(" → ")),
+                origin.as_ref(),
+            );
+        }
+        problems.extend(report.problems);
+        unknowns.extend(report.unanswerable);
+    }
+    conclude(world, &problems, &unknowns)
+}
+
+pub fn no_public_ip_on_launch(world: &mut World, _: &[String]) -> StepResult {
+    let ids = world.subnets()?;
+    let mut problems = Vec::new();
+    let mut unknowns = Vec::new();
+    for id in &ids {
+        match routing::public_ip_on_launch_answer(world.inv, id) {
+            Ok(None) => {
+                let (subject, origin) = subject_of(world, id);
+                world.push(
+                    EvidenceStatus::Ok,
+                    subject,
+                    "no asigna IP pública al lanzar",
+                    origin.as_ref(),
+                );
+            }
+            Ok(Some(f)) => problems.push(f),
+            Err(u) => unknowns.push(u),
+        }
+    }
+    conclude(world, &problems, &unknowns)
+}
+
+fn subject_of(world: &World, id: &str) -> (String, Option<cloudgrade_model::Origin>) {
+    match world.inv.subnet(id) {
+        Some(s) => (crate::analysis::label(&s.id, &s.tags), s.origin.clone()),
+        None => (id.to_string(), None),
+    }
+}

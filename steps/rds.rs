@@ -1,0 +1,218 @@
+//! HEADLINE 2: RDS is reachable only from the ECS tasks' security group, and
+//! the intended path from those tasks works.
+
+use cloudgrade_model::{Attr, DbInstance, ResourceKind};
+
+use super::world::{StepError, StepResult, World, conclude};
+use crate::analysis::reach::{self, Endpoint};
+use crate::analysis::{Finding, Unanswerable, routing};
+use crate::report::EvidenceStatus;
+
+fn instances<'a>(world: &World<'a>) -> Result<Vec<&'a DbInstance>, StepError> {
+    let inv = world.inv;
+    Ok(world
+        .db_instances()?
+        .iter()
+        .filter_map(|id| inv.db_instances.iter().find(|d| &d.id == id))
+        .collect())
+}
+
+pub fn not_publicly_accessible(world: &mut World, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(world)? {
+        match &db.publicly_accessible {
+            Attr::Known(false) => {
+                world.push(EvidenceStatus::Ok, db.id.clone(), "no es accesible públicamente", db.origin.as_ref())
+            }
+            Attr::Known(true) => problems.push(Finding {
+                subject: db.id.clone(),
+                message: "publicly_accessible está activado: la base de datos recibe un nombre DNS público; \
+                          desactívalo para que solo se alcance desde dentro de la VPC"
+                    .into(),
+                origin: db.origin.clone(),
+            }),
+            Attr::Unknown(u) => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: format!("publicly_accessible solo se conoce tras apply ({})", u.unknown),
+            }),
+        }
+    }
+    conclude(world, &problems, &unknowns)
+}
+
+pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[
+        ResourceKind::DbSubnetGroup,
+        ResourceKind::RouteTable,
+        ResourceKind::Subnet,
+    ])?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(world)? {
+        let Some(group) = db
+            .subnet_group
+            .as_deref()
+            .and_then(|g| world.inv.db_subnet_group(g))
+        else {
+            match &db.subnet_group {
+                Some(name) => unknowns.push(Unanswerable {
+                    subject: db.id.clone(),
+                    reason: format!("su grupo de subredes {name} no aparece en el inventario"),
+                }),
+                None => problems.push(Finding {
+                    subject: db.id.clone(),
+                    message: "no tiene grupo de subredes: RDS la pondría en la VPC por defecto; \
+                              crea un aws_db_subnet_group con las subredes privadas"
+                        .into(),
+                    origin: db.origin.clone(),
+                }),
+            }
+            continue;
+        };
+        let before = problems.len();
+        for subnet in &group.subnet_ids {
+            if let Some(f) = routing::routes_to_internet_gateway(world.inv, subnet) {
+                problems.push(Finding {
+                    subject: db.id.clone(),
+                    message: format!(
+                        "su grupo de subredes {} incluye {}, que es pública: {}",
+                        group.name, f.subject, f.message
+                    ),
+                    origin: f.origin,
+                });
+            }
+        }
+        if problems.len() == before {
+            world.push(
+                EvidenceStatus::Ok,
+                db.id.clone(),
+                format!("todas las subredes de {} son privadas", group.name),
+                group.origin.as_ref(),
+            );
+        }
+    }
+    conclude(world, &problems, &unknowns)
+}
+
+/// The security groups the ECS services give their tasks.
+fn ecs_endpoint(world: &World) -> Result<Endpoint, StepError> {
+    let services: Vec<_> = world
+        .inv
+        .ecs_services
+        .iter()
+        .filter(|s| s.network.is_some())
+        .collect();
+    if services.is_empty() {
+        return Err(StepError::Failed(
+            "no hay ningún servicio ECS con red awsvpc, así que no hay grupo de seguridad de las tareas \
+             desde el que la base de datos deba aceptar conexiones"
+                .into(),
+        ));
+    }
+    let mut ep = Endpoint {
+        label: services
+            .iter()
+            .map(|s| format!("tareas de {}", s.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+        subnet_ids: Vec::new(),
+        security_group_ids: Vec::new(),
+    };
+    for net in services.iter().filter_map(|s| s.network.as_ref()) {
+        for id in &net.subnet_ids {
+            if !ep.subnet_ids.contains(id) {
+                ep.subnet_ids.push(id.clone());
+            }
+        }
+        for id in &net.security_group_ids {
+            if !ep.security_group_ids.contains(id) {
+                ep.security_group_ids.push(id.clone());
+            }
+        }
+    }
+    Ok(ep)
+}
+
+pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[ResourceKind::SecurityGroup, ResourceKind::EcsService])?;
+    let ecs = ecs_endpoint(world)?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(world)? {
+        let (p, u) = reach::db_ingress_violations(world.inv, db, &ecs.security_group_ids);
+        if p.is_empty() && u.is_empty() {
+            world.push(
+                EvidenceStatus::Ok,
+                db.id.clone(),
+                format!(
+                    "solo admite conexiones desde {} ({})",
+                    ecs.security_group_ids.join(", "),
+                    ecs.label
+                ),
+                db.origin.as_ref(),
+            );
+        }
+        problems.extend(p);
+        unknowns.extend(u);
+    }
+    conclude(world, &problems, &unknowns)
+}
+
+pub fn reachable_from_ecs(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[
+        ResourceKind::SecurityGroup,
+        ResourceKind::NetworkAcl,
+        ResourceKind::EcsService,
+        ResourceKind::DbSubnetGroup,
+        ResourceKind::Subnet,
+    ])?;
+    let ecs = ecs_endpoint(world)?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(world)? {
+        let port = match &db.port {
+            Attr::Known(p) => match u16::try_from(*p) {
+                Ok(p) => p,
+                Err(_) => {
+                    problems.push(Finding {
+                        subject: db.id.clone(),
+                        message: format!("su puerto {p} no es un puerto TCP válido"),
+                        origin: db.origin.clone(),
+                    });
+                    continue;
+                }
+            },
+            Attr::Unknown(u) => {
+                unknowns.push(Unanswerable {
+                    subject: db.id.clone(),
+                    reason: format!("su puerto solo se conoce tras apply ({})", u.unknown),
+                });
+                continue;
+            }
+        };
+        let subnet_ids = db
+            .subnet_group
+            .as_deref()
+            .and_then(|g| world.inv.db_subnet_group(g))
+            .map(|g| g.subnet_ids.clone())
+            .unwrap_or_default();
+        let target = Endpoint {
+            label: format!("{} (puerto {port})", db.id),
+            subnet_ids,
+            security_group_ids: db.security_group_ids.clone(),
+        };
+        let conn = reach::connection(world.inv, &ecs, &target, port);
+        if conn.reachable {
+            world.push(
+                EvidenceStatus::Ok,
+                db.id.clone(),
+                format!(
+                    "{} alcanzan la base de datos: {}",
+                    ecs.label,
+                    conn.path.join(" → ")
+                ),
+                db.origin.as_ref(),
+            );
+        }
+        problems.extend(conn.blocked);
+        unknowns.extend(conn.unanswerable);
+    }
+    conclude(world, &problems, &unknowns)
+}

@@ -1,0 +1,187 @@
+//! HEADLINE 3: secrets never travel in a task definition's plain
+//! environment; the credentials a container needs arrive through `secrets`,
+//! from Secrets Manager, readable by the execution role and only there.
+
+use cloudgrade_model::{ResourceKind, TaskDefinition};
+
+use super::world::{StepError, StepResult, World, conclude};
+use crate::analysis::iam::{self, SecretAccess};
+use crate::analysis::secrets::{self, SecretTarget};
+use crate::analysis::{Finding, Unanswerable};
+use crate::report::EvidenceStatus;
+
+fn selected<'a>(world: &World<'a>) -> Result<Vec<&'a TaskDefinition>, StepError> {
+    let inv = world.inv;
+    Ok(world
+        .task_definitions()?
+        .iter()
+        .filter_map(|arn| inv.task_definition(arn))
+        .collect())
+}
+
+fn subject(td: &TaskDefinition, container: &str) -> String {
+    format!("{}:{} contenedor {container}", td.family, td.revision)
+}
+
+pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
+    let mut problems = Vec::new();
+    for td in selected(world)? {
+        for c in &td.containers {
+            let found: Vec<_> = c
+                .environment
+                .iter()
+                .filter_map(secrets::env_secret)
+                .collect();
+            if found.is_empty() {
+                world.push(
+                    EvidenceStatus::Ok,
+                    subject(td, &c.name),
+                    format!(
+                        "ninguna de sus {} variables de environment es un secreto",
+                        c.environment.len()
+                    ),
+                    td.origin.as_ref(),
+                );
+            }
+            problems.extend(found.into_iter().map(|f| Finding {
+                subject: subject(td, &c.name),
+                message: format!(
+                    "{}={} en environment: {}",
+                    f.variable, f.masked, f.reason
+                ),
+                origin: td.origin.clone(),
+            }));
+        }
+    }
+    conclude(world, &problems, &[])
+}
+
+pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[ResourceKind::Secret])?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for td in selected(world)? {
+        let refs: Vec<_> = td
+            .containers
+            .iter()
+            .flat_map(|c| c.secrets.iter().map(move |s| (c, s)))
+            .collect();
+        if refs.is_empty() {
+            problems.push(Finding {
+                subject: format!("{}:{}", td.family, td.revision),
+                message: "ningún contenedor recibe credenciales por `secrets`: la contraseña de la base de datos \
+                          debe llegar con valueFrom desde Secrets Manager, no escrita en la definición"
+                    .into(),
+                origin: td.origin.clone(),
+            });
+            continue;
+        }
+        for (c, s) in refs {
+            match secrets::secret_ref_target(world.inv, &s.value_from) {
+                SecretTarget::SecretsManager(secret) => world.push(
+                    EvidenceStatus::Ok,
+                    subject(td, &c.name),
+                    format!("{} llega desde Secrets Manager: {}", s.name, secret.name),
+                    td.origin.as_ref(),
+                ),
+                SecretTarget::SecretsManagerMissing(arn) => problems.push(Finding {
+                    subject: subject(td, &c.name),
+                    message: format!(
+                        "{} apunta a {arn}, que no existe en Secrets Manager: la tarea no arrancará \
+                         (ResourceInitializationError); crea el secreto o corrige el ARN",
+                        s.name
+                    ),
+                    origin: td.origin.clone(),
+                }),
+                SecretTarget::SsmParameter(name) => unknowns.push(Unanswerable {
+                    subject: subject(td, &c.name),
+                    reason: format!(
+                        "{} viene del parámetro SSM {name}; esta fuente no lee Parameter Store, así que no \
+                         puede comprobar que exista y sea SecureString",
+                        s.name
+                    ),
+                }),
+                SecretTarget::Unknown(reference) => unknowns.push(Unanswerable {
+                    subject: subject(td, &c.name),
+                    reason: format!("{}: {reference}", s.name),
+                }),
+            }
+        }
+    }
+    conclude(world, &problems, &unknowns)
+}
+
+pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[
+        ResourceKind::IamRole,
+        ResourceKind::IamPolicy,
+        ResourceKind::Secret,
+    ])?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    let selected = selected(world)?;
+    if selected
+        .iter()
+        .all(|td| td.containers.iter().all(|c| c.secrets.is_empty()))
+    {
+        return Err(StepError::Failed(
+            "ninguna definición de tarea usa `secrets`, así que no hay secreto que el rol de ejecución deba leer: \
+             las credenciales deben llegar desde Secrets Manager"
+                .into(),
+        ));
+    }
+    for td in selected {
+        let refs: Vec<_> = td
+            .containers
+            .iter()
+            .flat_map(|c| c.secrets.iter().map(move |s| (c, s)))
+            .collect();
+        if refs.is_empty() {
+            continue;
+        }
+        let Some(role) = td.execution_role_arn.clone() else {
+            problems.push(Finding {
+                subject: format!("{}:{}", td.family, td.revision),
+                message: "usa `secrets` pero no tiene rol de ejecución (execution_role_arn): ECS no podrá leerlos"
+                    .into(),
+                origin: td.origin.clone(),
+            });
+            continue;
+        };
+        for (c, s) in refs {
+            let arn = match secrets::secret_ref_target(world.inv, &s.value_from) {
+                SecretTarget::SecretsManager(secret) => secret.arn.clone(),
+                // Whether it exists is the previous scenario's business; judge the
+                // permission against what the container asks for.
+                SecretTarget::SecretsManagerMissing(arn) => arn,
+                SecretTarget::SsmParameter(_) | SecretTarget::Unknown(_) => continue,
+            };
+            match iam::role_can_read_secret(world.inv, &role, &arn) {
+                SecretAccess::Scoped { policy } => world.push(
+                    EvidenceStatus::Ok,
+                    subject(td, &c.name),
+                    format!("el rol de ejecución puede leer {} ({arn}) por la política {policy}, limitada a su ARN", s.name),
+                    td.origin.as_ref(),
+                ),
+                SecretAccess::Broad { policy, resource } => problems.push(Finding {
+                    subject: role.clone(),
+                    message: format!(
+                        "la política {policy} permite leer {} pero sobre {resource}: da acceso a todos los \
+                         secretos de la cuenta; limita Resource al ARN del secreto ({arn})",
+                        s.name
+                    ),
+                    origin: None,
+                }),
+                SecretAccess::Denied => problems.push(Finding {
+                    subject: role.clone(),
+                    message: format!(
+                        "el rol de ejecución no tiene secretsmanager:GetSecretValue sobre {arn}: la tarea no \
+                         podrá recibir {} y no arrancará",
+                        s.name
+                    ),
+                    origin: None,
+                }),
+                SecretAccess::Unanswerable(u) => unknowns.push(u),
+            }
+        }
+    }
+    conclude(world, &problems, &unknowns)
+}

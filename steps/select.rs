@@ -1,0 +1,328 @@
+//! `Given` steps: choose what the checks look at. A selector that matches
+//! nothing fails with its own message: an empty selection would make every
+//! check pass vacuously, the way other tools pass students silently.
+
+use std::collections::BTreeMap;
+
+use cloudgrade_model::{ResourceKind, Subnet, name_tag};
+
+use super::world::{Selection, StepError, StepResult, World};
+use crate::analysis::label;
+use crate::report::EvidenceStatus;
+
+/// Tag keys students use to say a subnet is private or public.
+const TIER_KEYS: &[&str] = &[
+    "type",
+    "tier",
+    "scope",
+    "visibility",
+    "network",
+    "subnet",
+    "subnet-type",
+    "subnet_type",
+    "tipo",
+    "nivel",
+    "access",
+];
+
+/// Why a subnet counts as private: by convention, by role, or both.
+fn private_by_convention(s: &Subnet) -> Option<String> {
+    for (k, v) in &s.tags {
+        let v_low = v.to_lowercase();
+        if TIER_KEYS.contains(&k.to_lowercase().as_str())
+            && (v_low.contains("priv") || v_low == "internal")
+        {
+            return Some(format!("etiqueta {k}={v}"));
+        }
+    }
+    let name = name_tag(&s.tags)?;
+    let low = name.to_lowercase();
+    ["private", "privada", "privado", "priv-", "-priv", "_priv"]
+        .iter()
+        .any(|p| low.contains(p))
+        .then(|| format!("su nombre {name}"))
+}
+
+fn select_subnets(
+    world: &mut World,
+    chosen: BTreeMap<String, Vec<String>>,
+    what: &str,
+) -> StepResult {
+    if chosen.is_empty() {
+        return Err(StepError::Failed(format!(
+            "no hay {what}: ninguna subred coincide, así que no hay nada que comprobar"
+        )));
+    }
+    for (id, why) in &chosen {
+        let subject = world
+            .inv
+            .subnet(id)
+            .map_or_else(|| id.clone(), |s| label(&s.id, &s.tags));
+        let origin = world.inv.subnet(id).and_then(|s| s.origin.clone());
+        world.push(
+            EvidenceStatus::Info,
+            subject,
+            format!("seleccionada: {}", why.join(", ")),
+            origin.as_ref(),
+        );
+    }
+    world.selection = Some(Selection::Subnets {
+        ids: chosen.into_keys().collect(),
+        what: what.to_string(),
+    });
+    Ok(())
+}
+
+fn add(chosen: &mut BTreeMap<String, Vec<String>>, id: &str, why: String) {
+    chosen.entry(id.to_string()).or_default().push(why);
+}
+
+pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[
+        ResourceKind::Subnet,
+        ResourceKind::EcsService,
+        ResourceKind::DbSubnetGroup,
+    ])?;
+    let mut chosen = BTreeMap::new();
+    for s in &world.inv.subnets {
+        if let Some(why) = private_by_convention(s) {
+            add(&mut chosen, &s.id, why);
+        }
+    }
+    for (id, why) in role_subnets(world) {
+        add(&mut chosen, &id, why);
+    }
+    select_subnets(
+        world,
+        chosen,
+        "subredes privadas (ni por etiqueta o nombre, ni por ser de un servicio ECS o de RDS)",
+    )
+}
+
+/// Subnets that must be private because of what runs in them.
+fn role_subnets(world: &World) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for svc in &world.inv.ecs_services {
+        for id in svc.network.iter().flat_map(|n| &n.subnet_ids) {
+            out.push((
+                id.clone(),
+                format!("aloja las tareas del servicio ECS {}", svc.name),
+            ));
+        }
+    }
+    for g in &world.inv.db_subnet_groups {
+        for id in &g.subnet_ids {
+            out.push((
+                id.clone(),
+                format!("pertenece al grupo de subredes de RDS {}", g.name),
+            ));
+        }
+    }
+    out
+}
+
+pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
+    world.require(&[ResourceKind::Subnet])?;
+    let (key, value) = (arg(args, 0)?, arg(args, 1)?);
+    let mut chosen = BTreeMap::new();
+    for s in &world.inv.subnets {
+        if s.tags
+            .get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case(value))
+        {
+            add(&mut chosen, &s.id, format!("etiqueta {key}={value}"));
+        }
+    }
+    select_subnets(
+        world,
+        chosen,
+        &format!("subredes con la etiqueta {key}={value}"),
+    )
+}
+
+pub fn subnets_named(world: &mut World, args: &[String]) -> StepResult {
+    world.require(&[ResourceKind::Subnet])?;
+    let needle = arg(args, 0)?.to_lowercase();
+    let mut chosen = BTreeMap::new();
+    for s in &world.inv.subnets {
+        if let Some(name) = name_tag(&s.tags).filter(|n| n.to_lowercase().contains(&needle)) {
+            add(&mut chosen, &s.id, format!("su nombre {name}"));
+        }
+    }
+    select_subnets(
+        world,
+        chosen,
+        &format!("subredes cuyo nombre contenga «{needle}»"),
+    )
+}
+
+pub fn subnets_of_ecs_services(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[ResourceKind::EcsService])?;
+    let mut chosen = BTreeMap::new();
+    for svc in &world.inv.ecs_services {
+        for id in svc.network.iter().flat_map(|n| &n.subnet_ids) {
+            add(
+                &mut chosen,
+                id,
+                format!("aloja las tareas del servicio ECS {}", svc.name),
+            );
+        }
+    }
+    select_subnets(
+        world,
+        chosen,
+        "subredes de servicios ECS (¿hay un servicio ECS con red awsvpc?)",
+    )
+}
+
+pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[ResourceKind::DbSubnetGroup])?;
+    let mut chosen = BTreeMap::new();
+    for g in &world.inv.db_subnet_groups {
+        for id in &g.subnet_ids {
+            add(
+                &mut chosen,
+                id,
+                format!("pertenece al grupo de subredes de RDS {}", g.name),
+            );
+        }
+    }
+    select_subnets(
+        world,
+        chosen,
+        "subredes de grupos de subredes de RDS (¿hay un aws_db_subnet_group?)",
+    )
+}
+
+pub fn db_instances(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[ResourceKind::DbInstance])?;
+    if world.inv.db_instances.is_empty() {
+        return Err(StepError::Failed(
+            "no hay ninguna instancia RDS: el ejercicio pide una base de datos PostgreSQL en RDS"
+                .into(),
+        ));
+    }
+    let ids: Vec<String> = world
+        .inv
+        .db_instances
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
+    for d in &world.inv.db_instances {
+        world.push(
+            EvidenceStatus::Info,
+            d.id.clone(),
+            format!("seleccionada: instancia {}", d.engine),
+            d.origin.as_ref(),
+        );
+    }
+    world.selection = Some(Selection::DbInstances { ids });
+    Ok(())
+}
+
+/// The revision each service runs, and the latest ACTIVE revision of each
+/// family: an old revision a service no longer runs is not graded, but the
+/// one the next deployment would pick is.
+pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
+    world.require(&[ResourceKind::TaskDefinition, ResourceKind::EcsService])?;
+    let mut chosen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for svc in &world.inv.ecs_services {
+        if world.inv.task_definition(&svc.task_definition).is_some() {
+            add(
+                &mut chosen,
+                &svc.task_definition,
+                format!("la ejecuta el servicio {}", svc.name),
+            );
+        }
+    }
+    let mut latest: BTreeMap<&str, &cloudgrade_model::TaskDefinition> = BTreeMap::new();
+    for td in world
+        .inv
+        .task_definitions
+        .iter()
+        .filter(|t| t.status.eq_ignore_ascii_case("ACTIVE"))
+    {
+        let slot = latest.entry(&td.family).or_insert(td);
+        if td.revision > slot.revision {
+            *slot = td;
+        }
+    }
+    for td in latest.values() {
+        add(
+            &mut chosen,
+            &td.arn,
+            "última revisión activa de su familia".into(),
+        );
+    }
+    if chosen.is_empty() {
+        return Err(StepError::Failed(
+            "no hay ninguna definición de tarea ECS en uso: el ejercicio pide un servicio ECS Fargate".into(),
+        ));
+    }
+    for (arn, why) in &chosen {
+        let (subject, origin) = match world.inv.task_definition(arn) {
+            Some(td) => (format!("{}:{}", td.family, td.revision), td.origin.clone()),
+            None => (arn.clone(), None),
+        };
+        world.push(
+            EvidenceStatus::Info,
+            subject,
+            format!("seleccionada: {}", why.join(", ")),
+            origin.as_ref(),
+        );
+    }
+    world.selection = Some(Selection::TaskDefinitions {
+        arns: chosen.into_keys().collect(),
+    });
+    Ok(())
+}
+
+fn arg(args: &[String], i: usize) -> Result<&str, StepError> {
+    args.get(i)
+        .map(String::as_str)
+        .ok_or_else(|| StepError::Misuse(format!("al paso le falta el argumento {}", i + 1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudgrade_model::Attr;
+
+    fn subnet(id: &str, tags: &[(&str, &str)]) -> Subnet {
+        Subnet {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            cidr: Attr::Known("10.0.1.0/24".into()),
+            availability_zone: None,
+            map_public_ip_on_launch: Attr::Known(false),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn conventions_students_use_are_recognised() {
+        assert!(private_by_convention(&subnet("a", &[("Tier", "Private")])).is_some());
+        assert!(private_by_convention(&subnet("b", &[("Type", "private")])).is_some());
+        assert!(private_by_convention(&subnet("c", &[("Name", "app-privada-1a")])).is_some());
+        assert!(
+            private_by_convention(&subnet("d", &[("Name", "public-a"), ("Tier", "public")]))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn selecting_nothing_fails_with_its_own_message() {
+        let mut inv = cloudgrade_model::Inventory::default();
+        inv.subnets.push(subnet("a", &[("Name", "public-a")]));
+        let mut w = World::new(&inv);
+        let err = private_subnets(&mut w, &[]).unwrap_err();
+        assert!(
+            matches!(&err, StepError::Failed(m) if m.contains("no hay subredes privadas")),
+            "{err:?}"
+        );
+    }
+}

@@ -1,0 +1,177 @@
+use cloudgrade_model::{Inventory, Origin, ResourceKind};
+
+use crate::analysis::{Finding, Unanswerable};
+use crate::report::{Evidence, EvidenceStatus};
+
+/// The state one scenario's steps share: what the `Given` steps selected and
+/// what every step found.
+pub struct World<'a> {
+    pub inv: &'a Inventory,
+    pub selection: Option<Selection>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What a `Given` step selected, for the `Then` steps to check.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    Subnets { ids: Vec<String>, what: String },
+    DbInstances { ids: Vec<String> },
+    TaskDefinitions { arns: Vec<String> },
+}
+
+impl Selection {
+    fn noun(&self) -> &'static str {
+        match self {
+            Selection::Subnets { .. } => "subredes",
+            Selection::DbInstances { .. } => "instancias RDS",
+            Selection::TaskDefinitions { .. } => "definiciones de tarea",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepError {
+    /// The student's work does not hold.
+    Failed(String),
+    /// The source cannot answer.
+    NotEvaluable(String),
+    /// The scenario is written wrong (e.g. a check with nothing selected):
+    /// the grader's fault, never the student's.
+    Misuse(String),
+}
+
+pub type StepResult = Result<(), StepError>;
+
+impl<'a> World<'a> {
+    pub fn new(inv: &'a Inventory) -> Self {
+        World {
+            inv,
+            selection: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        status: EvidenceStatus,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        origin: Option<&Origin>,
+    ) {
+        self.evidence.push(Evidence {
+            status,
+            subject: subject.into(),
+            message: message.into(),
+            location: origin.map(|o| format!("{}:{}", o.file, o.line)),
+        });
+    }
+
+    pub fn finding(&mut self, status: EvidenceStatus, f: &Finding) {
+        self.push(
+            status,
+            f.subject.clone(),
+            f.message.clone(),
+            f.origin.as_ref(),
+        );
+    }
+
+    pub fn unanswerable(&mut self, u: &Unanswerable) {
+        self.push(
+            EvidenceStatus::Unknown,
+            u.subject.clone(),
+            u.reason.clone(),
+            None,
+        );
+    }
+
+    /// Not evaluable when the source could not read a kind this step needs.
+    pub fn require(&mut self, kinds: &[ResourceKind]) -> StepResult {
+        let gaps: Vec<String> = kinds
+            .iter()
+            .flat_map(|k| self.inv.gaps_for(*k))
+            .map(|g| format!("{} ({}: {})", g.kind.label_es(), g.operation, g.message))
+            .collect();
+        if gaps.is_empty() {
+            return Ok(());
+        }
+        for g in &gaps {
+            self.push(
+                EvidenceStatus::Unknown,
+                "fuente",
+                format!("no se pudieron leer {g}"),
+                None,
+            );
+        }
+        Err(StepError::NotEvaluable(format!(
+            "la fuente no pudo leer {}",
+            gaps.join("; ")
+        )))
+    }
+
+    pub fn subnets(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::Subnets { ids, .. }) => Ok(ids.clone()),
+            other => Err(self.misuse("subredes", other)),
+        }
+    }
+
+    pub fn db_instances(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::DbInstances { ids }) => Ok(ids.clone()),
+            other => Err(self.misuse("instancias RDS", other)),
+        }
+    }
+
+    pub fn task_definitions(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::TaskDefinitions { arns }) => Ok(arns.clone()),
+            other => Err(self.misuse("definiciones de tarea", other)),
+        }
+    }
+
+    fn misuse(&self, wanted: &str, had: &Option<Selection>) -> StepError {
+        StepError::Misuse(match had {
+            None => format!(
+                "este paso comprueba {wanted}, pero ningún paso anterior las seleccionó (falta un paso «Dado»)"
+            ),
+            Some(s) => format!(
+                "este paso comprueba {wanted}, pero el paso anterior seleccionó {}",
+                s.noun()
+            ),
+        })
+    }
+}
+
+/// Collapses a step's findings into its result: every finding is evidence,
+/// any problem fails the step (its reason is the first problem, which is
+/// what a student reads first), anything unanswerable and no problem makes
+/// it not evaluable.
+pub fn conclude(world: &mut World, problems: &[Finding], unknowns: &[Unanswerable]) -> StepResult {
+    for p in problems {
+        world.finding(EvidenceStatus::Fail, p);
+    }
+    for u in unknowns {
+        world.unanswerable(u);
+    }
+    if let Some(first) = problems.first() {
+        let more = match problems.len() {
+            1 => String::new(),
+            n => format!(
+                " (y {} problema{} más)",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
+        };
+        return Err(StepError::Failed(format!(
+            "{}: {}{more}",
+            first.subject, first.message
+        )));
+    }
+    if let Some(u) = unknowns.first() {
+        return Err(StepError::NotEvaluable(format!(
+            "{}: {}",
+            u.subject, u.reason
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Test support: a real moto server on a free loopback port, and the real
+//! cloudgrade binary.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A moto server for one test; killed when dropped.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let exe = std::env::var("CLOUDGRADE_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        // Free ports race between tests: retry with another one if moto
+        // could not bind.
+        for _ in 0..5 {
+            let port = free_port();
+            let child = Command::new(&exe)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {exe} ({e}); run scripts/setup-moto.sh or put moto_server on PATH"));
+            let mut moto = Moto { child, port };
+            if moto.wait_ready(Duration::from_secs(30)) {
+                return moto;
+            }
+            let _ = moto.child.kill();
+        }
+        panic!("moto_server did not become ready");
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if http(self.port, "GET", "/moto-api/")
+                .is_some_and(|s| s.starts_with("HTTP/1.1 200") || s.starts_with("HTTP/1.0 200"))
+            {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    }
+
+    /// Forgets every resource: the next world starts from an empty account.
+    pub fn reset(&self) {
+        let r = http(self.port, "POST", "/moto-api/reset").expect("moto reset");
+        assert!(r.contains(" 200 "), "moto reset: {r}");
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn http(port: u16, method: &str, path: &str) -> Option<String> {
+    let mut s =
+        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(500))
+            .ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+pub fn cloudgrade() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cloudgrade"));
+    c.current_dir(repo());
+    // Never let the developer's AWS settings leak into a test.
+    for v in [
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("NO_COLOR", "1");
+    c
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(mut c: Command) -> Output {
+    let o = c.output().expect("run cloudgrade");
+    Output {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// Builds a world into moto with the real binary.
+pub fn apply_world(moto: &Moto, dir: &Path) {
+    let mut c = cloudgrade();
+    c.args(["world", "apply"])
+        .arg(dir)
+        .args(["--endpoint-url", &moto.url()]);
+    let o = run(c);
+    assert_eq!(
+        o.code,
+        0,
+        "world apply {}: {}{}",
+        dir.display(),
+        o.stdout,
+        o.stderr
+    );
+}
+
+/// Grades the emulator with the shipped features, writing every format.
+pub fn grade_aws(moto: &Moto, out: &Path) -> Output {
+    let mut c = cloudgrade();
+    c.args([
+        "grade",
+        "--aws",
+        "--endpoint-url",
+        &moto.url(),
+        "--region",
+        "us-east-1",
+        "--out",
+    ])
+    .arg(out)
+    .args(["--format", "terminal,junit,markdown"]);
+    run(c)
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

@@ -1,0 +1,195 @@
+//! Every world in scenarios/ is built into a real moto server, graded by the
+//! real binary through the AWS SDK, and must get exactly the verdicts, exit
+//! code and messages its expect.toml states. The planted secret values must
+//! appear in no output of any format.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use cloudgrade_aws::world::Expectation;
+use common::*;
+
+fn world_dir(name: &str) -> PathBuf {
+    repo().join("scenarios").join(name)
+}
+
+fn check_world(name: &str) {
+    let dir = world_dir(name);
+    let expect = Expectation::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let moto = Moto::start();
+    apply_world(&moto, &dir);
+    let out = tempfile::tempdir().unwrap();
+    let o = grade_aws(&moto, out.path());
+
+    let report = read_json(&out.path().join("report.json"));
+    let scenarios = report["scenarios"].as_array().expect("scenarios array");
+    let mut problems = Vec::new();
+    for (id, want) in &expect.scenarios {
+        let Some(got) = scenarios.iter().find(|s| s["id"] == id.as_str()) else {
+            problems.push(format!("{id}: not in the report"));
+            continue;
+        };
+        if got["verdict"] != want.verdict.as_str() {
+            problems.push(format!(
+                "{id}: verdict {} (want {}): {}",
+                got["verdict"], want.verdict, got["reason"]
+            ));
+        }
+        if let Some(msg) = &want.message {
+            let text = got.to_string();
+            if !text.contains(msg.as_str()) {
+                problems.push(format!(
+                    "{id}: message «{msg}» not found in {}",
+                    got["reason"]
+                ));
+            }
+        }
+    }
+    for s in scenarios {
+        let id = s["id"].as_str().unwrap_or("");
+        if !expect.scenarios.contains_key(id) {
+            problems.push(format!(
+                "{id}: graded but expect.toml says nothing about it"
+            ));
+        }
+    }
+    if o.code != expect.exit_code {
+        problems.push(format!("exit code {} (want {})", o.code, expect.exit_code));
+    }
+    assert!(
+        problems.is_empty(),
+        "world {name}:\n  {}\n--- stdout\n{}\n--- stderr\n{}",
+        problems.join("\n  "),
+        o.stdout,
+        o.stderr
+    );
+
+    assert_no_secret_leaks(&expect.planted_secrets, &[&o.stdout, &o.stderr], out.path());
+    check_snapshot_round_trip(&moto, &report, &expect.planted_secrets);
+    // Re-rendering the saved report must agree with what the run wrote.
+    for format in ["terminal", "junit", "markdown", "json"] {
+        let mut c = cloudgrade();
+        c.args(["report", "--format", format])
+            .arg(out.path().join("report.json"));
+        let r = run(c);
+        assert_eq!(
+            r.code, expect.exit_code,
+            "report --format {format}: {}",
+            r.stderr
+        );
+        assert_no_secret_leaks(&expect.planted_secrets, &[&r.stdout], out.path());
+    }
+}
+
+/// `collect` then `grade --snapshot` must give the same verdicts as grading
+/// the emulator directly, and the snapshot itself must hold no secret value.
+fn check_snapshot_round_trip(moto: &Moto, live: &serde_json::Value, planted: &[String]) {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+    let mut c = cloudgrade();
+    c.args([
+        "collect",
+        "--aws",
+        "--endpoint-url",
+        &moto.url(),
+        "--region",
+        "us-east-1",
+        "--out",
+    ])
+    .arg(&snap);
+    let o = run(c);
+    assert_eq!(o.code, 0, "collect: {}", o.stderr);
+    let out = dir.path().join("graded");
+    let mut c = cloudgrade();
+    c.args(["grade", "--snapshot"])
+        .arg(&snap)
+        .arg("--out")
+        .arg(&out);
+    let o = run(c);
+    let offline = read_json(&out.join("report.json"));
+    let verdicts = |r: &serde_json::Value| -> Vec<(String, String)> {
+        r["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["id"].to_string(), s["verdict"].to_string()))
+            .collect()
+    };
+    assert_eq!(
+        verdicts(live),
+        verdicts(&offline),
+        "snapshot grading disagrees with live grading: {}",
+        o.stdout
+    );
+    assert_no_secret_leaks(planted, &[&o.stdout, &o.stderr], dir.path());
+}
+
+fn assert_no_secret_leaks(planted: &[String], streams: &[&str], dir: &Path) {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                files.push(path)
+            }
+        }
+    }
+    for secret in planted {
+        for s in streams {
+            assert!(
+                !s.contains(secret.as_str()),
+                "a planted secret leaked to the terminal output"
+            );
+        }
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            assert!(
+                !text.contains(secret.as_str()),
+                "a planted secret leaked into {}",
+                path.display()
+            );
+        }
+    }
+}
+
+macro_rules! worlds {
+    ($($test:ident => $dir:literal),* $(,)?) => {
+        $(#[test] fn $test() { check_world($dir); })*
+
+        /// A world added to scenarios/ without a test here would be proven by nothing.
+        #[test]
+        fn every_world_has_a_test() {
+            let mut listed = vec![$($dir),*];
+            listed.sort();
+            let mut found: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().join("world.toml").exists())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            assert_eq!(listed, found);
+        }
+    };
+}
+
+worlds! {
+    reference => "reference",
+    private_rt_to_igw => "private-rt-to-igw",
+    private_no_egress => "private-no-egress",
+    nat_in_private_subnet => "nat-in-private-subnet",
+    rds_open_world => "rds-open-world",
+    rds_open_vpc_cidr => "rds-open-vpc-cidr",
+    rds_public => "rds-public",
+    nacl_drops_return => "nacl-drops-return",
+    env_db_password => "env-db-password",
+    env_aws_key => "env-aws-key",
+    env_database_url => "env-database-url",
+    env_not_secrets => "env-not-secrets",
+    secret_missing => "secret-missing",
+    secret_role_too_broad => "secret-role-too-broad",
+}
