@@ -7,9 +7,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// The headline activities: the docker ones need an image, not an account.
-const AWS_TAGS: &str = "not @actividad:docker";
-
 fn grade_snapshot(snapshot: &str, features: &str, out: &std::path::Path) -> Output {
     let mut c = cloudgrade();
     c.args(["grade", "--snapshot", snapshot, "--features", features, "--tags", AWS_TAGS, "--out"])

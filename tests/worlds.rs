@@ -102,7 +102,7 @@ fn check_snapshot_round_trip(moto: &Moto, live: &serde_json::Value, planted: &[S
     assert_eq!(o.code, 0, "collect: {}", o.stderr);
     let out = dir.path().join("graded");
     let mut c = cloudgrade();
-    c.args(["grade", "--snapshot"])
+    c.args(["grade", "--tags", AWS_TAGS, "--snapshot"])
         .arg(&snap)
         .arg("--out")
         .arg(&out);

@@ -681,14 +681,15 @@ fn check_nat_address(rep: &mut EgressReport, nat: &NatGateway, nl: &str, sl: &st
         // The address is allocated (the reference names the Elastic IP); only
         // its value waits for apply, and the rule needs its presence.
         Some(Attr::Unknown(_)) => {}
-        Some(Attr::Known(ip)) => match cidr::parse_addr(ip) {
-            Some(a) if cidr::is_public(a) => {}
-            _ => rep.problem(Finding::new(
-                nl,
-                format!("el NAT gateway {nl} (usado por la subred {sl}) tiene la dirección «{ip}», que no es una IP pública de internet"),
-                origin,
-            )),
-        },
+        // An Elastic IP is allocated from AWS's public pool; its value says
+        // nothing more (emulators hand out loopback-looking addresses), so
+        // only an address that is not an IPv4 address at all is suspect.
+        Some(Attr::Known(ip)) if cidr::parse_addr(ip).is_some() => {}
+        Some(Attr::Known(ip)) => rep.problem(Finding::new(
+            nl,
+            format!("el NAT gateway {nl} (usado por la subred {sl}) tiene la dirección «{ip}», que no es una dirección IPv4"),
+            origin,
+        )),
     }
 }
 

@@ -1,0 +1,128 @@
+//! The database tier: DB subnet groups, then the instances in them.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_rds::types::Tag;
+use futures::future::try_join_all;
+
+use super::{At, Built, Clients, ProvisionError, got, random};
+use crate::world::{World, dashed};
+
+#[derive(Default)]
+pub(super) struct Databases {
+    pub ids: Vec<(String, String)>,
+    /// Logical instance name -> endpoint host name, for `${db.<name>.address}`.
+    pub addresses: BTreeMap<String, String>,
+    pub ports: BTreeMap<String, i32>,
+}
+
+pub(super) async fn build(
+    c: &Clients,
+    w: &World,
+    built: &Built,
+) -> Result<Databases, ProvisionError> {
+    let groups: BTreeMap<String, String> =
+        try_join_all(w.db_subnet_groups.iter().map(|(n, g)| async move {
+            let key = format!("db_subnet_group.{n}");
+            let name = g.name.clone().unwrap_or_else(|| dashed(n));
+            let subnets = g
+                .subnets
+                .iter()
+                .map(|s| built.id(&format!("subnet.{s}")).map(str::to_string))
+                .collect::<Result<Vec<_>, _>>()?;
+            c.rds
+                .create_db_subnet_group()
+                .db_subnet_group_name(&name)
+                .db_subnet_group_description(g.description.as_deref().unwrap_or(&name))
+                .set_subnet_ids(Some(subnets))
+                .send()
+                .await
+                .at(&key, "CreateDBSubnetGroup")?;
+            Ok::<_, ProvisionError>((n.clone(), name))
+        }))
+        .await?
+        .into_iter()
+        .collect();
+
+    let instances = try_join_all(w.db_instances.iter().map(|(n, d)| {
+        let groups = &groups;
+        async move {
+            let key = format!("db_instance.{n}");
+            let identifier = d.identifier.clone().unwrap_or_else(|| dashed(n));
+            let password = match &d.password_secret {
+                Some(s) => built.secret_values.get(s).cloned().ok_or_else(|| {
+                    ProvisionError::Unresolved {
+                        resource: key.clone(),
+                        message: format!("el secreto {s} de su contraseña no se ha creado"),
+                    }
+                })?,
+                None => random::secret_value(&key, 32)?,
+            };
+            let security_groups = d
+                .security_groups
+                .iter()
+                .map(|g| built.id(&format!("security_group.{g}")).map(str::to_string))
+                .collect::<Result<Vec<_>, _>>()?;
+            let subnet_group =
+                groups
+                    .get(&d.subnet_group)
+                    .ok_or_else(|| ProvisionError::Unresolved {
+                        resource: key.clone(),
+                        message: format!("el grupo de subredes {} no se ha creado", d.subnet_group),
+                    })?;
+            let out = c
+                .rds
+                .create_db_instance()
+                .db_instance_identifier(&identifier)
+                .engine(&d.engine)
+                .db_instance_class(&d.instance_class)
+                .allocated_storage(d.allocated_storage)
+                .master_username(&d.username)
+                .master_user_password(password)
+                .set_db_name(d.db_name.clone())
+                .db_subnet_group_name(subnet_group)
+                .set_vpc_security_group_ids(Some(security_groups))
+                .publicly_accessible(d.publicly_accessible)
+                .port(d.port)
+                .storage_encrypted(d.storage_encrypted)
+                .backup_retention_period(d.backup_retention_days)
+                .multi_az(d.multi_az)
+                .deletion_protection(d.deletion_protection)
+                .set_tags(Some(
+                    d.tags
+                        .iter()
+                        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                        .collect(),
+                ))
+                .send()
+                .await
+                .at(&key, "CreateDBInstance")?;
+            let inst = got(out.db_instance(), &key, "CreateDBInstance", "la instancia")?;
+            // Real RDS has no endpoint until the instance is available; an
+            // emulator has it at once. Only a world that names it needs it.
+            let endpoint = inst.endpoint();
+            Ok::<_, ProvisionError>((
+                n.clone(),
+                identifier,
+                endpoint.and_then(|e| e.address()).map(str::to_string),
+                endpoint.and_then(|e| e.port()).unwrap_or(d.port),
+            ))
+        }
+    }))
+    .await?;
+
+    let mut dbs = Databases::default();
+    dbs.ids.extend(
+        groups
+            .into_iter()
+            .map(|(n, name)| (format!("db_subnet_group.{n}"), name)),
+    );
+    for (n, identifier, address, port) in instances {
+        dbs.ids.push((format!("db_instance.{n}"), identifier));
+        if let Some(a) = address {
+            dbs.addresses.insert(n.clone(), a);
+        }
+        dbs.ports.insert(n, port);
+    }
+    Ok(dbs)
+}
