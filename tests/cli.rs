@@ -254,3 +254,37 @@ fn report_rejects_a_file_that_is_not_a_report() {
         o.stderr
     );
 }
+
+#[test]
+fn check_grades_a_terraform_folder_with_the_embedded_features_from_anywhere() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.current_dir(elsewhere.path())
+        .arg("check")
+        .arg(repo().join("examples/terraform/curso"))
+        .args(["--tags", AWS_TAGS]);
+    let o = run(c);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("35/35 puntos"), "{}", o.stdout);
+}
+
+#[test]
+fn check_names_file_line_and_column_of_a_syntax_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), "resource \"aws_vpc\" \"main\" {\n  cidr_block = \n}\n").unwrap();
+    let mut c = cloudgrade();
+    c.arg("check").arg(dir.path());
+    let o = run(c);
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    assert!(one_line(&o.stderr) && o.stderr.contains("main.tf:"), "{}", o.stderr);
+}
+
+#[test]
+fn check_says_so_when_a_folder_has_no_terraform() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.arg("check").arg(dir.path());
+    let o = run(c);
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    assert!(one_line(&o.stderr), "{}", o.stderr);
+}

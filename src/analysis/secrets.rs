@@ -446,7 +446,7 @@ pub fn secret_ref_target<'a>(inv: &'a Inventory, value_from: &str) -> SecretTarg
         // A Terraform reference, e.g. `aws_secretsmanager_secret.db.arn`.
         let address = format!(
             "aws_secretsmanager_secret.{}",
-            rest.split('.').next().unwrap_or(rest)
+            rest.split(['.', ':']).next().unwrap_or(rest)
         );
         let found = inv.secrets.iter().find(|s| {
             s.arn == address

@@ -13,6 +13,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Corrige el Terraform de una carpeta, sin AWS: la comprobación del alumno.
+    Check(CheckArgs),
     /// Corrige: lee la fuente, ejecuta las features y escribe el informe.
     Grade(GradeArgs),
     /// Lee la fuente y guarda el inventario como snapshot, para corregir después sin conexión.
@@ -47,20 +49,57 @@ pub struct GradeArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
     /// Corrige un snapshot escrito por `cloudgrade collect`.
-    #[arg(long, conflicts_with = "aws")]
+    #[arg(long, conflicts_with_all = ["aws", "terraform"])]
     pub snapshot: Option<PathBuf>,
+    /// Corrige una carpeta de Terraform, sin AWS ni terraform (análisis estático).
+    #[arg(long, conflicts_with = "aws", value_name = "DIR")]
+    pub terraform: Option<PathBuf>,
+    #[command(flatten)]
+    pub vars: TerraformVars,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Carpeta donde escribir report.json y los demás formatos.
+    #[arg(long, default_value = "cloudgrade-report")]
+    pub out: PathBuf,
+}
+
+/// `cloudgrade check`: the student's command.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// La carpeta con los .tf del alumno.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub vars: TerraformVars,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Si se da, escribe aquí report.json y los demás formatos.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct TerraformVars {
+    /// Valor de una variable de Terraform (NOMBRE=VALOR), como `terraform -var`.
+    #[arg(long = "var", value_name = "NOMBRE=VALOR")]
+    pub vars: Vec<String>,
+    /// Archivo de variables, como `terraform -var-file`.
+    #[arg(long = "var-file", value_name = "ARCHIVO")]
+    pub var_files: Vec<PathBuf>,
+}
+
+/// What every grading command shares: which scenarios, and how to show them.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Carpeta (o archivo) de features. Por defecto, las del curso, incluidas en cloudgrade.
     #[arg(long)]
     pub features: Option<PathBuf>,
-    /// Expresión de etiquetas, p. ej. "@redes and not @oculto".
+    /// Expresión de etiquetas, p. ej. "@actividad:redes and not @oculto".
     #[arg(long)]
     pub tags: Option<String>,
     /// Formatos a escribir en --out además de report.json: terminal, junit, markdown, json.
     #[arg(long = "format", value_name = "F")]
     pub formats: Vec<String>,
-    /// Carpeta donde escribir report.json y los demás formatos.
-    #[arg(long, default_value = "cloudgrade-report")]
-    pub out: PathBuf,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// No imprimir el informe en la terminal.

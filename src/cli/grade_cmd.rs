@@ -1,77 +1,107 @@
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cloudgrade::exit::Exit;
-use cloudgrade::grade::{self, FeatureSource, RunInfo, TagFilter};
+use cloudgrade::grade::{self, FeatureSource, Plan, RunInfo, TagFilter};
 use cloudgrade::report::{self, Format};
 use cloudgrade::sources::{self, AwsTarget, Collected, Inventory};
 
 use super::Failure;
-use super::args::{AwsArgs, CollectArgs, GradeArgs};
+use super::args::{AwsArgs, CheckArgs, CollectArgs, GradeArgs, RunArgs, TerraformVars};
 use super::output::{now_rfc3339, parse_formats, use_color, write_all};
 
-pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
-    // Check everything the user typed before touching the source: a typo in
-    // --features should not cost a full collection first.
-    let formats = parse_formats(&a.formats)?;
-    let filter = TagFilter::parse(a.tags.as_deref()).map_err(Failure::input)?;
-    let features = a
-        .features
-        .clone()
-        .map_or(FeatureSource::Embedded, FeatureSource::Dir);
-    let plan = grade::plan(&features.load().map_err(Failure::input)?);
+/// Where `grade` reads the student's work from.
+enum Source<'a> {
+    Aws(&'a AwsArgs),
+    Snapshot(&'a Path),
+    Terraform(&'a Path, &'a TerraformVars),
+}
 
-    let started_at = now_rfc3339();
-    let (inv, collect_ms, api_calls) = match (&a.snapshot, a.aws.aws) {
-        (Some(path), _) => {
-            let t = Instant::now();
-            let inv = sources::load_snapshot(path).map_err(Failure::input)?;
-            (inv, ms(t), None)
-        }
-        (None, true) => {
-            let c = collect(&a.aws)?;
-            (
-                c.inventory,
-                c.elapsed.as_secs_f64() * 1000.0,
-                Some(c.calls.total()),
-            )
-        }
-        (None, false) => {
+pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
+    let source = match (&a.snapshot, &a.terraform, a.aws.aws) {
+        (Some(path), _, _) => Source::Snapshot(path),
+        (None, Some(dir), _) => Source::Terraform(dir, &a.vars),
+        (None, None, true) => Source::Aws(&a.aws),
+        (None, None, false) => {
             return Err(Failure::input(
-                "falta la fuente: usa --aws (cuenta o emulador) o --snapshot ARCHIVO",
+                "falta la fuente: usa --aws (cuenta o emulador), --terraform CARPETA o --snapshot ARCHIVO",
             ));
         }
     };
+    run(source, &a.run, Some(&a.out))
+}
 
-    let report = grade::grade(
-        &inv,
-        &plan,
-        &filter,
-        RunInfo {
-            started_at,
-            collect_ms,
-            api_calls,
-        },
-    )
-    .map_err(Failure::input)?;
-    write_all(&report, &a.out, &formats)?;
-    if !a.quiet {
-        print!(
-            "{}",
-            report::render(&report, Format::Terminal, use_color(a.color))
-        );
-        println!(
-            "Informe: {}",
-            a.out.join(Format::Json.file_name()).display()
-        );
+pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
+    run(Source::Terraform(&a.dir, &a.vars), &a.run, a.out.as_deref())
+}
+
+fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure> {
+    // Check everything the user typed before touching the source: a typo in
+    // --features should not cost a full collection first.
+    let formats = parse_formats(&r.formats)?;
+    let filter = TagFilter::parse(r.tags.as_deref()).map_err(Failure::input)?;
+    let features = r.features.clone().map_or(FeatureSource::Embedded, FeatureSource::Dir);
+    let plan: Plan = grade::plan(&features.load().map_err(Failure::input)?);
+
+    let started_at = now_rfc3339();
+    let t = Instant::now();
+    let (inv, api_calls) = read(&source)?;
+    let collect_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+    let info = RunInfo { started_at, collect_ms, api_calls };
+    let report = grade::grade(&inv, &plan, &filter, info).map_err(Failure::input)?;
+    if let Some(out) = out {
+        write_all(&report, out, &formats)?;
+    }
+    if !r.quiet {
+        print!("{}", report::render(&report, Format::Terminal, use_color(r.color)));
+        if let Some(out) = out {
+            println!("Informe: {}", out.join(Format::Json.file_name()).display());
+        }
     }
     Ok(Exit::of(&report))
 }
 
+fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
+    match source {
+        Source::Snapshot(path) => Ok((sources::load_snapshot(path).map_err(Failure::input)?, None)),
+        Source::Aws(aws) => {
+            let c = collect(aws)?;
+            Ok((c.inventory, Some(c.calls.total())))
+        }
+        Source::Terraform(dir, vars) => {
+            let opts = terraform_options(vars)?;
+            // A folder that cannot be read at all is the source failing
+            // (exit 3); a syntax error is the student's input (exit 2).
+            let inv = cloudgrade_terraform::load_dir(dir, &opts).map_err(|e| match e {
+                cloudgrade_terraform::TerraformError::Io { .. } => Failure::new(Exit::SourceUnreadable, e),
+                e => Failure::input(e),
+            })?;
+            Ok((inv, None))
+        }
+    }
+}
+
+fn terraform_options(v: &TerraformVars) -> Result<cloudgrade_terraform::Options, Failure> {
+    let vars = v
+        .vars
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+                .ok_or_else(|| Failure::input(format!("--var «{kv}»: se espera NOMBRE=VALOR")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(cloudgrade_terraform::Options {
+        vars,
+        var_files: v.var_files.iter().map(PathBuf::from).collect(),
+        env_vars: std::env::vars().filter(|(k, _)| k.starts_with("TF_VAR_")).collect(),
+    })
+}
+
 pub fn collect_command(a: CollectArgs) -> Result<Exit, Failure> {
     if !a.aws.aws {
-        return Err(Failure::input(
-            "falta la fuente: usa --aws (cuenta o emulador)",
-        ));
+        return Err(Failure::input("falta la fuente: usa --aws (cuenta o emulador)"));
     }
     let c = collect(&a.aws)?;
     write_snapshot(&c.inventory, &a.out)?;
@@ -88,17 +118,12 @@ pub fn collect_command(a: CollectArgs) -> Result<Exit, Failure> {
     Ok(Exit::Passed)
 }
 
-fn write_snapshot(inv: &Inventory, path: &std::path::Path) -> Result<(), Failure> {
+fn write_snapshot(inv: &Inventory, path: &Path) -> Result<(), Failure> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Failure::input(format!(
-                "{}: no se pudo crear la carpeta: {e}",
-                dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::input(format!("{}: no se pudo crear la carpeta: {e}", dir.display())))?;
     }
-    std::fs::write(path, inv.to_json())
-        .map_err(|e| Failure::input(format!("{}: no se pudo escribir: {e}", path.display())))
+    std::fs::write(path, inv.to_json()).map_err(|e| Failure::input(format!("{}: no se pudo escribir: {e}", path.display())))
 }
 
 fn collect(a: &AwsArgs) -> Result<Collected, Failure> {
@@ -109,10 +134,5 @@ fn collect(a: &AwsArgs) -> Result<Collected, Failure> {
         role_arn: a.role_arn.clone(),
     };
     let rt = super::runtime()?;
-    rt.block_on(sources::collect_aws(&target))
-        .map_err(|e| Failure::new(Exit::SourceUnreadable, e))
-}
-
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
+    rt.block_on(sources::collect_aws(&target)).map_err(|e| Failure::new(Exit::SourceUnreadable, e))
 }

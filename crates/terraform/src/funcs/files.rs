@@ -1,0 +1,118 @@
+//! File functions. Paths are relative to the graded directory (Terraform's
+//! working directory), and nothing outside it is read: a configuration that
+//! reads `~/.ssh/id_rsa` gets an unknown and a gap, not the grader's file.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::{FR, FnErr, Impl, arg, s};
+use crate::eval::{Cx, Evaluator, Scope};
+use crate::source::SourceFile;
+use crate::value::Value;
+
+/// The path functions that read nothing.
+pub(super) fn lookup_pure(name: &str) -> Option<Impl> {
+    Some(match name {
+        "basename" => |a| {
+            let p = s(arg(a, 0))?;
+            Ok(Value::String(
+                p.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            ))
+        },
+        "dirname" => |a| {
+            let p = s(arg(a, 0))?;
+            Ok(Value::String(
+                match p.trim_end_matches('/').rsplit_once('/') {
+                    Some(("", _)) => "/".into(),
+                    Some((d, _)) => d.to_string(),
+                    None => ".".into(),
+                },
+            ))
+        },
+        _ => return None,
+    })
+}
+
+pub(super) fn call(ev: &mut Evaluator, cx: &Cx, name: &str, args: Vec<Value>) -> FR {
+    let (first, sensitive) = arg(&args, 0).clone().deep_unmark();
+    let path = s(&first.flatten())?;
+    let out = match name {
+        "fileexists" => Value::Bool(resolve(&ev.root_dir, &path).is_ok_and(|p| p.is_file())),
+        "abspath" => Value::String(ev.root_dir.join(&path).display().to_string()),
+        "file" => Value::String(read(&ev.root_dir, &path)?),
+        "filebase64" => {
+            let p = resolve(&ev.root_dir, &path)?;
+            let bytes = std::fs::read(&p)
+                .map_err(|e| FnErr::Invalid(format!("no se pudo leer `{path}`: {e}")))?;
+            Value::String(super::encoding::base64_encode(&bytes))
+        }
+        "templatefile" => {
+            let text = read(&ev.root_dir, &path)?;
+            let vars = match args.get(1).map(|v| v.clone().unmark()) {
+                Some((Value::Object(m), s)) => m.into_iter().map(|(k, v)| (k, v.mark(s))).collect(),
+                Some((Value::Resource(r), _)) => r.attrs.clone().into_iter().collect(),
+                Some((Value::Unknown(u), _)) => return Err(FnErr::Unknown(u)),
+                None | Some((Value::Null, _)) => Vec::new(),
+                Some((other, _)) => {
+                    return Err(FnErr::Invalid(format!(
+                        "las variables deben ser un objeto, no {}",
+                        other.type_name()
+                    )));
+                }
+            };
+            let template = hcl_edit::parser::parse_template(&text).map_err(|e| {
+                FnErr::Invalid(format!(
+                    "{path}:{}:{}: plantilla no válida: {}",
+                    e.location().line(),
+                    e.location().column(),
+                    e.message()
+                ))
+            })?;
+            let tcx = Cx {
+                m: cx.m,
+                file: Rc::new(SourceFile::new(path.clone(), text)),
+                isolated: true,
+            };
+            let scope = Scope {
+                bindings: vars,
+                parent: None,
+            };
+            ev.eval_template(&tcx, &scope, &template)
+                .map_err(|e| FnErr::Invalid(format!("{}: {}", e.at, e.message)))?
+        }
+        _ => return Err(FnErr::Invalid(format!("función `{name}` desconocida"))),
+    };
+    Ok(out.mark(sensitive))
+}
+
+fn read(root: &Path, path: &str) -> Result<String, FnErr> {
+    let p = resolve(root, path)?;
+    let bytes =
+        std::fs::read(&p).map_err(|e| FnErr::Invalid(format!("no se pudo leer `{path}`: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| FnErr::Invalid(format!("`{path}` no es texto UTF-8")))
+}
+
+fn resolve(root: &Path, path: &str) -> Result<PathBuf, FnErr> {
+    let p = Path::new(path);
+    let full = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        root.join(p)
+    };
+    let canon = full
+        .canonicalize()
+        .map_err(|e| FnErr::Invalid(format!("no se pudo leer `{path}`: {e}")))?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| FnErr::Invalid(format!("no se pudo resolver el directorio: {e}")))?;
+    if !canon.starts_with(&root) {
+        return Err(FnErr::Invalid(format!(
+            "`{path}` está fuera del directorio de la configuración y no se lee"
+        )));
+    }
+    Ok(canon)
+}

@@ -1,0 +1,112 @@
+//! The static Terraform source: a directory of `*.tf` files read into the
+//! Inventory without a terraform binary, an AWS account or the network, in
+//! milliseconds.
+//!
+//! The configuration is parsed with hcl-edit (which keeps spans, so every
+//! resource, rule and gap points at its file and line) and evaluated the way
+//! `terraform plan` sees it before apply: variables with Terraform's
+//! precedence, locals, references, `count`/`for_each`, `dynamic` blocks,
+//! local modules and the built-in functions solutions use. A value known only
+//! after apply stays a reference ([`cloudgrade_model::Attr::Unknown`]); where
+//! the model holds a plain id, the id of a declared resource is its address
+//! (`aws_vpc.main`, `module.red.aws_subnet.a[0]`). Whatever cannot be
+//! evaluated becomes a [`cloudgrade_model::Gap`] naming the file, the line
+//! and the construct, never a silent empty list.
+
+mod computed;
+mod config;
+mod data;
+mod error;
+mod eval;
+mod funcs;
+mod json;
+mod map;
+mod source;
+mod types;
+mod value;
+mod vars;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use cloudgrade_model::Inventory;
+
+pub use error::TerraformError;
+
+/// Inputs the way the terraform CLI takes them.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `-var name=value`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `-var-file`, in order (relative paths: to the caller, else to the directory).
+    pub var_files: Vec<PathBuf>,
+    /// The caller's environment; only `TF_VAR_*` entries are used.
+    pub env_vars: Vec<(String, String)>,
+}
+
+/// Deep enough for any real configuration and for adversarial nesting:
+/// parsing and evaluation recurse, and run on a thread with this stack.
+const STACK: usize = 64 << 20;
+
+/// Reads and evaluates the configuration in `dir` (the root module).
+pub fn load_dir(dir: &Path, opts: &Options) -> Result<Inventory, TerraformError> {
+    let dir = dir.to_path_buf();
+    let opts = opts.clone();
+    on_big_stack(move || load_dir_inner(&dir, &opts))
+}
+
+fn load_dir_inner(dir: &Path, opts: &Options) -> Result<Inventory, TerraformError> {
+    if !dir.is_dir() {
+        return Err(TerraformError::NoTerraform {
+            dir: dir.display().to_string(),
+        });
+    }
+    let configs = config::load(dir)?;
+    evaluate(&configs, dir, opts)
+}
+
+fn evaluate(
+    configs: &config::Configs,
+    dir: &Path,
+    opts: &Options,
+) -> Result<Inventory, TerraformError> {
+    let mut ev = eval::Evaluator::new(configs, dir.to_path_buf(), HashMap::new());
+    ev.root_vars = vars::resolve(&mut ev, dir, opts)?;
+    let instances = ev.evaluate_all();
+    Ok(map::build(&mut ev, &instances, dir))
+}
+
+/// Parses and evaluates one file's text as a whole configuration, touching
+/// no file system beyond failing to find what it references. It never
+/// panics, whatever the input: the entry point for `cargo fuzz`.
+pub fn parse_str_for_fuzz(text: &str) -> Result<Inventory, TerraformError> {
+    let text = text.to_string();
+    on_big_stack(move || {
+        let configs = config::from_text("fuzz.tf", text)?;
+        let dir = Path::new("/nonexistent/cloudgrade-fuzz");
+        let mut ev = eval::Evaluator::new(&configs, dir.to_path_buf(), HashMap::new());
+        ev.root_vars = vars::resolve_defaults(&mut ev);
+        let instances = ev.evaluate_all();
+        Ok(map::build(&mut ev, &instances, dir))
+    })
+}
+
+fn on_big_stack<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, TerraformError> + Send + 'static,
+) -> Result<T, TerraformError> {
+    let handle = std::thread::Builder::new()
+        .name("cloudgrade-terraform".into())
+        .stack_size(STACK)
+        .spawn(f);
+    match handle {
+        Ok(h) => match h.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        // No thread to be had: the caller's stack will do.
+        Err(_) => Err(TerraformError::Io {
+            path: "(hilo de evaluación)".into(),
+            source: std::io::Error::other("no se pudo crear el hilo de evaluación"),
+        }),
+    }
+}

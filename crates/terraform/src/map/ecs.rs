@@ -1,0 +1,304 @@
+//! ECS: clusters, task definitions (their `container_definitions` read from
+//! `jsonencode(...)`, a heredoc, `file()` or `templatefile()`, field by
+//! field) and services.
+
+use cloudgrade_model::{
+    AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, ResourceKind,
+    SecretRef, TaskDefinition,
+};
+
+use super::Mapper;
+use super::read::{self, Obj};
+use crate::eval::Instance;
+use crate::value::Value;
+
+type ByType<'a> = dyn Fn(&str) -> Vec<&'a Instance> + 'a;
+
+pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
+    let account_insights = by_type("aws_ecs_account_setting_default")
+        .into_iter()
+        .find_map(|i| {
+            let o = Obj::of(i);
+            (o.known_str("name").as_deref() == Some("containerInsights"))
+                .then(|| insights_on(&o.known_str("value")?))?
+        });
+    for i in by_type("aws_ecs_cluster") {
+        let o = Obj::of(i);
+        let setting = o
+            .objects(Some(&i.body), "setting")
+            .into_iter()
+            .find(|s| s.known_str("name").as_deref() == Some("containerInsights"));
+        // Without a setting the account's default applies: off, unless this
+        // configuration turns it on for the account.
+        let container_insights = match setting {
+            Some(s) => s.known_str("value").and_then(|v| insights_on(&v)),
+            None => Some(account_insights.unwrap_or(false)),
+        };
+        m.inv.ecs_clusters.push(EcsCluster {
+            arn: i.address.clone(),
+            name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
+            container_insights,
+            origin: Mapper::origin(i),
+        });
+    }
+    for i in by_type("aws_ecs_task_definition") {
+        task_definition(m, i);
+    }
+    for i in by_type("aws_ecs_service") {
+        service(m, i);
+    }
+}
+
+fn insights_on(v: &str) -> Option<bool> {
+    match v {
+        "enabled" | "enhanced" => Some(true),
+        "disabled" => Some(false),
+        _ => None,
+    }
+}
+
+fn task_definition(m: &mut Mapper, i: &Instance) {
+    let kind = ResourceKind::TaskDefinition;
+    let o = Obj::of(i);
+    let requires_compatibilities = match read::items(o.get("requires_compatibilities")) {
+        Ok(items) => items.iter().filter_map(read::text).collect(),
+        Err(_) => Vec::new(),
+    };
+    let execution_role_arn = m.id(kind, i, &o, "execution_role_arn");
+    let task_role_arn = m.id(kind, i, &o, "task_role_arn");
+    let containers = containers(m, i, &o);
+    m.inv.task_definitions.push(TaskDefinition {
+        arn: i.address.clone(),
+        family: o.text("family").unwrap_or_else(|| i.address.clone()),
+        // The first apply registers revision 1.
+        revision: 1,
+        status: "ACTIVE".into(),
+        network_mode: o.known_str("network_mode"),
+        requires_compatibilities,
+        execution_role_arn,
+        task_role_arn,
+        containers,
+        origin: Mapper::origin(i),
+    });
+}
+
+fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition> {
+    let kind = ResourceKind::TaskDefinition;
+    let at = format!(
+        "{}:{} {}.container_definitions",
+        i.file.rel,
+        i.body.line_of("container_definitions").unwrap_or(i.line),
+        i.address
+    );
+    let raw = o.get("container_definitions").clone();
+    m.check(kind, i, "container_definitions", &raw);
+    let (raw, all_sensitive) = raw.unmark();
+    let parsed = match raw {
+        Value::Encoded(inner) => Ok(*inner),
+        Value::String(text) => crate::json::decode(&text),
+        Value::Partial(parts) => crate::json::decode_parts(&parts),
+        Value::Unknown(u) => {
+            m.note(
+                kind,
+                at,
+                format!(
+                    "las definiciones de contenedor de `{}` no se conocen: dependen de {}",
+                    i.address,
+                    u.primary()
+                ),
+            );
+            return Vec::new();
+        }
+        Value::Null => return Vec::new(),
+        other => Err(format!(
+            "se esperaba una cadena JSON, no {}",
+            other.type_name()
+        )),
+    };
+    let list = match parsed.map(|v| v.unmark().0) {
+        Ok(Value::List(items)) => items,
+        Ok(one @ Value::Object(_)) => vec![one],
+        Ok(other) => {
+            m.note(
+                kind,
+                at,
+                format!(
+                    "`container_definitions` de `{}` debe ser una lista JSON, no {}",
+                    i.address,
+                    other.type_name()
+                ),
+            );
+            return Vec::new();
+        }
+        Err(msg) => {
+            m.note(
+                kind,
+                at,
+                format!(
+                    "`container_definitions` de `{}` no se pudo leer: {msg}",
+                    i.address
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for item in list {
+        let (item, item_sensitive) = item.unmark();
+        let Value::Object(fields) = item else {
+            continue;
+        };
+        let c = Obj {
+            fields,
+            line: o.line,
+        };
+        let sensitive = all_sensitive || item_sensitive;
+        let mut environment = Vec::new();
+        match read::items(c.get("environment")) {
+            Ok(entries) => {
+                for e in entries {
+                    let (e, s) = e.unmark();
+                    let Value::Object(f) = e else { continue };
+                    let name = f.get("name").and_then(read::text).unwrap_or_default();
+                    let value = env_value(f.get("value").unwrap_or(&Value::Null), sensitive || s);
+                    environment.push(EnvVar { name, value });
+                }
+            }
+            Err(u) => m.note(
+                kind,
+                at.clone(),
+                format!("no se sabe qué variables de entorno tiene un contenedor de `{}`: dependen de {}", i.address, u.primary()),
+            ),
+        }
+        let secrets = read::items(c.get("secrets"))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|s| match s.unmark().0 {
+                Value::Object(f) => Some(SecretRef {
+                    name: f.get("name").and_then(read::text).unwrap_or_default(),
+                    value_from: f.get("valueFrom").and_then(read::text).unwrap_or_default(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let log_driver = match read::flat(c.get("logConfiguration")) {
+            Value::Object(l) => l.get("logDriver").and_then(read::text),
+            _ => None,
+        };
+        out.push(ContainerDefinition {
+            name: c.text("name").unwrap_or_default(),
+            image: c.text("image"),
+            environment,
+            secrets,
+            log_driver,
+            has_health_check: matches!(read::flat(c.get("healthCheck")), Value::Object(_)),
+        });
+    }
+    out
+}
+
+/// An environment value reduced to facts at once: the raw text goes no
+/// further than this function.
+fn env_value(v: &Value, sensitive: bool) -> EnvValue {
+    let sensitive = sensitive || v.is_sensitive_deep();
+    let (plain, _) = v.clone().deep_unmark();
+    match plain.flatten() {
+        Value::Unknown(u) => EnvValue::Unknown {
+            reference: cloudgrade_model::Unknown {
+                unknown: u.primary().to_string(),
+            },
+            sensitive,
+        },
+        Value::Null => EnvValue::observe(""),
+        other => {
+            let mut value = EnvValue::observe(&other.text_form().unwrap_or_default());
+            if let EnvValue::Observed(facts) = &mut value {
+                facts.sensitive = sensitive;
+            }
+            value
+        }
+    }
+}
+
+fn service(m: &mut Mapper, i: &Instance) {
+    let kind = ResourceKind::EcsService;
+    let o = Obj::of(i);
+    let cluster_arn = m
+        .id(kind, i, &o, "cluster")
+        .unwrap_or_else(|| "default".into());
+    let task_definition = resolve_task_definition(m, o.get("task_definition"));
+    let launch_type = o.known_str("launch_type").or_else(|| {
+        o.objects(Some(&i.body), "capacity_provider_strategy")
+            .iter()
+            .any(|s| {
+                s.known_str("capacity_provider")
+                    .is_some_and(|p| p.starts_with("FARGATE"))
+            })
+            .then(|| "FARGATE".to_string())
+    });
+    let desired_count = if o.has("desired_count") {
+        o.known_int("desired_count")
+    } else {
+        Some(0)
+    };
+    let network = o
+        .objects(Some(&i.body), "network_configuration")
+        .into_iter()
+        .next()
+        .map(|n| {
+            let subnet_ids = m.ids(kind, i, &n, "subnets");
+            let mut security_group_ids = m.ids(kind, i, &n, "security_groups");
+            if security_group_ids.is_empty() {
+                // Tasks without groups get their VPC's default group.
+                if let Some(vpc) = subnet_ids.iter().find_map(|s| {
+                    m.inv
+                        .subnets
+                        .iter()
+                        .find(|x| &x.id == s)
+                        .map(|x| x.vpc_id.clone())
+                }) {
+                    security_group_ids.push(m.canon(format!("{vpc}.default_security_group")));
+                }
+            }
+            AwsVpcConfig {
+                subnet_ids,
+                security_group_ids,
+                assign_public_ip: n.known_bool("assign_public_ip").unwrap_or(false),
+            }
+        });
+    m.inv.ecs_services.push(EcsService {
+        arn: i.address.clone(),
+        name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
+        cluster_arn,
+        task_definition,
+        launch_type,
+        desired_count,
+        network,
+        origin: Mapper::origin(i),
+    });
+}
+
+/// The task definition a service runs: the one its reference names
+/// (`aws_ecs_task_definition.app.arn`, or `family:revision` built from it),
+/// or the latest revision of a family given by name.
+fn resolve_task_definition(m: &Mapper, v: &Value) -> String {
+    let tds = &m.inv.task_definitions;
+    match read::flat(v) {
+        Value::Unknown(u) => u
+            .refs
+            .iter()
+            .find_map(|r| {
+                tds.iter()
+                    .find(|t| r.starts_with(&format!("{}.", t.arn)))
+                    .map(|t| t.arn.clone())
+            })
+            .unwrap_or_else(|| u.text_form()),
+        other => {
+            let text = other.text_form().unwrap_or_default();
+            let family = text.split(':').next().unwrap_or_default();
+            tds.iter()
+                .find(|t| t.family == text || t.family == family)
+                .map_or(text, |t| t.arn.clone())
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! From evaluated instances to the Inventory. Ids are Terraform addresses;
+//! implicit AWS resources a VPC gets without any declaration (its main
+//! route table, default network ACL and default security group) are added
+//! with ids derived from the VPC's address. Whatever cannot be known becomes
+//! a [`Gap`], named after the file and line that caused it, never an empty
+//! list.
+
+mod ecs;
+mod firewall;
+mod iam;
+mod logs;
+mod network;
+mod rds;
+mod read;
+mod refs;
+mod secrets;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cloudgrade_model::{Gap, GapReason, Inventory, Origin, ResourceKind, SourceInfo, Tags};
+
+use crate::config::Mode;
+use crate::eval::{Evaluator, Instance};
+use crate::value::Value;
+pub(crate) use read::{Obj, tags_of};
+
+/// The Inventory kind a managed resource type feeds.
+pub(crate) fn kind_of(rtype: &str) -> Option<ResourceKind> {
+    Some(match rtype {
+        "aws_vpc" => ResourceKind::Vpc,
+        "aws_subnet" => ResourceKind::Subnet,
+        "aws_route_table"
+        | "aws_route"
+        | "aws_route_table_association"
+        | "aws_main_route_table_association"
+        | "aws_default_route_table" => ResourceKind::RouteTable,
+        "aws_internet_gateway" | "aws_internet_gateway_attachment" => ResourceKind::InternetGateway,
+        "aws_nat_gateway" | "aws_eip" => ResourceKind::NatGateway,
+        "aws_security_group"
+        | "aws_security_group_rule"
+        | "aws_vpc_security_group_ingress_rule"
+        | "aws_vpc_security_group_egress_rule"
+        | "aws_default_security_group" => ResourceKind::SecurityGroup,
+        "aws_network_acl"
+        | "aws_network_acl_rule"
+        | "aws_network_acl_association"
+        | "aws_default_network_acl" => ResourceKind::NetworkAcl,
+        "aws_db_instance" => ResourceKind::DbInstance,
+        "aws_db_subnet_group" => ResourceKind::DbSubnetGroup,
+        "aws_ecs_cluster" => ResourceKind::EcsCluster,
+        "aws_ecs_service" => ResourceKind::EcsService,
+        "aws_ecs_task_definition" => ResourceKind::TaskDefinition,
+        "aws_secretsmanager_secret" | "aws_secretsmanager_secret_rotation" => ResourceKind::Secret,
+        "aws_iam_role"
+        | "aws_iam_role_policy"
+        | "aws_iam_role_policy_attachment"
+        | "aws_iam_policy_attachment" => ResourceKind::IamRole,
+        "aws_iam_policy" => ResourceKind::IamPolicy,
+        "aws_cloudwatch_log_group" => ResourceKind::LogGroup,
+        _ => return None,
+    })
+}
+
+/// Data sources that read a resource this configuration does not declare:
+/// the kind they stand for is incomplete in the Inventory.
+fn kinds_of_data(rtype: &str) -> Vec<ResourceKind> {
+    use ResourceKind::*;
+    match rtype {
+        "aws_vpc" | "aws_vpcs" => vec![Vpc],
+        "aws_subnet" | "aws_subnets" => vec![Subnet],
+        "aws_route_table" | "aws_route_tables" => vec![RouteTable],
+        "aws_internet_gateway" => vec![InternetGateway],
+        "aws_nat_gateway" | "aws_nat_gateways" => vec![NatGateway],
+        "aws_security_group" | "aws_security_groups" => vec![SecurityGroup],
+        "aws_network_acls" => vec![NetworkAcl],
+        "aws_db_instance" => vec![DbInstance],
+        "aws_db_subnet_group" => vec![DbSubnetGroup],
+        "aws_ecs_cluster" => vec![EcsCluster],
+        "aws_ecs_service" => vec![EcsService],
+        "aws_ecs_task_definition" => vec![TaskDefinition],
+        "aws_secretsmanager_secret" | "aws_secretsmanager_secret_version" => vec![Secret],
+        "aws_iam_role" => vec![IamRole],
+        "aws_cloudwatch_log_group" => vec![LogGroup],
+        _ => Vec::new(),
+    }
+}
+
+/// What a module from a registry or repository most likely declares, from
+/// its source (`terraform-aws-modules/vpc/aws`); everything when unsure.
+pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
+    use ResourceKind::*;
+    let s = source.to_ascii_lowercase();
+    let table: &[(&str, &[ResourceKind])] = &[
+        (
+            "vpc",
+            &[
+                Vpc,
+                Subnet,
+                RouteTable,
+                InternetGateway,
+                NatGateway,
+                NetworkAcl,
+                SecurityGroup,
+            ],
+        ),
+        ("security-group", &[SecurityGroup]),
+        ("rds", &[DbInstance, DbSubnetGroup]),
+        (
+            "ecs",
+            &[EcsCluster, EcsService, TaskDefinition, IamRole, LogGroup],
+        ),
+        ("iam", &[IamRole, IamPolicy]),
+        ("secrets-manager", &[Secret]),
+        ("cloudwatch", &[LogGroup]),
+    ];
+    for (key, kinds) in table {
+        if s.contains(key) {
+            return kinds.to_vec();
+        }
+    }
+    ResourceKind::ALL.to_vec()
+}
+
+pub(crate) struct Mapper {
+    pub inv: Inventory,
+    /// Ids that name the same thing: a VPC's implicit main route table is
+    /// the `aws_default_route_table` that adopts it.
+    pub alias: HashMap<String, String>,
+    pub default_tags: Tags,
+}
+
+impl Mapper {
+    pub fn origin(inst: &Instance) -> Option<Origin> {
+        Some(Origin {
+            file: inst.file.rel.clone(),
+            line: inst.line,
+            address: Some(inst.address.clone()),
+        })
+    }
+
+    pub fn canon(&self, id: String) -> String {
+        match self.alias.get(&id) {
+            Some(c) => c.clone(),
+            None => id,
+        }
+    }
+
+    pub fn note(&mut self, kind: ResourceKind, operation: String, message: String) {
+        if !self
+            .inv
+            .gaps
+            .iter()
+            .any(|g| g.kind == kind && g.operation == operation)
+        {
+            self.inv.gaps.push(Gap {
+                kind,
+                operation,
+                reason: GapReason::NotModelled,
+                message,
+            });
+        }
+    }
+
+    /// Records a gap when a value the model needs depends on a construct
+    /// this crate does not evaluate.
+    pub fn check(&mut self, kind: ResourceKind, inst: &Instance, field: &str, v: &Value) {
+        if let Some(u) = read::not_modelled(v) {
+            let op = u.gap.clone().unwrap_or_default();
+            self.note(
+                kind,
+                op,
+                format!(
+                    "`{}.{field}` depende de algo que la fuente terraform no evalúa ({}): ese dato no se conoce",
+                    inst.address,
+                    u.primary()
+                ),
+            );
+        }
+    }
+
+    /// An id-valued argument: known text or the address it refers to.
+    pub fn id(
+        &mut self,
+        kind: ResourceKind,
+        inst: &Instance,
+        obj: &Obj,
+        field: &str,
+    ) -> Option<String> {
+        let v = obj.get(field).clone();
+        self.check(kind, inst, field, &v);
+        read::text(&v).map(|t| self.canon(t))
+    }
+
+    /// A list of ids; an unknown list is a gap (which ones is not known).
+    pub fn ids(
+        &mut self,
+        kind: ResourceKind,
+        inst: &Instance,
+        obj: &Obj,
+        field: &str,
+    ) -> Vec<String> {
+        let v = obj.get(field).clone();
+        self.check(kind, inst, field, &v);
+        match read::items(&v) {
+            Ok(items) => items
+                .iter()
+                .filter_map(read::text)
+                .map(|t| self.canon(t))
+                .collect(),
+            Err(u) => {
+                self.note(
+                    kind,
+                    format!("{}:{} {}.{field}", inst.file.rel, obj.line, inst.address),
+                    format!(
+                        "no se sabe qué elementos tiene `{}.{field}`: depende de {}",
+                        inst.address,
+                        u.primary()
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn tags(&self, obj: &Obj) -> Tags {
+        let mut t = self.default_tags.clone();
+        t.extend(read::tags_of(obj.get("tags")));
+        t
+    }
+}
+
+/// Builds the Inventory from every evaluated instance.
+pub(crate) fn build(
+    ev: &mut Evaluator,
+    instances: &[Rc<Instance>],
+    dir: &std::path::Path,
+) -> Inventory {
+    let mut inv = Inventory::new(SourceInfo {
+        kind: "terraform".into(),
+        location: dir.display().to_string(),
+        region: ev.region.clone(),
+        account_id: None,
+    });
+    for g in std::mem::take(&mut ev.gaps) {
+        for kind in g.kinds {
+            if !inv
+                .gaps
+                .iter()
+                .any(|x| x.kind == kind && x.operation == g.operation)
+            {
+                inv.gaps.push(Gap {
+                    kind,
+                    operation: g.operation.clone(),
+                    reason: GapReason::NotModelled,
+                    message: g.message.clone(),
+                });
+            }
+        }
+    }
+    let default_tags = ev.default_tags();
+    let mut m = Mapper {
+        inv,
+        alias: HashMap::new(),
+        default_tags,
+    };
+
+    let managed: Vec<&Instance> = instances
+        .iter()
+        .filter(|i| i.mode == Mode::Managed)
+        .map(|i| i.as_ref())
+        .collect();
+    for i in instances.iter().filter(|i| i.mode == Mode::Data) {
+        for kind in kinds_of_data(&i.rtype) {
+            m.note(
+                kind,
+                format!("{}:{} data.{}", i.file.rel, i.line, i.address.rsplit("data.").next().unwrap_or(&i.address)),
+                format!(
+                    "`{}` lee un recurso que esta configuración no declara: lo que haya en AWS no está en el inventario",
+                    i.address
+                ),
+            );
+        }
+    }
+    for cfg in &ev.configs.modules {
+        for f in &cfg.json_files {
+            for kind in ResourceKind::ALL {
+                m.note(
+                    kind,
+                    f.clone(),
+                    format!(
+                        "`{f}` está en sintaxis JSON de Terraform, que la fuente terraform no lee"
+                    ),
+                );
+            }
+        }
+    }
+    let by_type =
+        |t: &str| -> Vec<&Instance> { managed.iter().copied().filter(|i| i.rtype == t).collect() };
+
+    network::map(&mut m, &by_type);
+    firewall::map(&mut m, &by_type);
+    rds::map(&mut m, &by_type);
+    ecs::map(&mut m, &by_type);
+    iam::map(&mut m, &by_type);
+    secrets::map(&mut m, &by_type);
+    logs::map(&mut m, &by_type);
+    refs::check_dangling(&mut m);
+    m.inv
+}

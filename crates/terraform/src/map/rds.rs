@@ -1,0 +1,134 @@
+//! RDS: DB subnet groups and DB instances, with the defaults AWS applies
+//! when an argument is not set.
+
+use cloudgrade_model::{Attr, DbInstance, DbSubnetGroup, ResourceKind};
+
+use super::Mapper;
+use super::read::Obj;
+use crate::eval::Instance;
+
+type ByType<'a> = dyn Fn(&str) -> Vec<&'a Instance> + 'a;
+
+pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
+    for i in by_type("aws_db_subnet_group") {
+        let o = Obj::of(i);
+        let subnet_ids = m.ids(ResourceKind::DbSubnetGroup, i, &o, "subnet_ids");
+        let vpc_id = subnet_ids
+            .iter()
+            .find_map(|id| {
+                m.inv
+                    .subnets
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .map(|s| s.vpc_id.clone())
+            })
+            .unwrap_or_default();
+        m.inv.db_subnet_groups.push(DbSubnetGroup {
+            name: name_of(i, &o),
+            vpc_id,
+            subnet_ids,
+            origin: Mapper::origin(i),
+        });
+    }
+    for i in by_type("aws_db_instance") {
+        let kind = ResourceKind::DbInstance;
+        let o = Obj::of(i);
+        let engine = o.text("engine").unwrap_or_default();
+        let port = match o.int("port") {
+            Some(Ok(p)) => i32::try_from(p).map_or_else(
+                |_| Attr::unknown(format!("{}.port", i.address)),
+                Attr::Known,
+            ),
+            Some(Err(u)) => Attr::unknown(u.primary()),
+            None => default_port(&engine)
+                .map_or_else(|| Attr::unknown(format!("{}.port", i.address)), Attr::Known),
+        };
+        let subnet_group = m.id(kind, i, &o, "db_subnet_group_name");
+        if subnet_group.is_none() && !o.has("replicate_source_db") {
+            m.note(
+                ResourceKind::Vpc,
+                format!("{}:{} {}", i.file.rel, i.line, i.address),
+                format!("`{}` no tiene `db_subnet_group_name`: va a las subredes de la VPC por defecto, que esta configuración no declara", i.address),
+            );
+        }
+        let mut security_group_ids = m.ids(kind, i, &o, "vpc_security_group_ids");
+        if security_group_ids.is_empty() {
+            // Without groups, RDS uses the VPC's default security group.
+            let vpc = subnet_group
+                .as_ref()
+                .and_then(|g| m.inv.db_subnet_groups.iter().find(|x| &x.name == g))
+                .map(|g| g.vpc_id.clone())
+                .filter(|v| !v.is_empty());
+            if let Some(vpc) = vpc {
+                security_group_ids.push(m.canon(format!("{vpc}.default_security_group")));
+            }
+        }
+        let managed = o.known_bool("manage_master_user_password") == Some(true);
+        m.inv.db_instances.push(DbInstance {
+            id: i.address.clone(),
+            engine,
+            port,
+            publicly_accessible: o.bool_or("publicly_accessible", false),
+            subnet_group,
+            security_group_ids,
+            storage_encrypted: Some(o.known_bool("storage_encrypted").unwrap_or(false))
+                .filter(|_| known_or_unset(&o, "storage_encrypted")),
+            // AWS keeps 1 day of backups when the argument is not set.
+            backup_retention_days: if o.has("backup_retention_period") {
+                o.known_int("backup_retention_period")
+            } else {
+                Some(1)
+            },
+            multi_az: Some(o.known_bool("multi_az").unwrap_or(false))
+                .filter(|_| known_or_unset(&o, "multi_az")),
+            deletion_protection: Some(o.known_bool("deletion_protection").unwrap_or(false))
+                .filter(|_| known_or_unset(&o, "deletion_protection")),
+            master_user_secret_arn: managed
+                .then(|| format!("{}.master_user_secret[0].secret_arn", i.address)),
+            tags: m.tags(&o),
+            origin: Mapper::origin(i),
+        });
+    }
+}
+
+/// Whether a bool argument is known: set to a known value, or not set (then
+/// its default is known).
+fn known_or_unset(o: &Obj, field: &str) -> bool {
+    !o.has(field) || o.known_bool(field).is_some()
+}
+
+/// The group's name: AWS ids it by name; a generated one stands as the address.
+fn name_of(i: &Instance, o: &Obj) -> String {
+    o.known_str("name").unwrap_or_else(|| i.address.clone())
+}
+
+fn default_port(engine: &str) -> Option<i32> {
+    let e = engine.to_ascii_lowercase();
+    Some(if e.contains("postgres") {
+        5432
+    } else if e.contains("mysql") || e.contains("mariadb") || e == "aurora" {
+        3306
+    } else if e.starts_with("oracle") {
+        1521
+    } else if e.starts_with("sqlserver") {
+        1433
+    } else if e.starts_with("db2") {
+        50000
+    } else {
+        return None;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ports_by_engine() {
+        assert_eq!(default_port("postgres"), Some(5432));
+        assert_eq!(default_port("aurora-postgresql"), Some(5432));
+        assert_eq!(default_port("mysql"), Some(3306));
+        assert_eq!(default_port("sqlserver-ex"), Some(1433));
+        assert_eq!(default_port("${var.engine}"), None);
+    }
+}

@@ -1,0 +1,34 @@
+//! Secrets Manager secrets: metadata only, never a value.
+
+use cloudgrade_model::{ResourceKind, Secret};
+
+use super::Mapper;
+use super::read::Obj;
+use crate::eval::Instance;
+
+type ByType<'a> = dyn Fn(&str) -> Vec<&'a Instance> + 'a;
+
+pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
+    let mut rotated: Vec<String> = Vec::new();
+    for i in by_type("aws_secretsmanager_secret_rotation") {
+        let o = Obj::of(i);
+        if let Some(id) = m.id(ResourceKind::Secret, i, &o, "secret_id") {
+            rotated.push(id);
+        }
+    }
+    for i in by_type("aws_secretsmanager_secret") {
+        let o = Obj::of(i);
+        let name = o
+            .known_str("name")
+            .or_else(|| o.known_str("name_prefix").map(|p| format!("{p}*")))
+            .unwrap_or_else(|| i.address.clone());
+        let rotation_enabled = rotated.iter().any(|r| r == &i.address || r == &name);
+        m.inv.secrets.push(Secret {
+            arn: i.address.clone(),
+            name,
+            rotation_enabled: Some(rotation_enabled),
+            kms_key_id: o.text("kms_key_id"),
+            origin: Mapper::origin(i),
+        });
+    }
+}

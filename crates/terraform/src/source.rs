@@ -1,0 +1,133 @@
+//! A source file and the positions in it: byte offsets from the parser's
+//! spans become the 1-based lines a student sees.
+
+use std::path::Path;
+
+use hcl_edit::structure::Body;
+
+use crate::TerraformError;
+
+#[derive(Debug)]
+pub(crate) struct SourceFile {
+    /// The path as shown to the student: relative to the directory graded.
+    pub rel: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(rel: impl Into<String>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            rel: rel.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The 1-based line holding a byte offset.
+    pub fn line(&self, offset: usize) -> u32 {
+        let idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        u32::try_from(idx + 1).unwrap_or(u32::MAX)
+    }
+
+    pub fn line_of(&self, span: Option<std::ops::Range<usize>>) -> u32 {
+        span.map_or(0, |s| self.line(s.start))
+    }
+
+    /// `network.tf:12`, the way feedback points at a place.
+    pub fn at(&self, span: Option<std::ops::Range<usize>>) -> String {
+        format!("{}:{}", self.rel, self.line_of(span))
+    }
+}
+
+pub(crate) fn read(path: &Path, rel: &str) -> Result<SourceFile, TerraformError> {
+    let bytes = std::fs::read(path).map_err(|source| TerraformError::Io {
+        path: rel.to_string(),
+        source,
+    })?;
+    // A stray Latin-1 comment should not make a whole configuration unreadable.
+    let mut text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    // Editors on Windows often save a byte order mark the parser rejects.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_string();
+    }
+    Ok(SourceFile::new(rel, text))
+}
+
+/// Brackets nested deeper than this are refused before parsing: no
+/// configuration needs it, and the parser recurses on each level.
+const MAX_NESTING: usize = 256;
+
+pub(crate) fn parse(file: &SourceFile) -> Result<Body, TerraformError> {
+    let mut depth = 0usize;
+    for (offset, c) in file.text.char_indices() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let line = file.line(offset) as usize;
+                    let start = file.text[..offset].rfind('\n').map_or(0, |p| p + 1);
+                    return Err(TerraformError::Syntax {
+                        file: file.rel.clone(),
+                        line,
+                        col: file.text[start..offset].chars().count() + 1,
+                        message: format!(
+                            "más de {MAX_NESTING} niveles de paréntesis, corchetes o llaves anidados"
+                        ),
+                    });
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    hcl_edit::parser::parse_body(&file.text).map_err(|e| TerraformError::Syntax {
+        file: file.rel.clone(),
+        line: e.location().line(),
+        col: e.location().column(),
+        message: e.message().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines() {
+        let f = SourceFile::new("a.tf", "x = 1\ny = 2\n\nz = 3".into());
+        assert_eq!(f.line(0), 1);
+        assert_eq!(f.line(5), 1);
+        assert_eq!(f.line(6), 2);
+        assert_eq!(f.line(13), 4);
+        assert_eq!(f.at(Some(13..14)), "a.tf:4");
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_column_and_expectation() {
+        let f = SourceFile::new(
+            "bad.tf",
+            "resource \"aws_vpc\" \"main\" {\n  cidr_block = \n}\n".into(),
+        );
+        match parse(&f) {
+            Err(TerraformError::Syntax {
+                file,
+                line,
+                col,
+                message,
+            }) => {
+                assert_eq!(file, "bad.tf");
+                // The value is missing where the line ends.
+                assert_eq!((line, col), (2, 16), "{message}");
+                assert!(message.contains("expected"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
