@@ -19,7 +19,9 @@ pub struct Unknown {
 
 impl<T> Attr<T> {
     pub fn unknown(reference: impl Into<String>) -> Self {
-        Attr::Unknown(Unknown { unknown: reference.into() })
+        Attr::Unknown(Unknown {
+            unknown: reference.into(),
+        })
     }
 
     pub fn known(&self) -> Result<&T, &Unknown> {
@@ -58,7 +60,10 @@ mod tests {
         let k: Attr<String> = Attr::Known("10.0.0.0/16".into());
         let u: Attr<String> = Attr::unknown("aws_vpc.main.cidr_block");
         assert_eq!(serde_json::to_string(&k).unwrap(), "\"10.0.0.0/16\"");
-        assert_eq!(serde_json::to_string(&u).unwrap(), r#"{"unknown":"aws_vpc.main.cidr_block"}"#);
+        assert_eq!(
+            serde_json::to_string(&u).unwrap(),
+            r#"{"unknown":"aws_vpc.main.cidr_block"}"#
+        );
         let back: Attr<String> = serde_json::from_str(r#"{"unknown":"x.y"}"#).unwrap();
         assert_eq!(back, Attr::unknown("x.y"));
         let b: Attr<bool> = serde_json::from_str("true").unwrap();

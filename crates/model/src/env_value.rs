@@ -89,6 +89,11 @@ pub struct ValueFacts {
     /// random key from `app-v1.2.3-SNAPSHOT`.
     #[serde(default)]
     pub class_switch_ratio: f64,
+    /// The value comes from a Terraform variable marked `sensitive` (or
+    /// through `sensitive()`): a secret whatever its name or shape. Set by
+    /// the terraform source; absent from snapshots when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
     /// A rendering safe to print: at most the first two characters of a long
     /// value, then one `*` per hidden character.
     pub masked: String,
@@ -108,6 +113,7 @@ impl ValueFacts {
             classes: classes(raw),
             formats: formats(raw),
             class_switch_ratio: (class_switch_ratio(raw) * 100.0).round() / 100.0,
+            sensitive: false,
             masked: mask(raw),
         }
     }
@@ -217,13 +223,27 @@ fn formats(raw: &str) -> Vec<ValueFormat> {
     {
         push(ValueFormat::GithubToken);
     }
-    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"].iter().any(|p| s.starts_with(p)) {
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"]
+        .iter()
+        .any(|p| s.starts_with(p))
+    {
         push(ValueFormat::SlackToken);
     }
     let lower = s.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
-        "yes" | "no" | "true" | "false" | "on" | "off" | "0" | "1" | "y" | "n" | "enabled" | "disabled"
+        "yes"
+            | "no"
+            | "true"
+            | "false"
+            | "on"
+            | "off"
+            | "0"
+            | "1"
+            | "y"
+            | "n"
+            | "enabled"
+            | "disabled"
     ) {
         push(ValueFormat::Flag);
     }
@@ -244,13 +264,17 @@ fn formats(raw: &str) -> Vec<ValueFormat> {
 
 fn is_aws_access_key_id(s: &str) -> bool {
     s.len() == 20
-        && ["AKIA", "ASIA", "AIDA", "AROA", "ANPA"].iter().any(|p| s.starts_with(p))
-        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && ["AKIA", "ASIA", "AIDA", "AROA", "ANPA"]
+            .iter()
+            .any(|p| s.starts_with(p))
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn is_aws_secret_key(s: &str) -> bool {
     s.len() == 40
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '+')
         && classes(s).count_ones() >= 3
 }
 
@@ -258,9 +282,11 @@ fn is_jwt(s: &str) -> bool {
     let parts: Vec<&str> = s.split('.').collect();
     parts.len() == 3
         && s.starts_with("eyJ")
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
 }
 
 fn is_url_with_password(s: &str) -> bool {
@@ -269,7 +295,9 @@ fn is_url_with_password(s: &str) -> bool {
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     match authority.rsplit_once('@') {
-        Some((userinfo, _)) => userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty()),
+        Some((userinfo, _)) => userinfo
+            .split_once(':')
+            .is_some_and(|(_, pw)| !pw.is_empty()),
         None => false,
     }
 }
@@ -285,9 +313,13 @@ fn is_host_name(s: &str) -> bool {
     !host.is_empty()
         && (labels.len() >= 2 || host == "localhost")
         && labels.iter().all(|l| {
-            !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !l.starts_with('-')
+            !l.is_empty()
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
         })
-        && labels.last().is_some_and(|tld| tld.chars().any(|c| c.is_ascii_alphabetic()))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().any(|c| c.is_ascii_alphabetic()))
 }
 
 #[cfg(test)]
@@ -305,12 +337,27 @@ mod tests {
     fn recognises_credential_formats() {
         let f = |s| ValueFacts::of(s).credential_format();
         assert_eq!(f("AKIAIOSFODNN7EXAMPLE"), Some(ValueFormat::AwsAccessKeyId));
-        assert_eq!(f("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), Some(ValueFormat::AwsSecretAccessKey));
-        assert_eq!(f("postgres://app:s3cr3t@db.internal:5432/app"), Some(ValueFormat::UrlWithPassword));
+        assert_eq!(
+            f("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            Some(ValueFormat::AwsSecretAccessKey)
+        );
+        assert_eq!(
+            f("postgres://app:s3cr3t@db.internal:5432/app"),
+            Some(ValueFormat::UrlWithPassword)
+        );
         assert_eq!(f("postgres://app@db.internal:5432/app"), None);
-        assert_eq!(f("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"), Some(ValueFormat::Jwt));
-        assert_eq!(f("ghp_0123456789abcdefghijklmnopqrstuvwxyz"), Some(ValueFormat::GithubToken));
-        assert_eq!(f("-----BEGIN RSA PRIVATE KEY-----\nMIIE..."), Some(ValueFormat::PemPrivateKey));
+        assert_eq!(
+            f("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
+            Some(ValueFormat::Jwt)
+        );
+        assert_eq!(
+            f("ghp_0123456789abcdefghijklmnopqrstuvwxyz"),
+            Some(ValueFormat::GithubToken)
+        );
+        assert_eq!(
+            f("-----BEGIN RSA PRIVATE KEY-----\nMIIE..."),
+            Some(ValueFormat::PemPrivateKey)
+        );
     }
 
     #[test]
@@ -324,10 +371,15 @@ mod tests {
     fn recognises_harmless_shapes() {
         assert!(ValueFacts::of("yes").has(ValueFormat::Flag));
         assert!(ValueFacts::of("5432").has(ValueFormat::Number));
-        assert!(ValueFacts::of("mydb.abc123.us-east-1.rds.amazonaws.com").has(ValueFormat::HostName));
+        assert!(
+            ValueFacts::of("mydb.abc123.us-east-1.rds.amazonaws.com").has(ValueFormat::HostName)
+        );
         assert!(ValueFacts::of("db.internal:5432").has(ValueFormat::HostName));
         assert!(ValueFacts::of("/run/secrets/db_password").has(ValueFormat::Path));
-        assert!(ValueFacts::of("arn:aws:secretsmanager:us-east-1:123456789012:secret:db").has(ValueFormat::Arn));
+        assert!(
+            ValueFacts::of("arn:aws:secretsmanager:us-east-1:123456789012:secret:db")
+                .has(ValueFormat::Arn)
+        );
     }
 
     #[test]

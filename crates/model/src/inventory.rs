@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use crate::docker::{DockerImage, Dockerfile};
 use crate::resources::*;
 
 /// Bumped on any change a reader of an older snapshot would misread.
@@ -41,6 +42,12 @@ pub struct Inventory {
     pub iam_policies: Vec<ManagedPolicy>,
     #[serde(default)]
     pub log_groups: Vec<LogGroup>,
+    /// Docker images run by the container source (`--image`).
+    #[serde(default)]
+    pub docker_images: Vec<DockerImage>,
+    /// Dockerfiles read statically (`--dockerfile`).
+    #[serde(default)]
+    pub dockerfiles: Vec<Dockerfile>,
     /// What the source could not read, and why. A kind listed here is not
     /// "empty": it is unknown, and the scenarios that need it are not evaluable.
     #[serde(default)]
@@ -78,10 +85,12 @@ pub enum ResourceKind {
     IamRole,
     IamPolicy,
     LogGroup,
+    DockerImage,
+    Dockerfile,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 16] = [
+    pub const ALL: [ResourceKind; 18] = [
         ResourceKind::Vpc,
         ResourceKind::Subnet,
         ResourceKind::RouteTable,
@@ -98,6 +107,8 @@ impl ResourceKind {
         ResourceKind::IamRole,
         ResourceKind::IamPolicy,
         ResourceKind::LogGroup,
+        ResourceKind::DockerImage,
+        ResourceKind::Dockerfile,
     ];
 
     /// Spanish, plural: the words a student reads in a verdict.
@@ -119,6 +130,8 @@ impl ResourceKind {
             ResourceKind::IamRole => "roles IAM",
             ResourceKind::IamPolicy => "políticas IAM",
             ResourceKind::LogGroup => "grupos de logs",
+            ResourceKind::DockerImage => "imágenes Docker",
+            ResourceKind::Dockerfile => "Dockerfiles",
         }
     }
 }
@@ -147,16 +160,34 @@ pub enum GapReason {
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     #[error("{path}: no se pudo leer: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{column}: no es un snapshot de cloudgrade: {message}")]
-    Parse { path: String, line: usize, column: usize, message: String },
-    #[error("{path}: snapshot con schema_version {found}; esta versión de cloudgrade lee {expected}")]
-    Version { path: String, found: u32, expected: u32 },
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{path}: snapshot con schema_version {found}; esta versión de cloudgrade lee {expected}"
+    )]
+    Version {
+        path: String,
+        found: u32,
+        expected: u32,
+    },
 }
 
 impl Inventory {
     pub fn new(source: SourceInfo) -> Self {
-        Inventory { schema_version: SCHEMA_VERSION, source, ..Default::default() }
+        Inventory {
+            schema_version: SCHEMA_VERSION,
+            source,
+            ..Default::default()
+        }
     }
 
     /// The gaps that keep a kind of resource from being known.
@@ -166,7 +197,10 @@ impl Inventory {
 
     pub fn load(path: &std::path::Path) -> Result<Self, SnapshotError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         Self::from_json(&text, &shown)
     }
 
@@ -186,7 +220,11 @@ impl Inventory {
         let head: Head = serde_json::from_str(text).map_err(parse_err)?;
         match head.schema_version {
             Some(SCHEMA_VERSION) => serde_json::from_str(text).map_err(parse_err),
-            Some(found) => Err(SnapshotError::Version { path: path.to_string(), found, expected: SCHEMA_VERSION }),
+            Some(found) => Err(SnapshotError::Version {
+                path: path.to_string(),
+                found,
+                expected: SCHEMA_VERSION,
+            }),
             None => Err(SnapshotError::Parse {
                 path: path.to_string(),
                 line: 1,
@@ -197,7 +235,8 @@ impl Inventory {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("the Inventory is plain data and always serializes")
+        serde_json::to_string_pretty(self)
+            .expect("the Inventory is plain data and always serializes")
     }
 
     pub fn vpc(&self, id: &str) -> Option<&Vpc> {
@@ -225,10 +264,14 @@ impl Inventory {
         self.task_definitions.iter().find(|t| t.arn == arn)
     }
     pub fn secret(&self, arn_or_name: &str) -> Option<&Secret> {
-        self.secrets.iter().find(|s| s.arn == arn_or_name || s.name == arn_or_name)
+        self.secrets
+            .iter()
+            .find(|s| s.arn == arn_or_name || s.name == arn_or_name)
     }
     pub fn iam_role(&self, arn_or_name: &str) -> Option<&IamRole> {
-        self.iam_roles.iter().find(|r| r.arn == arn_or_name || r.name == arn_or_name)
+        self.iam_roles
+            .iter()
+            .find(|r| r.arn == arn_or_name || r.name == arn_or_name)
     }
     pub fn iam_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
         self.iam_policies.iter().find(|p| p.arn == arn)

@@ -10,11 +10,17 @@
 //!   snapshot can leak it.
 
 mod attr;
+mod docker;
 mod env_value;
 mod inventory;
 mod resources;
 
 pub use attr::{Attr, Unknown};
-pub use env_value::{CLASS_DIGIT, CLASS_LOWER, CLASS_OTHER, CLASS_UPPER, EnvValue, ValueFacts, ValueFormat};
-pub use inventory::{Gap, GapReason, Inventory, ResourceKind, SnapshotError, SourceInfo, SCHEMA_VERSION};
+pub use docker::*;
+pub use env_value::{
+    CLASS_DIGIT, CLASS_LOWER, CLASS_OTHER, CLASS_UPPER, EnvValue, ValueFacts, ValueFormat,
+};
+pub use inventory::{
+    Gap, GapReason, Inventory, ResourceKind, SCHEMA_VERSION, SnapshotError, SourceInfo,
+};
 pub use resources::*;

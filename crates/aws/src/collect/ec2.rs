@@ -1,14 +1,14 @@
 //! The network: VPCs, subnets, route tables, gateways, security groups and
 //! network ACLs, as seven concurrent paginated Describe calls.
 
-use aws_sdk_ec2::types as t;
 use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types as t;
 use cloudgrade_model::{
-    AclEntry, Attr, Gap, InternetGateway, Inventory, NatGateway, NetworkAcl, ResourceKind, Route, RouteTable,
-    RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Tags, Vpc,
+    AclEntry, Attr, Gap, InternetGateway, Inventory, NatGateway, NetworkAcl, ResourceKind, Route,
+    RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Tags, Vpc,
 };
 
-use super::errors::gaps;
+use super::errors::{Endpoint, gaps};
 
 pub struct Network {
     vpcs: Result<Vec<Vpc>, Vec<Gap>>,
@@ -40,38 +40,122 @@ impl Network {
     }
 }
 
+// Without MaxResults EC2 answers each of these in one page; the paginator
+// still follows a NextToken should one come.
 macro_rules! pages {
-    ($call:expr, $op:literal, $kind:expr) => {
-        $call.into_paginator().send().try_collect().await.map_err(|e| gaps(&e, $op, &[$kind]))
+    ($call:expr, $ep:expr, $op:literal, $kind:expr) => {
+        $call
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| gaps(&e, $ep, $op, &[$kind]))
     };
 }
 
-pub async fn read(c: &Client) -> Network {
+pub async fn read(c: &Client, ep: Endpoint) -> Network {
     let (vpcs, subnets, rts, igws, nats, sgs, acls) = tokio::join!(
-        async { pages!(c.describe_vpcs(), "ec2:DescribeVpcs", ResourceKind::Vpc) },
-        async { pages!(c.describe_subnets(), "ec2:DescribeSubnets", ResourceKind::Subnet) },
-        async { pages!(c.describe_route_tables(), "ec2:DescribeRouteTables", ResourceKind::RouteTable) },
-        async { pages!(c.describe_internet_gateways(), "ec2:DescribeInternetGateways", ResourceKind::InternetGateway) },
-        async { pages!(c.describe_nat_gateways(), "ec2:DescribeNatGateways", ResourceKind::NatGateway) },
-        async { pages!(c.describe_security_groups(), "ec2:DescribeSecurityGroups", ResourceKind::SecurityGroup) },
-        async { pages!(c.describe_network_acls(), "ec2:DescribeNetworkAcls", ResourceKind::NetworkAcl) },
+        async { pages!(c.describe_vpcs(), ep, "ec2:DescribeVpcs", ResourceKind::Vpc) },
+        async {
+            pages!(
+                c.describe_subnets(),
+                ep,
+                "ec2:DescribeSubnets",
+                ResourceKind::Subnet
+            )
+        },
+        async {
+            pages!(
+                c.describe_route_tables(),
+                ep,
+                "ec2:DescribeRouteTables",
+                ResourceKind::RouteTable
+            )
+        },
+        async {
+            pages!(
+                c.describe_internet_gateways(),
+                ep,
+                "ec2:DescribeInternetGateways",
+                ResourceKind::InternetGateway
+            )
+        },
+        async {
+            pages!(
+                c.describe_nat_gateways(),
+                ep,
+                "ec2:DescribeNatGateways",
+                ResourceKind::NatGateway
+            )
+        },
+        async {
+            pages!(
+                c.describe_security_groups(),
+                ep,
+                "ec2:DescribeSecurityGroups",
+                ResourceKind::SecurityGroup
+            )
+        },
+        async {
+            pages!(
+                c.describe_network_acls(),
+                ep,
+                "ec2:DescribeNetworkAcls",
+                ResourceKind::NetworkAcl
+            )
+        },
     );
     Network {
-        vpcs: vpcs.map(|p| p.into_iter().flat_map(|p| p.vpcs.unwrap_or_default()).map(vpc).collect()),
-        subnets: subnets.map(|p| p.into_iter().flat_map(|p| p.subnets.unwrap_or_default()).map(subnet).collect()),
-        route_tables: rts
-            .map(|p| p.into_iter().flat_map(|p| p.route_tables.unwrap_or_default()).map(route_table).collect()),
-        igws: igws.map(|p| {
-            p.into_iter().flat_map(|p| p.internet_gateways.unwrap_or_default()).map(internet_gateway).collect()
+        vpcs: vpcs.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.vpcs.unwrap_or_default())
+                .map(vpc)
+                .collect()
         }),
-        nats: nats.map(|p| p.into_iter().flat_map(|p| p.nat_gateways.unwrap_or_default()).map(nat_gateway).collect()),
-        sgs: sgs.map(|p| p.into_iter().flat_map(|p| p.security_groups.unwrap_or_default()).map(security_group).collect()),
-        acls: acls.map(|p| p.into_iter().flat_map(|p| p.network_acls.unwrap_or_default()).map(network_acl).collect()),
+        subnets: subnets.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.subnets.unwrap_or_default())
+                .map(subnet)
+                .collect()
+        }),
+        route_tables: rts.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.route_tables.unwrap_or_default())
+                .map(route_table)
+                .collect()
+        }),
+        igws: igws.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.internet_gateways.unwrap_or_default())
+                .map(internet_gateway)
+                .collect()
+        }),
+        nats: nats.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.nat_gateways.unwrap_or_default())
+                .map(nat_gateway)
+                .collect()
+        }),
+        sgs: sgs.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.security_groups.unwrap_or_default())
+                .map(security_group)
+                .collect()
+        }),
+        acls: acls.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.network_acls.unwrap_or_default())
+                .map(network_acl)
+                .collect()
+        }),
     }
 }
 
 fn tags(tags: Option<Vec<t::Tag>>) -> Tags {
-    tags.unwrap_or_default().into_iter().filter_map(|t| Some((t.key?, t.value.unwrap_or_default()))).collect()
+    tags.unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
+        .collect()
 }
 
 fn vpc(v: t::Vpc) -> Vpc {
@@ -101,25 +185,39 @@ fn route_table(r: t::RouteTable) -> RouteTable {
         id: r.route_table_id.unwrap_or_default(),
         vpc_id: r.vpc_id.unwrap_or_default(),
         main: associations.iter().any(|a| a.main == Some(true)),
-        subnet_ids: associations.into_iter().filter_map(|a| a.subnet_id).collect(),
-        routes: r.routes.unwrap_or_default().into_iter().map(route).collect(),
+        subnet_ids: associations
+            .into_iter()
+            .filter_map(|a| a.subnet_id)
+            .collect(),
+        routes: r
+            .routes
+            .unwrap_or_default()
+            .into_iter()
+            .map(route)
+            .collect(),
         tags: tags(r.tags),
         origin: None,
     }
 }
 
 fn route(r: t::Route) -> Route {
+    // A route names its target in one of several fields; `gateway_id` holds
+    // several kinds, told apart by prefix.
     let target = if let Some(g) = r.gateway_id.filter(|g| !g.is_empty()) {
         match g.as_str() {
             "local" => RouteTarget::Local,
+            g if g.starts_with("igw-") => RouteTarget::InternetGateway(g.to_string()),
             g if g.starts_with("vgw-") => RouteTarget::VpnGateway(g.to_string()),
             g if g.starts_with("vpce-") => RouteTarget::VpcEndpoint(g.to_string()),
-            _ => RouteTarget::InternetGateway(g),
+            g if g.starts_with("eigw-") => RouteTarget::EgressOnlyInternetGateway(g.to_string()),
+            _ => RouteTarget::Unknown(g),
         }
     } else if let Some(n) = r.nat_gateway_id {
         RouteTarget::NatGateway(n)
     } else if let Some(e) = r.egress_only_internet_gateway_id {
         RouteTarget::EgressOnlyInternetGateway(e)
+    // A NAT instance's route carries both its instance and its ENI: the
+    // instance is what the analysis names.
     } else if let Some(i) = r.instance_id {
         RouteTarget::Instance(i)
     } else if let Some(p) = r.vpc_peering_connection_id {
@@ -128,6 +226,12 @@ fn route(r: t::Route) -> Route {
         RouteTarget::TransitGateway(tg)
     } else if let Some(n) = r.network_interface_id {
         RouteTarget::NetworkInterface(n)
+    } else if let Some(other) = r
+        .local_gateway_id
+        .or(r.carrier_gateway_id)
+        .or(r.core_network_arn)
+    {
+        RouteTarget::Unknown(other)
     } else {
         RouteTarget::Unknown("destino sin identificar".into())
     };
@@ -144,7 +248,19 @@ fn route(r: t::Route) -> Route {
 fn internet_gateway(g: t::InternetGateway) -> InternetGateway {
     InternetGateway {
         id: g.internet_gateway_id.unwrap_or_default(),
-        attached_vpc_ids: g.attachments.unwrap_or_default().into_iter().filter_map(|a| a.vpc_id).collect(),
+        // A detached gateway routes nothing: only live attachments count.
+        attached_vpc_ids: g
+            .attachments
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| {
+                !matches!(
+                    a.state,
+                    Some(t::AttachmentStatus::Detached | t::AttachmentStatus::Detaching)
+                )
+            })
+            .filter_map(|a| a.vpc_id)
+            .collect(),
         tags: tags(g.tags),
         origin: None,
     }
@@ -156,8 +272,16 @@ fn nat_gateway(n: t::NatGateway) -> NatGateway {
         subnet_id: n.subnet_id.unwrap_or_default(),
         vpc_id: n.vpc_id.unwrap_or_default(),
         state: n.state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        connectivity: n.connectivity_type.map(|c| c.as_str().to_string()).unwrap_or_else(|| "public".into()),
-        public_ip: n.nat_gateway_addresses.unwrap_or_default().into_iter().find_map(|a| a.public_ip).map(Attr::Known),
+        connectivity: n
+            .connectivity_type
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_else(|| "public".into()),
+        public_ip: n
+            .nat_gateway_addresses
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|a| a.public_ip)
+            .map(Attr::Known),
         tags: tags(n.tags),
         origin: None,
     }
@@ -168,8 +292,18 @@ fn security_group(g: t::SecurityGroup) -> SecurityGroup {
         id: g.group_id.unwrap_or_default(),
         name: g.group_name.unwrap_or_default(),
         vpc_id: g.vpc_id.unwrap_or_default(),
-        ingress: g.ip_permissions.unwrap_or_default().into_iter().flat_map(sg_rules).collect(),
-        egress: g.ip_permissions_egress.unwrap_or_default().into_iter().flat_map(sg_rules).collect(),
+        ingress: g
+            .ip_permissions
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(sg_rules)
+            .collect(),
+        egress: g
+            .ip_permissions_egress
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(sg_rules)
+            .collect(),
         tags: tags(g.tags),
         origin: None,
     }
@@ -178,20 +312,43 @@ fn security_group(g: t::SecurityGroup) -> SecurityGroup {
 /// One rule per peer, so a verdict can name exactly the one at fault.
 fn sg_rules(p: t::IpPermission) -> Vec<SgRule> {
     let protocol = p.ip_protocol.unwrap_or_else(|| "-1".into());
-    let (from_port, to_port) = if protocol == "-1" { (None, None) } else { (p.from_port, p.to_port) };
-    let rule = |peer, description| SgRule { protocol: protocol.clone(), from_port, to_port, peer, description, origin: None };
+    let (from_port, to_port) = if protocol == "-1" {
+        (None, None)
+    } else {
+        (p.from_port, p.to_port)
+    };
+    let rule = |peer, description| SgRule {
+        protocol: protocol.clone(),
+        from_port,
+        to_port,
+        peer,
+        description,
+        origin: None,
+    };
     let mut out = Vec::new();
     for r in p.ip_ranges.unwrap_or_default() {
-        out.push(rule(SgPeer::Cidr(Attr::Known(r.cidr_ip.unwrap_or_default())), r.description));
+        out.push(rule(
+            SgPeer::Cidr(Attr::Known(r.cidr_ip.unwrap_or_default())),
+            r.description,
+        ));
     }
     for r in p.ipv6_ranges.unwrap_or_default() {
-        out.push(rule(SgPeer::Ipv6Cidr(r.cidr_ipv6.unwrap_or_default()), r.description));
+        out.push(rule(
+            SgPeer::Ipv6Cidr(r.cidr_ipv6.unwrap_or_default()),
+            r.description,
+        ));
     }
     for g in p.user_id_group_pairs.unwrap_or_default() {
-        out.push(rule(SgPeer::SecurityGroup(g.group_id.unwrap_or_default()), g.description));
+        out.push(rule(
+            SgPeer::SecurityGroup(g.group_id.unwrap_or_default()),
+            g.description,
+        ));
     }
     for l in p.prefix_list_ids.unwrap_or_default() {
-        out.push(rule(SgPeer::PrefixList(l.prefix_list_id.unwrap_or_default()), l.description));
+        out.push(rule(
+            SgPeer::PrefixList(l.prefix_list_id.unwrap_or_default()),
+            l.description,
+        ));
     }
     out
 }
@@ -201,11 +358,18 @@ fn network_acl(a: t::NetworkAcl) -> NetworkAcl {
         id: a.network_acl_id.unwrap_or_default(),
         vpc_id: a.vpc_id.unwrap_or_default(),
         is_default: a.is_default.unwrap_or(false),
-        subnet_ids: a.associations.unwrap_or_default().into_iter().filter_map(|x| x.subnet_id).collect(),
+        subnet_ids: a
+            .associations
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|x| x.subnet_id)
+            .collect(),
         entries: a
             .entries
             .unwrap_or_default()
             .into_iter()
+            // IPv6 entries cannot match IPv4 traffic, and the model's ACL
+            // entries are IPv4: they are left out rather than mis-read.
             .filter(|e| e.cidr_block.is_some())
             .map(|e| AclEntry {
                 rule_number: e.rule_number.unwrap_or(32767),

@@ -1,21 +1,21 @@
 //! ECS: clusters, services, and the task definitions in use: the revision
 //! each service runs and the latest ACTIVE revision of each family.
 
-use aws_sdk_ecs::types as t;
 use aws_sdk_ecs::Client;
+use aws_sdk_ecs::types as t;
 use cloudgrade_model::{
-    AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap, Inventory, ResourceKind,
-    SecretRef, TaskDefinition,
+    AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap, Inventory,
+    ResourceKind, SecretRef, TaskDefinition,
 };
 use futures::future::join_all;
 
-use super::errors::gaps;
+use super::errors::{Endpoint, gaps};
 
 #[derive(Default)]
 pub struct Ecs {
     clusters: Vec<EcsCluster>,
     services: Vec<EcsService>,
-    pub task_definitions: Vec<TaskDefinition>,
+    task_definitions: Vec<TaskDefinition>,
     gaps: Vec<Gap>,
 }
 
@@ -28,28 +28,58 @@ impl Ecs {
     }
 }
 
-/// The roles the rules need to read: execution and task roles in use.
-pub fn referenced_roles(tds: &[TaskDefinition]) -> Vec<String> {
-    let mut out: Vec<String> = tds.iter().flat_map(|t| [t.execution_role_arn.clone(), t.task_role_arn.clone()]).flatten().collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-pub async fn read(c: &Client) -> Ecs {
+/// Clusters and their services, and in parallel the latest ACTIVE revision
+/// of every family; then whichever revisions services run that are not
+/// among those (a service may run an older one).
+pub async fn read(c: &Client, ep: Endpoint) -> Ecs {
     let mut ecs = Ecs::default();
-    let (clusters, services) = read_clusters_and_services(c, &mut ecs.gaps).await;
+    let mut family_gaps = Vec::new();
+    let ((clusters, services), latest) = tokio::join!(
+        read_clusters_and_services(c, ep, &mut ecs.gaps),
+        latest_revisions(c, ep, &mut family_gaps)
+    );
+    ecs.gaps.extend(family_gaps);
+    ecs.task_definitions = latest;
+    let in_use: std::collections::BTreeSet<&str> = services
+        .iter()
+        .map(|s| s.task_definition.as_str())
+        .filter(|arn| !arn.is_empty() && !ecs.task_definitions.iter().any(|t| t.arn == *arn))
+        .collect();
+    for r in join_all(in_use.into_iter().map(|arn| describe(c, ep, arn))).await {
+        match r {
+            Ok(td) => ecs.task_definitions.push(td),
+            Err(g) => ecs.gaps.extend(g),
+        }
+    }
     ecs.clusters = clusters;
     ecs.services = services;
-    ecs.task_definitions = read_task_definitions(c, &ecs.services, &mut ecs.gaps).await;
     ecs
 }
 
-async fn read_clusters_and_services(c: &Client, gaps_out: &mut Vec<Gap>) -> (Vec<EcsCluster>, Vec<EcsService>) {
-    let arns: Vec<String> = match c.list_clusters().into_paginator().send().try_collect().await {
-        Ok(p) => p.into_iter().flat_map(|p| p.cluster_arns.unwrap_or_default()).collect(),
+async fn read_clusters_and_services(
+    c: &Client,
+    ep: Endpoint,
+    gaps_out: &mut Vec<Gap>,
+) -> (Vec<EcsCluster>, Vec<EcsService>) {
+    let arns: Vec<String> = match c
+        .list_clusters()
+        .max_results(100)
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(p) => p
+            .into_iter()
+            .flat_map(|p| p.cluster_arns.unwrap_or_default())
+            .collect(),
         Err(e) => {
-            gaps_out.extend(gaps(&e, "ecs:ListClusters", &[ResourceKind::EcsCluster, ResourceKind::EcsService]));
+            gaps_out.extend(gaps(
+                &e,
+                ep,
+                "ecs:ListClusters",
+                &[ResourceKind::EcsCluster, ResourceKind::EcsService],
+            ));
             return (Vec::new(), Vec::new());
         }
     };
@@ -58,12 +88,23 @@ async fn read_clusters_and_services(c: &Client, gaps_out: &mut Vec<Gap>) -> (Vec
     }
     let mut clusters = Vec::new();
     for batch in arns.chunks(100) {
-        match c.describe_clusters().set_clusters(Some(batch.to_vec())).include(t::ClusterField::Settings).send().await {
+        match c
+            .describe_clusters()
+            .set_clusters(Some(batch.to_vec()))
+            .include(t::ClusterField::Settings)
+            .send()
+            .await
+        {
             Ok(out) => clusters.extend(out.clusters.unwrap_or_default().into_iter().map(cluster)),
-            Err(e) => gaps_out.extend(gaps(&e, "ecs:DescribeClusters", &[ResourceKind::EcsCluster])),
+            Err(e) => gaps_out.extend(gaps(
+                &e,
+                ep,
+                "ecs:DescribeClusters",
+                &[ResourceKind::EcsCluster],
+            )),
         }
     }
-    let per_cluster = join_all(arns.iter().map(|arn| services_of(c, arn))).await;
+    let per_cluster = join_all(arns.iter().map(|arn| services_of(c, ep, arn))).await;
     let mut services = Vec::new();
     for r in per_cluster {
         match r {
@@ -74,15 +115,20 @@ async fn read_clusters_and_services(c: &Client, gaps_out: &mut Vec<Gap>) -> (Vec
     (clusters, services)
 }
 
-async fn services_of(c: &Client, cluster_arn: &str) -> Result<Vec<EcsService>, Vec<Gap>> {
+async fn services_of(
+    c: &Client,
+    ep: Endpoint,
+    cluster_arn: &str,
+) -> Result<Vec<EcsService>, Vec<Gap>> {
     let arns: Vec<String> = c
         .list_services()
         .cluster(cluster_arn)
+        .max_results(100)
         .into_paginator()
         .send()
         .try_collect()
         .await
-        .map_err(|e| gaps(&e, "ecs:ListServices", &[ResourceKind::EcsService]))?
+        .map_err(|e| gaps(&e, ep, "ecs:ListServices", &[ResourceKind::EcsService]))?
         .into_iter()
         .flat_map(|p| p.service_arns.unwrap_or_default())
         .collect();
@@ -95,43 +141,48 @@ async fn services_of(c: &Client, cluster_arn: &str) -> Result<Vec<EcsService>, V
             .set_services(Some(batch.to_vec()))
             .send()
             .await
-            .map_err(|e| gaps(&e, "ecs:DescribeServices", &[ResourceKind::EcsService]))?;
-        out.extend(resp.services.unwrap_or_default().into_iter().map(|s| service(s, cluster_arn)));
+            .map_err(|e| gaps(&e, ep, "ecs:DescribeServices", &[ResourceKind::EcsService]))?;
+        out.extend(
+            resp.services
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| service(s, cluster_arn)),
+        );
     }
     Ok(out)
 }
 
-async fn read_task_definitions(c: &Client, services: &[EcsService], gaps_out: &mut Vec<Gap>) -> Vec<TaskDefinition> {
+async fn latest_revisions(
+    c: &Client,
+    ep: Endpoint,
+    gaps_out: &mut Vec<Gap>,
+) -> Vec<TaskDefinition> {
     let families: Vec<String> = match c
         .list_task_definition_families()
         .status(t::TaskDefinitionFamilyStatus::Active)
+        .max_results(100)
         .into_paginator()
         .send()
         .try_collect()
         .await
     {
-        Ok(p) => p.into_iter().flat_map(|p| p.families.unwrap_or_default()).collect(),
+        Ok(p) => p
+            .into_iter()
+            .flat_map(|p| p.families.unwrap_or_default())
+            .collect(),
         Err(e) => {
-            gaps_out.extend(gaps(&e, "ecs:ListTaskDefinitionFamilies", &[ResourceKind::TaskDefinition]));
-            Vec::new()
+            gaps_out.extend(gaps(
+                &e,
+                ep,
+                "ecs:ListTaskDefinitionFamilies",
+                &[ResourceKind::TaskDefinition],
+            ));
+            return Vec::new();
         }
     };
     // A family name alone describes its latest ACTIVE revision.
-    let mut tds: Vec<TaskDefinition> = Vec::new();
-    for r in join_all(families.iter().map(|f| describe(c, f))).await {
-        match r {
-            Ok(td) => tds.push(td),
-            Err(g) => gaps_out.extend(g),
-        }
-    }
-    let missing: Vec<&str> = services
-        .iter()
-        .map(|s| s.task_definition.as_str())
-        .filter(|arn| !arn.is_empty() && !tds.iter().any(|t| t.arn == *arn))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for r in join_all(missing.into_iter().map(|arn| describe(c, arn))).await {
+    let mut tds = Vec::new();
+    for r in join_all(families.iter().map(|f| describe(c, ep, f))).await {
         match r {
             Ok(td) => tds.push(td),
             Err(g) => gaps_out.extend(g),
@@ -140,13 +191,20 @@ async fn read_task_definitions(c: &Client, services: &[EcsService], gaps_out: &m
     tds
 }
 
-async fn describe(c: &Client, id: &str) -> Result<TaskDefinition, Vec<Gap>> {
+async fn describe(c: &Client, ep: Endpoint, id: &str) -> Result<TaskDefinition, Vec<Gap>> {
     let out = c
         .describe_task_definition()
         .task_definition(id)
         .send()
         .await
-        .map_err(|e| gaps(&e, "ecs:DescribeTaskDefinition", &[ResourceKind::TaskDefinition]))?;
+        .map_err(|e| {
+            gaps(
+                &e,
+                ep,
+                "ecs:DescribeTaskDefinition",
+                &[ResourceKind::TaskDefinition],
+            )
+        })?;
     let td = out.task_definition.ok_or_else(|| {
         vec![Gap {
             kind: ResourceKind::TaskDefinition,
@@ -174,11 +232,14 @@ fn cluster(c: t::Cluster) -> EcsCluster {
 }
 
 fn service(s: t::Service, cluster_arn: &str) -> EcsService {
-    let net = s.network_configuration.and_then(|n| n.awsvpc_configuration).map(|a| AwsVpcConfig {
-        subnet_ids: a.subnets,
-        security_group_ids: a.security_groups.unwrap_or_default(),
-        assign_public_ip: a.assign_public_ip == Some(t::AssignPublicIp::Enabled),
-    });
+    let net = s
+        .network_configuration
+        .and_then(|n| n.awsvpc_configuration)
+        .map(|a| AwsVpcConfig {
+            subnet_ids: a.subnets,
+            security_group_ids: a.security_groups.unwrap_or_default(),
+            assign_public_ip: a.assign_public_ip == Some(t::AssignPublicIp::Enabled),
+        });
     EcsService {
         arn: s.service_arn.unwrap_or_default(),
         name: s.service_name.unwrap_or_default(),
@@ -196,12 +257,25 @@ fn task_definition(td: t::TaskDefinition) -> TaskDefinition {
         arn: td.task_definition_arn.unwrap_or_default(),
         family: td.family.unwrap_or_default(),
         revision: td.revision,
-        status: td.status.map(|s| s.as_str().to_string()).unwrap_or_else(|| "ACTIVE".into()),
+        status: td
+            .status
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| "ACTIVE".into()),
         network_mode: td.network_mode.map(|m| m.as_str().to_string()),
-        requires_compatibilities: td.requires_compatibilities.unwrap_or_default().iter().map(|c| c.as_str().to_string()).collect(),
+        requires_compatibilities: td
+            .requires_compatibilities
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
         execution_role_arn: td.execution_role_arn,
         task_role_arn: td.task_role_arn,
-        containers: td.container_definitions.unwrap_or_default().into_iter().map(container).collect(),
+        containers: td
+            .container_definitions
+            .unwrap_or_default()
+            .into_iter()
+            .map(container)
+            .collect(),
         origin: None,
     }
 }
@@ -215,10 +289,23 @@ fn container(c: t::ContainerDefinition) -> ContainerDefinition {
             .environment
             .unwrap_or_default()
             .into_iter()
-            .map(|kv| EnvVar { name: kv.name.unwrap_or_default(), value: EnvValue::observe(kv.value.as_deref().unwrap_or("")) })
+            .map(|kv| EnvVar {
+                name: kv.name.unwrap_or_default(),
+                value: EnvValue::observe(kv.value.as_deref().unwrap_or("")),
+            })
             .collect(),
-        secrets: c.secrets.unwrap_or_default().into_iter().map(|s| SecretRef { name: s.name, value_from: s.value_from }).collect(),
-        log_driver: c.log_configuration.map(|l| l.log_driver.as_str().to_string()),
+        secrets: c
+            .secrets
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| SecretRef {
+                name: s.name,
+                value_from: s.value_from,
+            })
+            .collect(),
+        log_driver: c
+            .log_configuration
+            .map(|l| l.log_driver.as_str().to_string()),
         has_health_check: c.health_check.is_some(),
     }
 }

@@ -2,84 +2,195 @@
 //! means the source cannot be read at all.
 
 use aws_sdk_sts::error::SdkError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use cloudgrade_model::{Gap, GapReason, ResourceKind};
 
 use super::CollectError;
 
+/// What each service answers when the caller's policy does not allow a call
+/// (moto says `AccessDenied` even for EC2, which says `UnauthorizedOperation`).
 const DENIED: &[&str] = &[
     "AccessDenied",
     "AccessDeniedException",
     "UnauthorizedOperation",
     "UnauthorizedAccess",
-    "AuthFailure",
+    "UnauthorizedException",
+    "AuthorizationError",
     "NotAuthorized",
+    "AuthFailure",
 ];
+/// Throttling codes. The SDK retries these; one that reaches here ran out of
+/// attempts.
 const THROTTLED: &[&str] = &[
     "Throttling",
     "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
     "RequestLimitExceeded",
     "TooManyRequestsException",
-    "RequestThrottled",
     "SlowDown",
+    "EC2ThrottledException",
+    "PriorRequestNotComplete",
+];
+/// What emulators (and AWS, for an unknown action) answer for an operation
+/// they do not implement.
+const UNSUPPORTED: &[&str] = &[
+    "NotImplemented",
+    "NotImplementedError",
+    "InvalidAction",
+    "UnknownOperationException",
+    "UnknownOperation",
 ];
 
+/// Where the error happened, which decides how much a bare server error says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// Real AWS: a 500 is an incident, not a missing feature.
+    Aws,
+    /// An emulator: a 500 without an AWS error code is a crash on an
+    /// operation it does not implement (moto answers with an HTML page).
+    Emulator,
+}
+
 /// One gap per kind the failed read leaves unknown.
-pub fn gaps<E, R>(err: &SdkError<E, R>, operation: &str, kinds: &[ResourceKind]) -> Vec<Gap>
+pub fn gaps<E>(
+    err: &SdkError<E, HttpResponse>,
+    endpoint: Endpoint,
+    operation: &str,
+    kinds: &[ResourceKind],
+) -> Vec<Gap>
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    let code = err.code().unwrap_or("");
-    let reason = if DENIED.contains(&code) {
-        GapReason::AccessDenied
-    } else if THROTTLED.contains(&code) {
-        GapReason::Throttled
-    } else if is_unsupported(err, code) {
-        GapReason::Unsupported
-    } else {
-        GapReason::Other
-    };
-    let message = match (code, err.message()) {
-        ("", _) => DisplayErrorContext(err).to_string(),
+    let (reason, message) = classify(err, endpoint);
+    kinds
+        .iter()
+        .map(|&kind| Gap {
+            kind,
+            operation: operation.to_string(),
+            reason,
+            message: message.clone(),
+        })
+        .collect()
+}
+
+pub fn classify<E>(err: &SdkError<E, HttpResponse>, endpoint: Endpoint) -> (GapReason, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let (code, message) = code_and_message(err);
+    let code = code.as_str();
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    let detail = match (code, message) {
+        ("", _) => root_cause(err),
         (code, Some(m)) => format!("{code}: {m}"),
         (code, None) => code.to_string(),
     };
-    kinds.iter().map(|&kind| Gap { kind, operation: operation.to_string(), reason, message: message.clone() }).collect()
-}
-
-/// Emulators answer operations they lack with 501, or 500 and a message.
-fn is_unsupported<E, R: std::fmt::Debug>(err: &SdkError<E, R>, code: &str) -> bool
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    if matches!(code, "NotImplemented" | "InvalidAction" | "UnknownOperationException" | "NotImplementedError") {
-        return true;
+    if DENIED.contains(&code) {
+        return (
+            GapReason::AccessDenied,
+            format!("acceso denegado ({detail})"),
+        );
     }
-    let text = DisplayErrorContext(err).to_string().to_lowercase();
-    text.contains("not yet implemented") || text.contains("not implemented") || text.contains("status code: 501")
+    if THROTTLED.contains(&code) || status == Some(429) {
+        return (
+            GapReason::Throttled,
+            format!("AWS limitó la frecuencia de llamadas y se agotaron los reintentos ({detail})"),
+        );
+    }
+    let text = detail.to_lowercase();
+    let unsupported = UNSUPPORTED.contains(&code)
+        || status == Some(501)
+        || text.contains("not yet implemented")
+        || text.contains("not implemented")
+        || (endpoint == Endpoint::Emulator && status == Some(500) && code.is_empty());
+    if unsupported {
+        let status = status.map(|s| format!("HTTP {s}, ")).unwrap_or_default();
+        let detail = if code.is_empty() {
+            "sin código de error".to_string()
+        } else {
+            detail
+        };
+        return (
+            GapReason::Unsupported,
+            format!("el endpoint no implementa la operación ({status}{detail})"),
+        );
+    }
+    (GapReason::Other, detail)
 }
 
-pub fn fatal<E, R>(endpoint: &str, err: &SdkError<E, R>) -> CollectError
+/// The error of the first call, which decides whether there is a source at all.
+pub fn fatal<E>(location: &str, err: &SdkError<E, HttpResponse>) -> CollectError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
 {
+    let emulator = location.starts_with("http");
     match err {
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => CollectError::Unreachable {
-            endpoint: endpoint.to_string(),
+        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => CollectError::Unreachable {
+            endpoint: location.to_string(),
             detail: root_cause(err),
-            advice: if endpoint.starts_with("http") { ": ¿está en marcha el emulador?" } else { "" },
+            advice: if emulator {
+                "¿está en marcha el emulador?"
+            } else {
+                "¿hay conexión a internet?"
+            },
         },
+        SdkError::TimeoutError(_) => CollectError::Unreachable {
+            endpoint: location.to_string(),
+            detail: "no respondió a tiempo".into(),
+            advice: if emulator {
+                "¿está en marcha el emulador?"
+            } else {
+                "¿hay conexión a internet?"
+            },
+        },
+        // Before anything is sent: the credential chain found nothing usable.
+        SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
+            CollectError::NoCredentials {
+                location: location.to_string(),
+                detail: root_cause(err),
+            }
+        }
         _ => CollectError::Credentials {
-            endpoint: endpoint.to_string(),
-            detail: match (err.code(), err.message()) {
-                (Some(c), Some(m)) => format!("{c}: {m}"),
+            location: location.to_string(),
+            detail: match code_and_message(err) {
+                (c, Some(m)) if !c.is_empty() => format!("{c}: {m}"),
+                (c, None) if !c.is_empty() => c,
                 _ => root_cause(err),
             },
         },
     }
+}
+
+/// The error's code and message as the SDK parsed them, or, when it could
+/// not (moto wraps some errors in an extra `<Errors>` element the SDK does
+/// not expect), as found in the response body.
+fn code_and_message<E>(err: &SdkError<E, HttpResponse>) -> (String, Option<String>)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    if let Some(code) = err.code() {
+        return (code.to_string(), err.message().map(one_line));
+    }
+    let body = err
+        .raw_response()
+        .and_then(|r| r.body().bytes())
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let code = xml_text(&body, "Code").unwrap_or_default();
+    (code, xml_text(&body, "Message").map(|m| one_line(&m)))
+}
+
+/// The text of the first `<tag>` element of an XML body, without parsing
+/// the rest (an error body is small and flat).
+fn xml_text(body: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let len = body[start..].find(&format!("</{tag}>"))?;
+    Some(body[start..start + len].trim().to_string()).filter(|t| !t.is_empty())
 }
 
 /// The innermost cause, on one line: "Connection refused (os error 111)".
@@ -88,5 +199,36 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
     while let Some(next) = cur.source() {
         cur = next;
     }
-    cur.to_string().replace('\n', " ")
+    let text = cur.to_string();
+    // Some causes are bare ("other"); the whole chain then says more.
+    if text.len() < 12 {
+        one_line(&DisplayErrorContext(err).to_string())
+    } else {
+        one_line(&text)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_code_and_message_from_a_wrapped_error_body() {
+        let body = "<ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code>\
+                    <Message>The security token included in the request is invalid.</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(
+            xml_text(body, "Code").as_deref(),
+            Some("InvalidClientTokenId")
+        );
+        assert_eq!(
+            xml_text(body, "Message").as_deref(),
+            Some("The security token included in the request is invalid.")
+        );
+        assert_eq!(xml_text("<html>500</html>", "Code"), None);
+        assert_eq!(xml_text("<Code></Code>", "Code"), None);
+    }
 }

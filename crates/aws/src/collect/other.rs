@@ -3,20 +3,29 @@
 
 use cloudgrade_model::{Gap, LogGroup, ResourceKind, Secret};
 
-use super::errors::gaps;
+use super::errors::{Endpoint, gaps};
 
-fn first(mut g: Vec<Gap>) -> Gap {
-    g.remove(0)
-}
-
-pub async fn secrets(c: &aws_sdk_secretsmanager::Client) -> Result<Vec<Secret>, Gap> {
+pub async fn secrets(
+    c: &aws_sdk_secretsmanager::Client,
+    ep: Endpoint,
+) -> Result<Vec<Secret>, Vec<Gap>> {
     let pages = c
+        // ListSecrets carries names, ARNs and settings only; a secret's value
+        // is never requested (GetSecretValue is not in the read-only policy).
         .list_secrets()
+        .max_results(100)
         .into_paginator()
         .send()
         .try_collect()
         .await
-        .map_err(|e| first(gaps(&e, "secretsmanager:ListSecrets", &[ResourceKind::Secret])))?;
+        .map_err(|e| {
+            gaps(
+                &e,
+                ep,
+                "secretsmanager:ListSecrets",
+                &[ResourceKind::Secret],
+            )
+        })?;
     Ok(pages
         .into_iter()
         .flat_map(|p| p.secret_list.unwrap_or_default())
@@ -30,17 +39,25 @@ pub async fn secrets(c: &aws_sdk_secretsmanager::Client) -> Result<Vec<Secret>, 
         .collect())
 }
 
-pub async fn log_groups(c: &aws_sdk_cloudwatchlogs::Client) -> Result<Vec<LogGroup>, Gap> {
+pub async fn log_groups(
+    c: &aws_sdk_cloudwatchlogs::Client,
+    ep: Endpoint,
+) -> Result<Vec<LogGroup>, Vec<Gap>> {
     let pages = c
         .describe_log_groups()
+        .limit(50)
         .into_paginator()
         .send()
         .try_collect()
         .await
-        .map_err(|e| first(gaps(&e, "logs:DescribeLogGroups", &[ResourceKind::LogGroup])))?;
+        .map_err(|e| gaps(&e, ep, "logs:DescribeLogGroups", &[ResourceKind::LogGroup]))?;
     Ok(pages
         .into_iter()
         .flat_map(|p| p.log_groups.unwrap_or_default())
-        .map(|g| LogGroup { name: g.log_group_name.unwrap_or_default(), retention_days: g.retention_in_days, origin: None })
+        .map(|g| LogGroup {
+            name: g.log_group_name.unwrap_or_default(),
+            retention_days: g.retention_in_days,
+            origin: None,
+        })
         .collect())
 }

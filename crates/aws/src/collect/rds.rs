@@ -4,7 +4,7 @@ use aws_sdk_rds::Client;
 use cloudgrade_model::{Attr, DbInstance, DbSubnetGroup, Gap, Inventory, ResourceKind};
 
 use super::ec2::keep;
-use super::errors::gaps;
+use super::errors::{Endpoint, gaps};
 
 pub struct Databases {
     instances: Result<Vec<DbInstance>, Vec<Gap>>,
@@ -18,28 +18,67 @@ impl Databases {
     }
 }
 
-pub async fn read(c: &Client) -> Databases {
+pub async fn read(c: &Client, ep: Endpoint) -> Databases {
     let (instances, groups) = tokio::join!(
-        c.describe_db_instances().into_paginator().send().try_collect(),
-        c.describe_db_subnet_groups().into_paginator().send().try_collect(),
+        c.describe_db_instances()
+            .max_records(100)
+            .into_paginator()
+            .send()
+            .try_collect(),
+        c.describe_db_subnet_groups()
+            .max_records(100)
+            .into_paginator()
+            .send()
+            .try_collect(),
     );
     Databases {
         instances: instances
-            .map_err(|e| gaps(&e, "rds:DescribeDBInstances", &[ResourceKind::DbInstance]))
-            .map(|p| p.into_iter().flat_map(|p| p.db_instances.unwrap_or_default()).map(instance).collect()),
+            .map_err(|e| {
+                gaps(
+                    &e,
+                    ep,
+                    "rds:DescribeDBInstances",
+                    &[ResourceKind::DbInstance],
+                )
+            })
+            .map(|p| {
+                p.into_iter()
+                    .flat_map(|p| p.db_instances.unwrap_or_default())
+                    .map(instance)
+                    .collect()
+            }),
         groups: groups
-            .map_err(|e| gaps(&e, "rds:DescribeDBSubnetGroups", &[ResourceKind::DbSubnetGroup]))
-            .map(|p| p.into_iter().flat_map(|p| p.db_subnet_groups.unwrap_or_default()).map(group).collect()),
+            .map_err(|e| {
+                gaps(
+                    &e,
+                    ep,
+                    "rds:DescribeDBSubnetGroups",
+                    &[ResourceKind::DbSubnetGroup],
+                )
+            })
+            .map(|p| {
+                p.into_iter()
+                    .flat_map(|p| p.db_subnet_groups.unwrap_or_default())
+                    .map(group)
+                    .collect()
+            }),
     }
 }
 
 fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
-    let port = d.endpoint.as_ref().and_then(|e| e.port).or(d.db_instance_port).filter(|p| *p > 0);
-    let engine = d.engine.unwrap_or_default();
+    let id = d.db_instance_identifier.unwrap_or_default();
+    // An instance still being created has no endpoint yet and a port of 0:
+    // its port is unknown, not the engine's default.
+    let port = d
+        .endpoint
+        .as_ref()
+        .and_then(|e| e.port)
+        .or(d.db_instance_port)
+        .filter(|p| *p > 0);
     DbInstance {
-        id: d.db_instance_identifier.unwrap_or_default(),
-        port: Attr::Known(port.unwrap_or(if engine.contains("postgres") { 5432 } else { 3306 })),
-        engine,
+        port: port.map_or_else(|| Attr::unknown(format!("{id}.endpoint.port")), Attr::Known),
+        id,
+        engine: d.engine.unwrap_or_default(),
         publicly_accessible: Attr::Known(d.publicly_accessible.unwrap_or(false)),
         subnet_group: d.db_subnet_group.and_then(|g| g.db_subnet_group_name),
         security_group_ids: d
@@ -53,7 +92,12 @@ fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
         multi_az: d.multi_az,
         deletion_protection: d.deletion_protection,
         master_user_secret_arn: d.master_user_secret.and_then(|s| s.secret_arn),
-        tags: d.tag_list.unwrap_or_default().into_iter().filter_map(|t| Some((t.key?, t.value.unwrap_or_default()))).collect(),
+        tags: d
+            .tag_list
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
+            .collect(),
         origin: None,
     }
 }
@@ -62,7 +106,12 @@ fn group(g: aws_sdk_rds::types::DbSubnetGroup) -> DbSubnetGroup {
     DbSubnetGroup {
         name: g.db_subnet_group_name.unwrap_or_default(),
         vpc_id: g.vpc_id.unwrap_or_default(),
-        subnet_ids: g.subnets.unwrap_or_default().into_iter().filter_map(|s| s.subnet_identifier).collect(),
+        subnet_ids: g
+            .subnets
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|s| s.subnet_identifier)
+            .collect(),
         origin: None,
     }
 }
