@@ -4,6 +4,8 @@
 //! only wires these together.
 
 pub mod analysis;
+pub mod batch;
+pub mod diff;
 pub mod exit;
 pub mod grade;
 pub mod report;

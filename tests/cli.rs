@@ -9,8 +9,17 @@ use common::*;
 
 fn grade_snapshot(snapshot: &str, features: &str, out: &std::path::Path) -> Output {
     let mut c = cloudgrade();
-    c.args(["grade", "--snapshot", snapshot, "--features", features, "--tags", AWS_TAGS, "--out"])
-        .arg(out);
+    c.args([
+        "grade",
+        "--snapshot",
+        snapshot,
+        "--features",
+        features,
+        "--tags",
+        AWS_TAGS,
+        "--out",
+    ])
+    .arg(out);
     run(c)
 }
 
@@ -271,12 +280,20 @@ fn check_grades_a_terraform_folder_with_the_embedded_features_from_anywhere() {
 #[test]
 fn check_names_file_line_and_column_of_a_syntax_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), "resource \"aws_vpc\" \"main\" {\n  cidr_block = \n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \n}\n",
+    )
+    .unwrap();
     let mut c = cloudgrade();
     c.arg("check").arg(dir.path());
     let o = run(c);
     assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
-    assert!(one_line(&o.stderr) && o.stderr.contains("main.tf:"), "{}", o.stderr);
+    assert!(
+        one_line(&o.stderr) && o.stderr.contains("main.tf:"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]

@@ -25,6 +25,12 @@ pub enum Command {
     Steps(StepsArgs),
     /// Construye un mundo de `scenarios/` en un emulador de AWS.
     World(WorldArgs),
+    /// Corrige una clase entera: una lista de alumnos, su libro de calificaciones y un resumen.
+    Batch(super::batch_cmd::BatchArgs),
+    /// Compara dos report.json: qué escenarios y recursos cambiaron.
+    Diff(super::diff_cmd::DiffArgs),
+    /// Combina las carpetas de varios `batch --shard K/N` en una sola clase.
+    Merge(super::merge_cmd::MergeArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -97,7 +103,7 @@ pub struct RunArgs {
     /// Expresión de etiquetas, p. ej. "@actividad:redes and not @oculto".
     #[arg(long)]
     pub tags: Option<String>,
-    /// Formatos a escribir en --out además de report.json: terminal, junit, markdown, json.
+    /// Formatos a escribir en --out además de report.json: terminal, junit, markdown, json, html, gradescope.
     #[arg(long = "format", value_name = "F")]
     pub formats: Vec<String>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -105,6 +111,12 @@ pub struct RunArgs {
     /// No imprimir el informe en la terminal.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Modo profesor: ejecuta también los escenarios @oculto/@hidden.
+    #[arg(long)]
+    pub instructor: bool,
+    /// Guarda también el inventario (inventory.json) junto al informe, para `cloudgrade diff`.
+    #[arg(long)]
+    pub save_inventory: bool,
 }
 
 #[derive(Debug, Args)]
@@ -118,7 +130,7 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Formato: terminal, junit, markdown, json.
+    /// Formato: terminal, junit, markdown, json, html, gradescope.
     #[arg(long, default_value = "terminal")]
     pub format: String,
     /// El report.json de una corrección anterior.

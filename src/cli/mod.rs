@@ -1,5 +1,8 @@
 mod args;
+mod batch_cmd;
+mod diff_cmd;
 mod grade_cmd;
+mod merge_cmd;
 mod output;
 mod report_cmd;
 mod steps_cmd;
@@ -38,6 +41,9 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Report(a) => report_cmd::report(a),
         Command::Steps(a) => steps_cmd::steps(a),
         Command::World(a) => world_cmd::world(a),
+        Command::Batch(a) => batch_cmd::batch(a),
+        Command::Diff(a) => diff_cmd::diff(a),
+        Command::Merge(a) => merge_cmd::merge(a),
     }
 }
 

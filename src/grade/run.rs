@@ -7,7 +7,7 @@ use cloudgrade_model::Inventory;
 use super::features::{BrokenFeature, Plan, PlannedScenario, tag_value};
 use super::tags::TagFilter;
 use crate::report::{Evidence, EvidenceStatus, ScenarioReport, StepReport, StepStatus, Verdict};
-use crate::steps::{self, Match, StepError, World};
+use crate::steps::{self, Match, StepError, StepKind, World};
 
 /// Points of a scenario without a `@puntos:`/`@points:` tag.
 pub const DEFAULT_POINTS: f64 = 1.0;
@@ -18,9 +18,16 @@ pub fn run(plan: &Plan, inv: &Inventory, filter: &TagFilter) -> Vec<ScenarioRepo
         plan.scenarios
             .iter()
             .filter(|s| filter.matches(&s.tags))
+            .filter(|s| filter.instructor() || !is_hidden(&s.tags))
             .map(|s| run_scenario(s, inv)),
     );
     out
+}
+
+/// `@oculto`/`@hidden` scenarios are the instructor's: a student's run
+/// neither runs nor counts them.
+pub fn is_hidden(tags: &[String]) -> bool {
+    tags.iter().any(|t| t == "oculto" || t == "hidden")
 }
 
 fn max_points(s: &PlannedScenario) -> Result<f64, String> {
@@ -44,6 +51,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         verdict: Verdict::Passed,
         points: 0.0,
         max_points: 0.0,
+        ungraded_points: 0.0,
         tags: s.tags.clone(),
         steps: Vec::new(),
         evidence: Vec::new(),
@@ -101,33 +109,51 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         return grader_error(report, reason);
     }
 
+    let partial = s.tags.iter().any(|t| t == "parcial" || t == "partial");
+    let assertions = resolved.iter().flatten().filter(|(def, _)| def.kind == StepKind::Then).count();
     let mut world = World::new(inv);
+    let (mut passed, mut unknown) = (0usize, 0usize);
     for (i, found) in resolved.into_iter().enumerate() {
         let Some((def, args)) = found else { continue };
         let result = (def.run)(&mut world, &args);
-        let (status, stop) = match result {
+        let (status, outcome) = match result {
             Ok(()) => (StepStatus::Passed, None),
             Err(StepError::Failed(m)) => (StepStatus::Failed, Some((Verdict::Failed, m))),
-            Err(StepError::NotEvaluable(m)) => {
-                (StepStatus::NotEvaluable, Some((Verdict::NotEvaluable, m)))
+            Err(StepError::NotEvaluable(m)) => (StepStatus::NotEvaluable, Some((Verdict::NotEvaluable, m))),
+            Err(StepError::Misuse(m)) => {
+                let reason = format!("{}:{}: {m}", s.file, report.steps[i].line);
+                report.steps[i].status = StepStatus::Failed;
+                report.evidence = world.evidence;
+                return grader_error(report, reason);
             }
-            Err(StepError::Misuse(m)) => (
-                StepStatus::Failed,
-                Some((
-                    Verdict::GraderError,
-                    format!("{}:{}: {m}", s.file, report.steps[i].line),
-                )),
-            ),
         };
         report.steps[i].status = status;
-        if let Some((verdict, reason)) = stop {
-            report.verdict = verdict;
-            report.reason = Some(reason);
-            break;
+        // A partial scenario's assertions are layers of credit: every one
+        // runs, even after another failed. Its selections still gate them.
+        let layered = partial && def.kind == StepKind::Then;
+        match (&outcome, layered) {
+            (None, true) => passed += 1,
+            (Some((Verdict::NotEvaluable, _)), true) => unknown += 1,
+            _ => {}
+        }
+        if let Some((verdict, reason)) = outcome {
+            // The first failure decides the verdict's reason; a failure
+            // outranks a not-evaluable layer.
+            if report.reason.is_none() || (verdict == Verdict::Failed && report.verdict != Verdict::Failed) {
+                report.verdict = verdict;
+                report.reason = Some(reason);
+            }
+            if !layered {
+                break;
+            }
         }
     }
     report.evidence = world.evidence;
-    if report.verdict == Verdict::Passed {
+    if partial && assertions > 0 && report.steps.iter().all(|st| st.status != StepStatus::NotReached) {
+        let share = report.max_points / assertions as f64;
+        report.points = share * passed as f64;
+        report.ungraded_points = share * unknown as f64;
+    } else if report.verdict == Verdict::Passed {
         report.points = report.max_points;
     }
     report
@@ -156,6 +182,7 @@ fn broken_report(b: &BrokenFeature) -> ScenarioReport {
             verdict: Verdict::GraderError,
             points: 0.0,
             max_points: 0.0,
+            ungraded_points: 0.0,
             tags: Vec::new(),
             steps: Vec::new(),
             evidence: Vec::new(),

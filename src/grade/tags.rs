@@ -6,6 +6,8 @@ use gherkin::tagexpr::TagOperation;
 #[derive(Debug, Clone, Default)]
 pub struct TagFilter {
     expr: Option<(String, TagOperation)>,
+    /// Whether `@oculto`/`@hidden` scenarios run: only for instructors.
+    instructor: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -26,9 +28,16 @@ impl TagFilter {
             expr: expr.to_string(),
             message: e.to_string(),
         })?;
-        Ok(TagFilter {
-            expr: Some((expr.to_string(), op)),
-        })
+        Ok(TagFilter { expr: Some((expr.to_string(), op)), instructor: false })
+    }
+
+    pub fn with_instructor(mut self, instructor: bool) -> Self {
+        self.instructor = instructor;
+        self
+    }
+
+    pub fn instructor(&self) -> bool {
+        self.instructor
     }
 
     pub fn text(&self) -> Option<&str> {

@@ -1,6 +1,8 @@
 //! The canonical report and its renderings. A renderer reads a [`Report`]
 //! and nothing else: it never recomputes a verdict.
 
+pub mod gradescope;
+pub mod html;
 mod junit;
 mod markdown;
 mod model;
@@ -16,14 +18,18 @@ pub enum Format {
     Terminal,
     Junit,
     Markdown,
+    Gradescope,
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 6] = [
         Format::Json,
         Format::Terminal,
         Format::Junit,
         Format::Markdown,
+        Format::Gradescope,
+        Format::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -32,6 +38,8 @@ impl Format {
             Format::Terminal => "terminal",
             Format::Junit => "junit",
             Format::Markdown => "markdown",
+            Format::Gradescope => "gradescope",
+            Format::Html => "html",
         }
     }
 
@@ -42,6 +50,8 @@ impl Format {
             Format::Terminal => "report.txt",
             Format::Junit => "junit.xml",
             Format::Markdown => "report.md",
+            Format::Gradescope => gradescope::FILE_NAME,
+            Format::Html => "report.html",
         }
     }
 }
@@ -68,6 +78,8 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Terminal => terminal::render(report, color),
         Format::Junit => junit::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Gradescope => gradescope::render(report),
+        Format::Html => html::render(report),
     }
 }
 

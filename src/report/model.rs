@@ -127,7 +127,8 @@ impl Summary {
             }
             if sc.verdict.is_gradable() {
                 s.points += sc.points;
-                s.max_points += sc.max_points;
+                s.max_points += sc.max_points - sc.ungraded_points;
+                s.ungraded_points += sc.ungraded_points;
             } else {
                 s.ungraded_points += sc.max_points;
             }
@@ -156,6 +157,10 @@ pub struct ScenarioReport {
     pub verdict: Verdict,
     pub points: f64,
     pub max_points: f64,
+    /// Of `max_points`, what rests on assertions that could not be evaluated
+    /// (layers of a `@parcial` scenario): neither earned nor lost.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ungraded_points: f64,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -208,4 +213,8 @@ pub enum EvidenceStatus {
     Fail,
     Unknown,
     Info,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }

@@ -123,7 +123,11 @@ fn scenario(out: &mut String, paint: &Paint, s: &ScenarioReport) {
     }
     let shown_as_evidence = s.evidence.iter().any(|e| e.status == EvidenceStatus::Fail);
     // A failure's reason is its first failing evidence: print it once.
-    if let Some(reason) = s.reason.as_ref().filter(|_| !(s.verdict == Verdict::Failed && shown_as_evidence)) {
+    if let Some(reason) = s
+        .reason
+        .as_ref()
+        .filter(|_| !(s.verdict == Verdict::Failed && shown_as_evidence))
+    {
         let label = match s.verdict {
             Verdict::NotEvaluable => "no evaluable: ",
             Verdict::GraderError => "error del corrector: ",

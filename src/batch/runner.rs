@@ -1,0 +1,459 @@
+//! Grading a class: every student of the roster (or of this shard) read and
+//! graded concurrently, each into their own folder, then the gradebook and
+//! the class summary. A student whose source cannot be read is "no
+//! corregido" with the reason, never a zero, and never replaces a good
+//! report from an earlier run unless `--force`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use cloudgrade_model::{Inventory, SourceInfo};
+
+use super::manifest::{
+    ClassResults, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, NOT_GRADED_FILE, RosterInfo,
+    ScenarioInfo, Status, StudentEntry, StudentResult, activity_of, is_hidden,
+};
+use super::progress::Progress;
+use super::queue::AccountQueue;
+use super::roster::{Roster, Student};
+use super::shard::Shard;
+use super::source::{self, ReadContext};
+use super::{gradebook, summary};
+use crate::grade::{self, GradeError, Plan, RunInfo, TagFilter, TagFilterError};
+use crate::report::{self, Format, Report, Verdict, gradescope};
+
+pub const INVENTORY_FILE: &str = "inventory.json";
+
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub out: PathBuf,
+    /// Students graded at once.
+    pub jobs: usize,
+    /// Students of one AWS account read at once.
+    pub per_account: usize,
+    /// Written per student besides `report.json`.
+    pub formats: Vec<Format>,
+    /// Run and count `@oculto`/`@hidden` scenarios.
+    pub instructor: bool,
+    /// Let a failed read replace an earlier good report.
+    pub force: bool,
+    pub shard: Option<Shard>,
+    /// Write `inventory.json` beside each report (for `cloudgrade diff`).
+    pub save_inventory: bool,
+    /// An emulator for every live source.
+    pub endpoint_url: Option<String>,
+    pub tags: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Tags(#[from] TagFilterError),
+    #[error(transparent)]
+    NothingSelected(#[from] GradeError),
+    /// The features themselves are broken: every student would get the
+    /// same grader errors, so nobody is graded.
+    #[error("las features tienen errores; no se ha corregido a nadie:\n{}", .0.join("\n"))]
+    BrokenFeatures(Vec<String>),
+    #[error("{path}: no se pudo escribir: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no se pudo iniciar el runtime para leer AWS: {0}")]
+    Runtime(String),
+}
+
+/// What a finished batch wrote.
+pub struct BatchOutcome {
+    pub manifest: Manifest,
+    pub class: ClassResults,
+}
+
+/// `--tags` plus, for students, everything but the hidden scenarios.
+pub fn student_filter(tags: Option<&str>, instructor: bool) -> Result<TagFilter, TagFilterError> {
+    const VISIBLE: &str = "not @oculto and not @hidden";
+    let tags = tags.map(str::trim).filter(|t| !t.is_empty());
+    let expr = match (tags, instructor) {
+        (t, true) => t.map(str::to_string),
+        (Some(t), false) => Some(format!("({t}) and {VISIBLE}")),
+        (None, false) => Some(VISIBLE.to_string()),
+    };
+    TagFilter::parse(expr.as_deref()).map(|f| f.with_instructor(instructor))
+}
+
+/// The scenarios every student is graded on, with their maxima: the plan
+/// run against an empty Inventory, so points and activities come from the
+/// engine itself.
+pub fn scenarios_of(plan: &Plan, filter: &TagFilter) -> Result<Vec<ScenarioInfo>, BatchError> {
+    let empty = Inventory::new(SourceInfo {
+        kind: "plantilla".into(),
+        location: String::new(),
+        region: None,
+        account_id: None,
+    });
+    let template = grade::grade(&empty, plan, filter, RunInfo::default())?;
+    let broken: Vec<String> = template
+        .scenarios
+        .iter()
+        .filter(|s| s.verdict == Verdict::GraderError && s.id.starts_with("feature:"))
+        .filter_map(|s| s.reason.clone())
+        .collect();
+    if !broken.is_empty() {
+        return Err(BatchError::BrokenFeatures(broken));
+    }
+    Ok(template
+        .scenarios
+        .iter()
+        .map(|s| ScenarioInfo {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            activity: activity_of(&s.tags),
+            max_points: s.max_points,
+            hidden: is_hidden(&s.tags),
+        })
+        .collect())
+}
+
+pub fn run(
+    roster: &Roster,
+    plan: &Plan,
+    opts: &BatchOptions,
+    progress: &dyn Progress,
+) -> Result<BatchOutcome, BatchError> {
+    let start = Instant::now();
+    let started_at = now();
+    let filter = student_filter(opts.tags.as_deref(), opts.instructor)?;
+    let scenarios = scenarios_of(plan, &filter)?;
+    std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Write {
+        path: opts.out.display().to_string(),
+        source,
+    })?;
+
+    let mine: Vec<&Student> = roster
+        .students
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| opts.shard.is_none_or(|s| s.contains(*i)))
+        .map(|(_, s)| s)
+        .collect();
+    let runtime = if mine.iter().any(|s| s.source.is_live()) {
+        Some(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(|e| BatchError::Runtime(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    let ctx = ReadContext {
+        endpoint_url: opts.endpoint_url.clone(),
+        runtime: runtime.as_ref().map(|r| r.handle()),
+    };
+
+    let queue = AccountQueue::new(
+        mine.iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.source.account_key())),
+        opts.per_account,
+    );
+    let results: Mutex<Vec<Option<StudentEntry>>> = Mutex::new(vec![None; mine.len()]);
+    progress.start(mine.len());
+    let workers = opts.jobs.clamp(1, mine.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(ticket) = queue.take() {
+                    let student = mine[ticket.position];
+                    let (entry, points) = grade_one(student, plan, &filter, &ctx, opts);
+                    progress.finished(&entry, points);
+                    if let Ok(mut r) = results.lock() {
+                        r[ticket.position] = Some(entry);
+                    }
+                    queue.done(ticket);
+                }
+            });
+        }
+    });
+    progress.end();
+
+    let students: Vec<StudentEntry> = results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .zip(&mine)
+        .map(|(entry, s)| {
+            // Only a worker that died outside grade_one leaves a hole.
+            entry.unwrap_or_else(|| {
+                base_entry(
+                    s,
+                    Status::NotGraded,
+                    Some("el corrector no llegó a este alumno".into()),
+                    0.0,
+                )
+            })
+        })
+        .collect();
+    let manifest = Manifest {
+        schema: MANIFEST_SCHEMA.into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        roster: RosterInfo {
+            path: roster.path.display().to_string(),
+            sha256: roster.sha256.clone(),
+            students: roster.students.len(),
+        },
+        shard: opts.shard,
+        started_at,
+        wall_ms: start.elapsed().as_secs_f64() * 1000.0,
+        instructor: opts.instructor,
+        tags: opts.tags.clone(),
+        scenarios,
+        students,
+    };
+    let class = ClassResults::from_manifest(&manifest, &opts.out);
+    write_outputs(&opts.out, &manifest, &class)?;
+    Ok(BatchOutcome { manifest, class })
+}
+
+/// `batch.json`, both gradebooks and the summary in Markdown and HTML.
+pub fn write_outputs(
+    out: &Path,
+    manifest: &Manifest,
+    class: &ClassResults,
+) -> Result<(), BatchError> {
+    let files = [
+        (MANIFEST_FILE, manifest.to_json()),
+        ("gradebook.csv", gradebook::canvas(class)),
+        ("gradebook-moodle.csv", gradebook::moodle(class)),
+        ("summary.md", summary::markdown(class)),
+        ("summary.html", summary::html(class)),
+    ];
+    for (name, text) in files {
+        let path = out.join(name);
+        write_atomic(&path, &text).map_err(|source| BatchError::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+fn base_entry(
+    s: &Student,
+    status: Status,
+    reason: Option<String>,
+    elapsed_ms: f64,
+) -> StudentEntry {
+    StudentEntry {
+        student_id: s.id.clone(),
+        name: s.name.clone(),
+        email: s.email.clone(),
+        login: s.login.clone(),
+        section: s.section.clone(),
+        roster_line: s.line,
+        source: s.source.describe(),
+        status,
+        reason,
+        report: None,
+        elapsed_ms,
+        api_calls: None,
+    }
+}
+
+enum Outcome {
+    Graded(Box<(Report, Inventory)>),
+    Failed(String),
+}
+
+/// A report in which every scenario was not evaluable: not a grade to
+/// replace a real one with.
+fn nothing_gradable(r: &Report) -> bool {
+    r.summary.passed + r.summary.failed == 0 && r.summary.not_evaluable > 0
+}
+
+fn grade_one(
+    student: &Student,
+    plan: &Plan,
+    filter: &TagFilter,
+    ctx: &ReadContext<'_>,
+    opts: &BatchOptions,
+) -> (StudentEntry, Option<(f64, f64)>) {
+    let start = Instant::now();
+    let dir = opts.out.join(&student.id);
+    let elapsed = || start.elapsed().as_secs_f64() * 1000.0;
+    let mut api_calls = None;
+    let outcome = catch_unwind(AssertUnwindSafe(|| -> Outcome {
+        let started_at = now();
+        let read = match source::read(&student.source, ctx) {
+            Ok(r) => r,
+            Err(e) => return Outcome::Failed(e),
+        };
+        api_calls = read.api_calls;
+        let info = RunInfo {
+            started_at,
+            collect_ms: read.collect_ms,
+            api_calls: read.api_calls,
+        };
+        match grade::grade(&read.inventory, plan, filter, info) {
+            Ok(r) => Outcome::Graded(Box::new((r, read.inventory))),
+            Err(e) => Outcome::Failed(e.to_string()),
+        }
+    }))
+    .unwrap_or_else(|panic| {
+        Outcome::Failed(format!(
+            "error interno de cloudgrade (pánico): {}",
+            gradescope::panic_message(panic.as_ref())
+        ))
+    });
+
+    let previous = report::load(&dir.join(Format::Json.file_name()))
+        .ok()
+        .filter(|r| !nothing_gradable(r));
+    let outcome = match outcome {
+        // Everything not evaluable (credentials revoked, an account wiped):
+        // a real grade from before is worth more than this one.
+        Outcome::Graded(g) if nothing_gradable(&g.0) && previous.is_some() && !opts.force => {
+            let r = &g.0;
+            Err(format!(
+                "la fuente no dejó evaluar ningún escenario ({} lecturas fallidas{})",
+                r.gaps.len(),
+                r.gaps
+                    .first()
+                    .map(|g| format!(", p. ej. {}: {}", g.operation, g.message))
+                    .unwrap_or_default()
+            ))
+        }
+        Outcome::Graded(g) => Ok(*g),
+        Outcome::Failed(e) => Err(e),
+    };
+    match outcome {
+        Ok((report, inv)) => {
+            let mut entry = base_entry(student, Status::Graded, None, 0.0);
+            entry.api_calls = api_calls;
+            let written = write_student(&dir, &report, &inv, opts);
+            entry.elapsed_ms = elapsed();
+            match written {
+                Ok(()) => {
+                    entry.report = Some(format!("{}/{}", student.id, Format::Json.file_name()));
+                    (
+                        entry,
+                        Some((report.summary.points, report.summary.max_points)),
+                    )
+                }
+                Err(e) => {
+                    entry.status = Status::NotGraded;
+                    entry.reason = Some(e);
+                    (entry, None)
+                }
+            }
+        }
+        Err(reason) => match previous {
+            Some(prev) if !opts.force => {
+                let mut entry = base_entry(
+                    student,
+                    Status::KeptPrevious,
+                    Some(format!(
+                        "esta vez: {reason}; se conserva la corrección del {} (usa --force para descartarla)",
+                        prev.provenance.started_at
+                    )),
+                    elapsed(),
+                );
+                entry.report = Some(format!("{}/{}", student.id, Format::Json.file_name()));
+                entry.api_calls = api_calls;
+                (entry, Some((prev.summary.points, prev.summary.max_points)))
+            }
+            _ => {
+                let mut entry = base_entry(student, Status::NotGraded, Some(reason.clone()), 0.0);
+                entry.api_calls = api_calls;
+                if let Err(e) = write_not_graded(&dir, &reason, opts) {
+                    entry.reason = Some(format!("{reason}; además, {e}"));
+                }
+                entry.elapsed_ms = elapsed();
+                (entry, None)
+            }
+        },
+    }
+}
+
+fn write_student(
+    dir: &Path,
+    report: &Report,
+    inv: &Inventory,
+    opts: &BatchOptions,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: no se pudo crear la carpeta: {e}", dir.display()))?;
+    let mut formats = vec![Format::Json];
+    formats.extend(opts.formats.iter().copied().filter(|f| *f != Format::Json));
+    for f in formats {
+        let path = dir.join(f.file_name());
+        write_atomic(&path, &report::render(report, f, false))
+            .map_err(|e| format!("{}: no se pudo escribir: {e}", path.display()))?;
+    }
+    if opts.save_inventory {
+        let path = dir.join(INVENTORY_FILE);
+        write_atomic(&path, &inv.to_json())
+            .map_err(|e| format!("{}: no se pudo escribir: {e}", path.display()))?;
+    }
+    let stale = dir.join(NOT_GRADED_FILE);
+    if stale.exists() {
+        std::fs::remove_file(&stale)
+            .map_err(|e| format!("{}: no se pudo borrar: {e}", stale.display()))?;
+    }
+    Ok(())
+}
+
+/// `not-graded.json` with the reason; with `--force`, the earlier report
+/// and its renderings go, so nothing stale looks current.
+fn write_not_graded(dir: &Path, reason: &str, opts: &BatchOptions) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: no se pudo crear la carpeta: {e}", dir.display()))?;
+    if opts.force {
+        for f in Format::ALL {
+            let p = dir.join(f.file_name());
+            if p.exists() {
+                std::fs::remove_file(&p)
+                    .map_err(|e| format!("{}: no se pudo borrar: {e}", p.display()))?;
+            }
+        }
+    }
+    let body = serde_json::json!({
+        "status": "not_graded",
+        "reason": reason,
+        "at": now(),
+    });
+    let path = dir.join(NOT_GRADED_FILE);
+    write_atomic(&path, &format!("{body:#}\n"))
+        .map_err(|e| format!("{}: no se pudo escribir: {e}", path.display()))?;
+    if opts.formats.contains(&Format::Gradescope) {
+        let path = dir.join(gradescope::FILE_NAME);
+        write_atomic(&path, &gradescope::failure(reason, 0.0))
+            .map_err(|e| format!("{}: no se pudo escribir: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Written beside, then renamed: a crash mid-write never leaves half a
+/// report where a whole one was.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// The class results as a list, for callers that want them in roster order.
+pub fn in_roster_order(class: &ClassResults) -> Vec<&StudentResult> {
+    let mut v: Vec<&StudentResult> = class.students.iter().collect();
+    v.sort_by_key(|s| s.entry.roster_line);
+    v
+}

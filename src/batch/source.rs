@@ -1,0 +1,138 @@
+//! Reading one student's source into an Inventory, whatever it is. Errors
+//! are sentences for the class summary ("no corregido: ..."), never panics.
+
+use std::path::Path;
+use std::time::Instant;
+
+use cloudgrade_model::Inventory;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use super::roster::SourceSpec;
+use crate::sources::{AwsTarget, collect_aws};
+
+/// What a JSON file holds, told apart by its top-level keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    Snapshot,
+    Plan,
+}
+
+#[derive(Deserialize)]
+struct Keys {
+    schema_version: Option<IgnoredAny>,
+    format_version: Option<IgnoredAny>,
+    terraform_version: Option<IgnoredAny>,
+    planned_values: Option<IgnoredAny>,
+    values: Option<IgnoredAny>,
+    resource_changes: Option<IgnoredAny>,
+    schema: Option<String>,
+}
+
+/// A cloudgrade snapshot has `schema_version`; `terraform show -json` has
+/// `format_version` and the plan's or state's values.
+pub fn detect_json(path: &Path) -> Result<JsonKind, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: no se pudo leer ({e})", path.display()))?;
+    let keys: Keys = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: no es una carpeta Terraform ni un JSON válido ({e})",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if keys.schema_version.is_some() {
+        return Ok(JsonKind::Snapshot);
+    }
+    let plan_like = keys.planned_values.is_some()
+        || keys.values.is_some()
+        || keys.resource_changes.is_some()
+        || keys.terraform_version.is_some();
+    if keys.format_version.is_some() && plan_like {
+        return Ok(JsonKind::Plan);
+    }
+    if keys
+        .schema
+        .is_some_and(|s| s.starts_with("cloudgrade.report"))
+    {
+        return Err(format!(
+            "{}: es un informe de cloudgrade (report.json), no la fuente de un alumno; usa su snapshot o su carpeta Terraform",
+            path.display()
+        ));
+    }
+    Err(format!(
+        "{}: JSON que no es un snapshot de cloudgrade (falta `schema_version`) ni un plan de `terraform show -json` (falta `format_version`)",
+        path.display()
+    ))
+}
+
+/// The Inventory of one student and what reading it cost.
+pub struct Read {
+    pub inventory: Inventory,
+    pub collect_ms: f64,
+    pub api_calls: Option<u32>,
+}
+
+/// What every read in a batch shares.
+pub struct ReadContext<'a> {
+    /// An emulator for every live source (moto, LocalStack).
+    pub endpoint_url: Option<String>,
+    /// The runtime the AWS SDK runs on; `None` when the roster has no live source.
+    pub runtime: Option<&'a tokio::runtime::Handle>,
+}
+
+pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
+    let start = Instant::now();
+    let file = |inventory: Inventory| Read {
+        inventory,
+        collect_ms: start.elapsed().as_secs_f64() * 1000.0,
+        api_calls: None,
+    };
+    match spec {
+        SourceSpec::Terraform(dir) => {
+            // A student's configuration is graded as written: the
+            // instructor's TF_VAR_* must not leak into it.
+            cloudgrade_terraform::load_dir(dir, &cloudgrade_terraform::Options::default())
+                .map(file)
+                .map_err(|e| e.to_string())
+        }
+        SourceSpec::Snapshot(path) => Inventory::load(path).map(file).map_err(|e| e.to_string()),
+        SourceSpec::Plan(path) => Err(format!(
+            "{}: es un plan de `terraform show -json`; esta versión de cloudgrade aún no lee planes: entrega la carpeta Terraform o un snapshot",
+            path.display()
+        )),
+        SourceSpec::AwsRole { role_arn, region } => live(
+            AwsTarget {
+                endpoint_url: ctx.endpoint_url.clone(),
+                region: region.clone(),
+                profile: None,
+                role_arn: Some(role_arn.clone()),
+            },
+            ctx,
+        ),
+        SourceSpec::AwsProfile { profile, region } => live(
+            AwsTarget {
+                endpoint_url: ctx.endpoint_url.clone(),
+                region: region.clone(),
+                profile: Some(profile.clone()),
+                role_arn: None,
+            },
+            ctx,
+        ),
+    }
+}
+
+fn live(target: AwsTarget, ctx: &ReadContext<'_>) -> Result<Read, String> {
+    let Some(rt) = ctx.runtime else {
+        return Err("no hay runtime para leer AWS (error interno del corrector)".into());
+    };
+    let collected = rt
+        .block_on(collect_aws(&target))
+        .map_err(|e| e.to_string())?;
+    Ok(Read {
+        collect_ms: collected.elapsed.as_secs_f64() * 1000.0,
+        api_calls: Some(collected.calls.total()),
+        inventory: collected.inventory,
+    })
+}

@@ -1,0 +1,141 @@
+//! `cloudgrade batch ROSTER.csv --out DIR`: a whole class at once.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use cloudgrade::batch::{
+    self, BatchError, BatchOptions, Manifest, Roster, Shard, Status, progress,
+};
+use cloudgrade::exit::Exit;
+use cloudgrade::grade::{self, FeatureSource};
+
+use super::Failure;
+use super::output::parse_formats;
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Lista de alumnos (CSV): student_id, source y, opcionales, name, email, login, section.
+    pub roster: PathBuf,
+    /// Carpeta de salida: una subcarpeta por alumno, gradebook.csv, summary.md y summary.html.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Alumnos a la vez (por defecto, uno por núcleo; con fuentes AWS conviene más).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Alumnos de una misma cuenta de AWS leídos a la vez.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub per_account: usize,
+    /// Formatos por alumno además de report.json: terminal, junit, markdown, gradescope, html.
+    #[arg(long = "format", value_name = "F")]
+    pub formats: Vec<String>,
+    /// Ejecuta y cuenta también los escenarios @oculto/@hidden.
+    #[arg(long)]
+    pub instructor: bool,
+    /// Si la lectura de un alumno falla, descarta su corrección anterior en vez de conservarla.
+    #[arg(long)]
+    pub force: bool,
+    /// Corrige solo el fragmento K de N (1 ≤ K ≤ N), para repartir la clase entre máquinas.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Guarda inventory.json junto a cada report.json (para `cloudgrade diff`).
+    #[arg(long)]
+    pub save_inventory: bool,
+    /// Un emulador (moto, LocalStack) para todas las fuentes aws-role:// y aws-profile://.
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Carpeta (o archivo) de features. Por defecto, las del curso.
+    #[arg(long)]
+    pub features: Option<PathBuf>,
+    /// Expresión de etiquetas, p. ej. "@redes".
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// Sin barra de progreso ni líneas por alumno.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
+    // Everything typed is checked before the first student is read.
+    let formats = parse_formats(&a.formats)?;
+    let roster = Roster::load(&a.roster).map_err(Failure::input)?;
+    let features = a
+        .features
+        .clone()
+        .map_or(FeatureSource::Embedded, FeatureSource::Dir);
+    let plan = grade::plan(&features.load().map_err(Failure::input)?);
+    let opts = BatchOptions {
+        out: a.out.clone(),
+        jobs: a
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        per_account: a.per_account,
+        formats,
+        instructor: a.instructor,
+        force: a.force,
+        shard: a.shard,
+        save_inventory: a.save_inventory,
+        endpoint_url: a.endpoint_url.clone(),
+        tags: a.tags.clone(),
+    };
+    let progress: Box<dyn progress::Progress> = if a.quiet {
+        Box::new(progress::Silent)
+    } else {
+        progress::for_stderr()
+    };
+    let outcome = batch::run(&roster, &plan, &opts, progress.as_ref()).map_err(|e| match e {
+        BatchError::BrokenFeatures(_) => Failure::new(Exit::GraderError, e),
+        BatchError::Runtime(_) => Failure::new(Exit::SourceUnreadable, e),
+        _ => Failure::input(e),
+    })?;
+    if !a.quiet {
+        print!("{}", report_line(&outcome.manifest, &a.out));
+    }
+    Ok(exit_of(&outcome.manifest))
+}
+
+/// The batch did its job when every student has a grade; a student who
+/// could not be read this time is the documented "source unreadable".
+pub fn exit_of(m: &Manifest) -> Exit {
+    if m.students.iter().any(|s| s.status != Status::Graded) {
+        Exit::SourceUnreadable
+    } else {
+        Exit::Passed
+    }
+}
+
+pub fn report_line(m: &Manifest, out: &std::path::Path) -> String {
+    let count = |st: Status| m.students.iter().filter(|s| s.status == st).count();
+    let calls: u64 = m
+        .students
+        .iter()
+        .filter_map(|s| s.api_calls)
+        .map(u64::from)
+        .sum();
+    let secs = m.wall_ms / 1000.0;
+    let rate = if secs > 0.0 {
+        m.students.len() as f64 / secs
+    } else {
+        0.0
+    };
+    format!(
+        "{} alumnos{}: {} corregidos, {} con la corrección anterior, {} no corregidos · {:.1} s · {:.1} alumnos/s{}\n\
+         Resumen: {} · Libro de calificaciones: {} (Canvas), {} (Moodle)\n",
+        m.students.len(),
+        m.shard
+            .map(|s| format!(" (fragmento {s})"))
+            .unwrap_or_default(),
+        count(Status::Graded),
+        count(Status::KeptPrevious),
+        count(Status::NotGraded),
+        secs,
+        rate,
+        if calls > 0 {
+            format!(" · {calls} llamadas a la API")
+        } else {
+            String::new()
+        },
+        out.join("summary.md").display(),
+        out.join("gradebook.csv").display(),
+        out.join("gradebook-moodle.csv").display(),
+    )
+}
