@@ -45,10 +45,7 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
             }
             problems.extend(found.into_iter().map(|f| Finding {
                 subject: subject(td, &c.name),
-                message: format!(
-                    "{}={} en environment: {}",
-                    f.variable, f.masked, f.reason
-                ),
+                message: format!("{}={} en environment: {}", f.variable, f.masked, f.reason),
                 origin: td.origin.clone(),
             }));
         }

@@ -16,7 +16,7 @@ pub enum Command {
     /// Corrige el Terraform de una carpeta, sin AWS: la comprobación del alumno.
     Check(CheckArgs),
     /// Corrige: lee la fuente, ejecuta las features y escribe el informe.
-    Grade(GradeArgs),
+    Grade(Box<GradeArgs>),
     /// Lee la fuente y guarda el inventario como snapshot, para corregir después sin conexión.
     Collect(CollectArgs),
     /// Vuelve a generar un informe pasado en otro formato.
@@ -55,11 +55,28 @@ pub struct GradeArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
     /// Corrige un snapshot escrito por `cloudgrade collect`.
-    #[arg(long, conflicts_with_all = ["aws", "terraform"])]
+    #[arg(long, conflicts_with_all = ["aws", "terraform", "container", "image", "dockerfile"])]
     pub snapshot: Option<PathBuf>,
-    /// Corrige una carpeta de Terraform, sin AWS ni terraform (análisis estático).
+    /// Una carpeta de Terraform: sola, análisis estático (sin AWS ni terraform);
+    /// con --container, se aplica con terraform o tofu en el emulador (en una copia).
     #[arg(long, conflicts_with = "aws", value_name = "DIR")]
     pub terraform: Option<PathBuf>,
+    /// Corrige en un emulador de AWS dentro de un contenedor (Docker), que se
+    /// elimina al terminar: construye en él --world DIR o aplica --terraform DIR.
+    #[arg(long, conflicts_with_all = ["aws", "image", "dockerfile"])]
+    pub container: bool,
+    /// Imagen del emulador para --container (si no, CLOUDGRADE_EMULATOR_IMAGE, y si no, motoserver/moto).
+    #[arg(long, value_name = "IMAGEN", requires = "container")]
+    pub emulator_image: Option<String>,
+    /// Un mundo de scenarios/ que --container construye en el emulador.
+    #[arg(long, value_name = "DIR", requires = "container", conflicts_with = "terraform")]
+    pub world: Option<PathBuf>,
+    /// Ejecuta la imagen Docker del alumno y comprueba cómo se comporta (features/docker).
+    #[arg(long, value_name = "IMAGEN", conflicts_with = "aws")]
+    pub image: Option<String>,
+    /// Lee el Dockerfile del alumno, con --image o solo.
+    #[arg(long, value_name = "RUTA", conflicts_with = "aws")]
+    pub dockerfile: Option<PathBuf>,
     #[command(flatten)]
     pub vars: TerraformVars,
     #[command(flatten)]

@@ -13,19 +13,34 @@ use super::output::{now_rfc3339, parse_formats, use_color, write_all};
 /// Where `grade` reads the student's work from.
 enum Source<'a> {
     Aws(&'a AwsArgs),
+    Container(cloudgrade_container::ContainerRequest),
+    Image(cloudgrade_container::ImageRequest),
     Snapshot(&'a Path),
     Terraform(&'a Path, &'a TerraformVars),
 }
 
 pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
-    let source = match (&a.snapshot, &a.terraform, a.aws.aws) {
-        (Some(path), _, _) => Source::Snapshot(path),
-        (None, Some(dir), _) => Source::Terraform(dir, &a.vars),
-        (None, None, true) => Source::Aws(&a.aws),
-        (None, None, false) => {
-            return Err(Failure::input(
-                "falta la fuente: usa --aws (cuenta o emulador), --terraform CARPETA o --snapshot ARCHIVO",
-            ));
+    let source = if a.container {
+        Source::Container(cloudgrade_container::ContainerRequest {
+            emulator_image: a.emulator_image.clone(),
+            emulator_port: None,
+            world: a.world.clone(),
+            terraform: a.terraform.clone(),
+            region: a.aws.region.clone(),
+        })
+    } else if a.image.is_some() || a.dockerfile.is_some() {
+        Source::Image(cloudgrade_container::ImageRequest { image: a.image.clone(), dockerfile: a.dockerfile.clone() })
+    } else {
+        match (&a.snapshot, &a.terraform, a.aws.aws) {
+            (Some(path), _, _) => Source::Snapshot(path),
+            (None, Some(dir), _) => Source::Terraform(dir, &a.vars),
+            (None, None, true) => Source::Aws(&a.aws),
+            (None, None, false) => {
+                return Err(Failure::input(
+                    "falta la fuente: usa --aws (cuenta o emulador), --terraform CARPETA, --snapshot ARCHIVO, \
+                     --container --world CARPETA o --image IMAGEN",
+                ));
+            }
         }
     };
     run(source, &a.run, Some(&a.out))
@@ -106,6 +121,14 @@ fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
             let c = collect(aws)?;
             Ok((c.inventory, Some(c.calls.total())))
         }
+        Source::Container(req) => {
+            let c = cloudgrade_container::collect_container(req).map_err(container_failure)?;
+            Ok((c.inventory, c.api_calls))
+        }
+        Source::Image(req) => {
+            let c = cloudgrade_container::collect_image(req).map_err(container_failure)?;
+            Ok((c.inventory, None))
+        }
         Source::Terraform(dir, vars) => {
             let opts = terraform_options(vars)?;
             // A folder that cannot be read at all is the source failing
@@ -184,4 +207,12 @@ fn collect(a: &AwsArgs) -> Result<Collected, Failure> {
     let rt = super::runtime()?;
     rt.block_on(sources::collect_aws(&target))
         .map_err(|e| Failure::new(Exit::SourceUnreadable, e))
+}
+
+fn container_failure(e: cloudgrade_container::ContainerError) -> Failure {
+    let exit = match e.class() {
+        cloudgrade_container::ErrorClass::BadInput => Exit::BadInput,
+        cloudgrade_container::ErrorClass::SourceUnreadable => Exit::SourceUnreadable,
+    };
+    Failure::new(exit, e)
 }

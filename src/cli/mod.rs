@@ -36,7 +36,7 @@ impl Failure {
 pub fn run(cli: Cli) -> Result<Exit, Failure> {
     match cli.command {
         Command::Check(a) => grade_cmd::check(a),
-        Command::Grade(a) => grade_cmd::grade(a),
+        Command::Grade(a) => grade_cmd::grade(*a),
         Command::Collect(a) => grade_cmd::collect_command(a),
         Command::Report(a) => report_cmd::report(a),
         Command::Steps(a) => steps_cmd::steps(a),

@@ -1,0 +1,7 @@
+# Shared settings for the scripts: sourced, not run.
+# The AWS SDK takes minutes to compile: one target directory outside the
+# checkout, reused by every clone and CI run on this machine.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cloudgrade/target}"
+# moto lives in its own virtual environment, made once.
+CLOUDGRADE_VENV="${CLOUDGRADE_VENV:-$HOME/.cache/cloudgrade/venv}"
+export PATH="$CLOUDGRADE_VENV/bin:$PATH"
