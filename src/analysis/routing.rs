@@ -1076,7 +1076,10 @@ mod tests {
         let mut inv = course_vpc();
         inv.nat_gateways[0].public_ip = Some(Attr::Known("not-an-address".into()));
         let rep = private_egress(&inv, "subnet-app");
-        assert!(messages(&rep).contains("no es una dirección IPv4"), "{rep:#?}");
+        assert!(
+            messages(&rep).contains("no es una dirección IPv4"),
+            "{rep:#?}"
+        );
 
         // Emulators allocate Elastic IPs from loopback-looking ranges: any
         // allocated address counts.

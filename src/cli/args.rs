@@ -69,7 +69,12 @@ pub struct GradeArgs {
     #[arg(long, value_name = "IMAGEN", requires = "container")]
     pub emulator_image: Option<String>,
     /// Un mundo de scenarios/ que --container construye en el emulador.
-    #[arg(long, value_name = "DIR", requires = "container", conflicts_with = "terraform")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "container",
+        conflicts_with = "terraform"
+    )]
     pub world: Option<PathBuf>,
     /// Ejecuta la imagen Docker del alumno y comprueba cómo se comporta (features/docker).
     #[arg(long, value_name = "IMAGEN", conflicts_with = "aws")]

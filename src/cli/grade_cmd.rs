@@ -29,7 +29,10 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
             region: a.aws.region.clone(),
         })
     } else if a.image.is_some() || a.dockerfile.is_some() {
-        Source::Image(cloudgrade_container::ImageRequest { image: a.image.clone(), dockerfile: a.dockerfile.clone() })
+        Source::Image(cloudgrade_container::ImageRequest {
+            image: a.image.clone(),
+            dockerfile: a.dockerfile.clone(),
+        })
     } else {
         match (&a.snapshot, &a.terraform, a.aws.aws) {
             (Some(path), _, _) => Source::Snapshot(path),
@@ -55,7 +58,9 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
     // Check everything the user typed before touching the source: a typo in
     // --features should not cost a full collection first.
     let formats = parse_formats(&r.formats)?;
-    let filter = TagFilter::parse(r.tags.as_deref()).map_err(Failure::input)?.with_instructor(r.instructor);
+    let filter = TagFilter::parse(r.tags.as_deref())
+        .map_err(Failure::input)?
+        .with_instructor(r.instructor);
     let features = r
         .features
         .clone()
@@ -67,7 +72,11 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
         let t = Instant::now();
         let (inv, api_calls) = read(&source)?;
         let collect_ms = t.elapsed().as_secs_f64() * 1000.0;
-        let info = RunInfo { started_at, collect_ms, api_calls };
+        let info = RunInfo {
+            started_at,
+            collect_ms,
+            api_calls,
+        };
         let report = grade::grade(&inv, &plan, &filter, info).map_err(Failure::input)?;
         Ok((report, inv))
     };
@@ -92,7 +101,9 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
                 (Ok(r), _, Some(inv)) => (r, inv),
                 (_, Some(f), _) => return Err(f),
                 (Err(e), None, _) => return Err(Failure::input(e)),
-                (Ok(_), None, None) => return Err(Failure::input("la corrección no devolvió inventario")),
+                (Ok(_), None, None) => {
+                    return Err(Failure::input("la corrección no devolvió inventario"));
+                }
             }
         }
         None => grade_once()?,
@@ -101,12 +112,16 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
         write_all(&report, out, &formats)?;
         if save_inventory {
             let path = out.join(cloudgrade::diff::INVENTORY_FILE);
-            std::fs::write(&path, inv.to_json())
-                .map_err(|e| Failure::input(format!("{}: no se pudo escribir: {e}", path.display())))?;
+            std::fs::write(&path, inv.to_json()).map_err(|e| {
+                Failure::input(format!("{}: no se pudo escribir: {e}", path.display()))
+            })?;
         }
     }
     if !r.quiet {
-        print!("{}", report::render(&report, Format::Terminal, use_color(r.color)));
+        print!(
+            "{}",
+            report::render(&report, Format::Terminal, use_color(r.color))
+        );
         if let Some(out) = out {
             println!("Informe: {}", out.join(Format::Json.file_name()).display());
         }

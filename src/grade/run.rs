@@ -110,7 +110,11 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
     }
 
     let partial = s.tags.iter().any(|t| t == "parcial" || t == "partial");
-    let assertions = resolved.iter().flatten().filter(|(def, _)| def.kind == StepKind::Then).count();
+    let assertions = resolved
+        .iter()
+        .flatten()
+        .filter(|(def, _)| def.kind == StepKind::Then)
+        .count();
     let mut world = World::new(inv);
     let (mut passed, mut unknown) = (0usize, 0usize);
     for (i, found) in resolved.into_iter().enumerate() {
@@ -119,7 +123,9 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         let (status, outcome) = match result {
             Ok(()) => (StepStatus::Passed, None),
             Err(StepError::Failed(m)) => (StepStatus::Failed, Some((Verdict::Failed, m))),
-            Err(StepError::NotEvaluable(m)) => (StepStatus::NotEvaluable, Some((Verdict::NotEvaluable, m))),
+            Err(StepError::NotEvaluable(m)) => {
+                (StepStatus::NotEvaluable, Some((Verdict::NotEvaluable, m)))
+            }
             Err(StepError::Misuse(m)) => {
                 let reason = format!("{}:{}: {m}", s.file, report.steps[i].line);
                 report.steps[i].status = StepStatus::Failed;
@@ -139,7 +145,9 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         if let Some((verdict, reason)) = outcome {
             // The first failure decides the verdict's reason; a failure
             // outranks a not-evaluable layer.
-            if report.reason.is_none() || (verdict == Verdict::Failed && report.verdict != Verdict::Failed) {
+            if report.reason.is_none()
+                || (verdict == Verdict::Failed && report.verdict != Verdict::Failed)
+            {
                 report.verdict = verdict;
                 report.reason = Some(reason);
             }
@@ -149,7 +157,13 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         }
     }
     report.evidence = world.evidence;
-    if partial && assertions > 0 && report.steps.iter().all(|st| st.status != StepStatus::NotReached) {
+    if partial
+        && assertions > 0
+        && report
+            .steps
+            .iter()
+            .all(|st| st.status != StepStatus::NotReached)
+    {
         let share = report.max_points / assertions as f64;
         report.points = share * passed as f64;
         report.ungraded_points = share * unknown as f64;

@@ -28,7 +28,10 @@ impl TagFilter {
             expr: expr.to_string(),
             message: e.to_string(),
         })?;
-        Ok(TagFilter { expr: Some((expr.to_string(), op)), instructor: false })
+        Ok(TagFilter {
+            expr: Some((expr.to_string(), op)),
+            instructor: false,
+        })
     }
 
     pub fn with_instructor(mut self, instructor: bool) -> Self {
