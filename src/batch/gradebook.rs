@@ -83,6 +83,13 @@ fn cell(class: &ClassResults, student: &StudentResult, activity: &str, max: f64)
                 pending_points += info.max_points;
                 "no está en su informe".to_string()
             }
+            // A @parcial scenario with layers the source could not evaluate:
+            // what it earned counts, the rest waits like any pending scenario.
+            Some(sc) if sc.verdict.is_gradable() && sc.ungraded_points > 0.0 => {
+                earned += sc.points;
+                pending_points += sc.ungraded_points;
+                "partes no evaluables".to_string()
+            }
             Some(sc) if sc.verdict.is_gradable() => {
                 earned += sc.points;
                 if sc.verdict == Verdict::Failed {

@@ -112,7 +112,11 @@ fn test(sc: &ScenarioReport) -> Test {
         name: sc.name.clone(),
         number: sc.id.clone(),
         score: if gradable { sc.points } else { 0.0 },
-        max_score: if gradable { sc.max_points } else { 0.0 },
+        max_score: if gradable {
+            sc.max_points - sc.ungraded_points
+        } else {
+            0.0
+        },
         status: match sc.verdict {
             Verdict::Passed => Some("passed"),
             Verdict::Failed => Some("failed"),
