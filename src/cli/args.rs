@@ -57,6 +57,9 @@ pub struct GradeArgs {
     /// Corrige un snapshot escrito por `cloudgrade collect`.
     #[arg(long, conflicts_with_all = ["aws", "terraform", "container", "image", "dockerfile"])]
     pub snapshot: Option<PathBuf>,
+    /// Corrige el JSON de `terraform show -json` de un plan guardado o de un estado.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["aws", "snapshot", "terraform", "container", "image", "dockerfile"])]
+    pub plan: Option<PathBuf>,
     /// Una carpeta de Terraform: sola, análisis estático (sin AWS ni terraform);
     /// con --container, se aplica con terraform o tofu en el emulador (en una copia).
     #[arg(long, conflicts_with = "aws", value_name = "DIR")]

@@ -16,6 +16,8 @@ enum Source<'a> {
     Container(cloudgrade_container::ContainerRequest),
     Image(cloudgrade_container::ImageRequest),
     Snapshot(&'a Path),
+    /// `terraform show -json` of a saved plan or a state.
+    Plan(&'a Path),
     Terraform(&'a Path, &'a TerraformVars),
 }
 
@@ -33,6 +35,8 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
             image: a.image.clone(),
             dockerfile: a.dockerfile.clone(),
         })
+    } else if let Some(plan) = &a.plan {
+        Source::Plan(plan)
     } else {
         match (&a.snapshot, &a.terraform, a.aws.aws) {
             (Some(path), _, _) => Source::Snapshot(path),
@@ -41,7 +45,7 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
             (None, None, false) => {
                 return Err(Failure::input(
                     "falta la fuente: usa --aws (cuenta o emulador), --terraform CARPETA, --snapshot ARCHIVO, \
-                     --container --world CARPETA o --image IMAGEN",
+                     --plan ARCHIVO, --container --world CARPETA o --image IMAGEN",
                 ));
             }
         }
@@ -132,6 +136,11 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
 fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
     match source {
         Source::Snapshot(path) => Ok((sources::load_snapshot(path).map_err(Failure::input)?, None)),
+        // A plan that cannot be read or parsed is the user's input (exit 2).
+        Source::Plan(path) => Ok((
+            cloudgrade_terraform::load_plan(path).map_err(Failure::input)?,
+            None,
+        )),
         Source::Aws(aws) => {
             let c = collect(aws)?;
             Ok((c.inventory, Some(c.calls.total())))

@@ -26,4 +26,15 @@ pub enum TerraformError {
         line: usize,
         message: String,
     },
+    /// A plan or state file that is not valid JSON.
+    #[error("{file}:{line}:{col}: JSON mal formado: {message}")]
+    Json {
+        file: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    /// Valid JSON that is not what `terraform show -json` writes.
+    #[error("{file}: no es un plan ni un estado de `terraform show -json`: {message}")]
+    NotPlan { file: String, message: String },
 }

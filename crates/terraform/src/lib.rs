@@ -21,6 +21,7 @@ mod eval;
 mod funcs;
 mod json;
 mod map;
+pub mod plan;
 mod source;
 mod types;
 mod value;
@@ -74,6 +75,13 @@ fn evaluate(
     ev.root_vars = vars::resolve(&mut ev, dir, opts)?;
     let instances = ev.evaluate_all();
     Ok(map::build(&mut ev, &instances, dir))
+}
+
+/// Reads the JSON `terraform show -json` writes for a saved plan or a
+/// state into the Inventory (source kind `plan`).
+pub fn load_plan(path: &Path) -> Result<Inventory, TerraformError> {
+    let path = path.to_path_buf();
+    on_big_stack(move || plan::load(&path))
 }
 
 /// Parses and evaluates one file's text as a whole configuration, touching

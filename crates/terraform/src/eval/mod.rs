@@ -19,7 +19,7 @@ use cloudgrade_model::ResourceKind;
 use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 
-pub(crate) use body::EvBody;
+pub(crate) use body::{EvAttr, EvBody};
 
 use crate::config::{Configs, Mode, ModuleCallDecl, ResourceDecl};
 use crate::source::SourceFile;

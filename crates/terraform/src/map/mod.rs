@@ -11,7 +11,7 @@ mod iam;
 mod logs;
 mod network;
 mod rds;
-mod read;
+pub(crate) mod read;
 mod refs;
 mod secrets;
 
@@ -147,19 +147,7 @@ impl Mapper {
     }
 
     pub fn note(&mut self, kind: ResourceKind, operation: String, message: String) {
-        if !self
-            .inv
-            .gaps
-            .iter()
-            .any(|g| g.kind == kind && g.operation == operation)
-        {
-            self.inv.gaps.push(Gap {
-                kind,
-                operation,
-                reason: GapReason::NotModelled,
-                message,
-            });
-        }
+        note(&mut self.inv, kind, operation, message);
     }
 
     /// Records a gap when a value the model needs depends on a construct
@@ -259,6 +247,45 @@ pub(crate) fn build(
         }
     }
     let default_tags = ev.default_tags();
+    for cfg in &ev.configs.modules {
+        for f in &cfg.json_files {
+            for kind in ResourceKind::ALL {
+                note(
+                    &mut inv,
+                    kind,
+                    f.clone(),
+                    format!(
+                        "`{f}` está en sintaxis JSON de Terraform, que la fuente terraform no lee"
+                    ),
+                );
+            }
+        }
+    }
+    map_instances(inv, default_tags, instances)
+}
+
+fn note(inv: &mut Inventory, kind: ResourceKind, operation: String, message: String) {
+    if !inv
+        .gaps
+        .iter()
+        .any(|g| g.kind == kind && g.operation == operation)
+    {
+        inv.gaps.push(Gap {
+            kind,
+            operation,
+            reason: GapReason::NotModelled,
+            message,
+        });
+    }
+}
+
+/// Maps evaluated (or planned) resource instances onto `inv`: the mapping
+/// both the static source and the plan reader share.
+pub(crate) fn map_instances(
+    inv: Inventory,
+    default_tags: Tags,
+    instances: &[Rc<Instance>],
+) -> Inventory {
     let mut m = Mapper {
         inv,
         alias: HashMap::new(),
@@ -280,19 +307,6 @@ pub(crate) fn build(
                     i.address
                 ),
             );
-        }
-    }
-    for cfg in &ev.configs.modules {
-        for f in &cfg.json_files {
-            for kind in ResourceKind::ALL {
-                m.note(
-                    kind,
-                    f.clone(),
-                    format!(
-                        "`{f}` está en sintaxis JSON de Terraform, que la fuente terraform no lee"
-                    ),
-                );
-            }
         }
     }
     let by_type =
