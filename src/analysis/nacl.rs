@@ -271,26 +271,8 @@ fn unknown_or_blocked(blocks: Vec<AclBlock>, why: String) -> AclVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::testkit::entry;
     use cloudgrade_model::Tags;
-
-    pub fn entry(
-        n: i32,
-        egress: bool,
-        proto: &str,
-        allow: bool,
-        cidr: &str,
-        ports: Option<(i32, i32)>,
-    ) -> AclEntry {
-        AclEntry {
-            rule_number: n,
-            egress,
-            protocol: proto.into(),
-            allow,
-            cidr: Attr::Known(cidr.into()),
-            from_port: ports.map(|p| p.0),
-            to_port: ports.map(|p| p.1),
-        }
-    }
 
     fn acl(entries: Vec<AclEntry>) -> NetworkAcl {
         NetworkAcl {

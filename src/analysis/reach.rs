@@ -667,16 +667,6 @@ mod tests {
     use crate::analysis::testkit::*;
     use cloudgrade_model::{AclEntry, NetworkAcl, SecurityGroup, SgRule, Tags};
 
-    fn rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: SgPeer) -> SgRule {
-        SgRule {
-            protocol: proto.into(),
-            from_port: from,
-            to_port: to,
-            peer,
-            description: None,
-            origin: None,
-        }
-    }
     fn tcp(port: i32, peer: SgPeer) -> SgRule {
         rule("tcp", Some(port), Some(port), peer)
     }
@@ -695,24 +685,6 @@ mod tests {
             egress,
             tags: Tags::new(),
             origin: None,
-        }
-    }
-    fn entry(
-        n: i32,
-        egress: bool,
-        proto: &str,
-        allow: bool,
-        cidr: &str,
-        ports: Option<(i32, i32)>,
-    ) -> AclEntry {
-        AclEntry {
-            rule_number: n,
-            egress,
-            protocol: proto.into(),
-            allow,
-            cidr: Attr::Known(cidr.into()),
-            from_port: ports.map(|p| p.0),
-            to_port: ports.map(|p| p.1),
         }
     }
     fn acl(id: &str, subnets: &[&str], entries: Vec<AclEntry>) -> NetworkAcl {

@@ -123,18 +123,7 @@ pub fn peer_net(peer: &SgPeer) -> Option<Ipv4Net> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testkit::empty;
-
-    fn rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: SgPeer) -> SgRule {
-        SgRule {
-            protocol: proto.into(),
-            from_port: from,
-            to_port: to,
-            peer,
-            description: None,
-            origin: None,
-        }
-    }
+    use crate::analysis::testkit::{empty, rule};
 
     #[test]
     fn protocols_by_name_or_number() {

@@ -144,3 +144,35 @@ pub fn course_vpc() -> Inventory {
 pub fn table_mut<'a>(inv: &'a mut Inventory, id: &str) -> &'a mut RouteTable {
     inv.route_tables.iter_mut().find(|t| t.id == id).unwrap()
 }
+
+/// One security-group rule for one peer.
+pub fn rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: SgPeer) -> SgRule {
+    SgRule {
+        protocol: proto.into(),
+        from_port: from,
+        to_port: to,
+        peer,
+        description: None,
+        origin: None,
+    }
+}
+
+/// One network ACL entry.
+pub fn entry(
+    n: i32,
+    egress: bool,
+    proto: &str,
+    allow: bool,
+    cidr: &str,
+    ports: Option<(i32, i32)>,
+) -> AclEntry {
+    AclEntry {
+        rule_number: n,
+        egress,
+        protocol: proto.into(),
+        allow,
+        cidr: Attr::Known(cidr.into()),
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+    }
+}
