@@ -10,20 +10,7 @@ use super::{Evidence, EvidenceStatus, Report, ScenarioReport, Verdict, points};
 use crate::batch::manifest::activity_of;
 
 /// Text as HTML text or attribute value.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::escape_markup as escape;
 
 /// An `id` attribute from any text: scenario ids come from feature files.
 pub fn anchor(s: &str) -> String {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{EvidenceStatus, Report, Verdict, points};
+use super::{EvidenceStatus, Report, Verdict, escape_markup, points};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -32,7 +32,7 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-            esc(feature),
+            escape_markup(feature),
             cases.len(),
             count(Verdict::Failed),
             count(Verdict::GraderError),
@@ -42,14 +42,15 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{} ({}/{} puntos)\" file=\"{}\">",
-                esc(&c.id),
-                esc(&c.name),
+                escape_markup(&c.id),
+                escape_markup(&c.name),
                 points(c.points),
                 points(c.max_points),
-                esc(c
-                    .location
-                    .rsplit_once(':')
-                    .map_or(c.location.as_str(), |(f, _)| f))
+                escape_markup(
+                    c.location
+                        .rsplit_once(':')
+                        .map_or(c.location.as_str(), |(f, _)| f)
+                )
             );
             let reason = c.reason.as_deref().unwrap_or("");
             let mut body = String::new();
@@ -69,22 +70,22 @@ pub fn render(report: &Report) -> String {
                     let _ = writeln!(
                         out,
                         "      <failure message=\"{}\">{}</failure>",
-                        esc(reason),
-                        esc(&body)
+                        escape_markup(reason),
+                        escape_markup(&body)
                     );
                 }
                 Verdict::NotEvaluable => {
                     let _ = writeln!(
                         out,
                         "      <skipped message=\"no evaluable: {}\"/>",
-                        esc(reason)
+                        escape_markup(reason)
                     );
                 }
                 Verdict::GraderError => {
                     let _ = writeln!(
                         out,
                         "      <error message=\"error del corrector: {}\"/>",
-                        esc(reason)
+                        escape_markup(reason)
                     );
                 }
             }
@@ -96,29 +97,13 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// XML text and attribute escaping; control characters other than tab and
-/// newlines are not allowed in XML 1.0 at all, so they are dropped.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(super::esc("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            super::escape_markup("a<b & \"c\"\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;"
+        );
     }
 }

@@ -137,3 +137,23 @@ pub fn points(p: f64) -> String {
         format!("{p:.1}")
     }
 }
+
+/// Text as XML or HTML text or attribute value, for every markup renderer.
+/// `'` becomes `&#39;`, valid in both; control characters other than tab
+/// and newlines are not allowed in XML 1.0 at all, so they are dropped.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
