@@ -2,7 +2,7 @@
 //! environment; the credentials a container needs arrive through `secrets`,
 //! from Secrets Manager, readable by the execution role and only there.
 
-use cloudgrade_model::{ResourceKind, TaskDefinition};
+use cloudgrade_model::{ContainerDefinition, ResourceKind, SecretRef, TaskDefinition};
 
 use super::world::{StepError, StepResult, World, conclude};
 use crate::analysis::iam::{self, SecretAccess};
@@ -17,6 +17,14 @@ fn selected<'a>(world: &World<'a>) -> Result<Vec<&'a TaskDefinition>, StepError>
         .iter()
         .filter_map(|arn| inv.task_definition(arn))
         .collect())
+}
+
+/// Every `secrets` entry of a task definition, with its container.
+fn secret_refs(td: &TaskDefinition) -> Vec<(&ContainerDefinition, &SecretRef)> {
+    td.containers
+        .iter()
+        .flat_map(|c| c.secrets.iter().map(move |s| (c, s)))
+        .collect()
 }
 
 fn subject(td: &TaskDefinition, container: &str) -> String {
@@ -57,11 +65,7 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
     world.require(&[ResourceKind::Secret])?;
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
     for td in selected(world)? {
-        let refs: Vec<_> = td
-            .containers
-            .iter()
-            .flat_map(|c| c.secrets.iter().map(move |s| (c, s)))
-            .collect();
+        let refs = secret_refs(td);
         if refs.is_empty() {
             problems.push(Finding {
                 subject: format!("{}:{}", td.family, td.revision),
@@ -126,11 +130,7 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
         ));
     }
     for td in selected {
-        let refs: Vec<_> = td
-            .containers
-            .iter()
-            .flat_map(|c| c.secrets.iter().map(move |s| (c, s)))
-            .collect();
+        let refs = secret_refs(td);
         if refs.is_empty() {
             continue;
         }
