@@ -10,7 +10,7 @@ use cloudgrade_model::{
 use super::Mapper;
 use super::read::{self, Obj};
 use crate::eval::Instance;
-use crate::value::Value;
+use crate::value::{Part, Value};
 
 type ByType<'a> = dyn Fn(&str) -> Vec<&'a Instance> + 'a;
 
@@ -202,7 +202,18 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
 fn env_value(v: &Value, sensitive: bool) -> EnvValue {
     let sensitive = sensitive || v.is_sensitive_deep();
     let (plain, _) = v.clone().deep_unmark();
+    // A template whose literal parts already hold a credential
+    // (`postgres://app:<password>@${aws_db_instance.app.address}/app`) is
+    // judged by them: only the unknown parts wait for apply.
+    let literal = literal_parts(&plain);
     match plain.flatten() {
+        Value::Unknown(_) if let Some(text) = literal => {
+            let mut value = EnvValue::observe(&text);
+            if let EnvValue::Observed(facts) = &mut value {
+                facts.sensitive = sensitive;
+            }
+            value
+        }
         Value::Unknown(u) => EnvValue::Unknown {
             reference: cloudgrade_model::Unknown {
                 unknown: u.primary().to_string(),
@@ -218,6 +229,29 @@ fn env_value(v: &Value, sensitive: bool) -> EnvValue {
             value
         }
     }
+}
+
+/// A template's text with each unknown part as one neutral character, when
+/// it has literal text to judge.
+fn literal_parts(v: &Value) -> Option<String> {
+    let Value::Partial(parts) = v else {
+        return None;
+    };
+    let mut text = String::new();
+    let mut literal = false;
+    for p in parts.iter() {
+        match p {
+            Part::Lit(s) => {
+                literal |= !s.is_empty();
+                text.push_str(s);
+            }
+            Part::Val(v) => match v.clone().flatten() {
+                Value::Unknown(_) | Value::Partial(_) => text.push('x'),
+                known => text.push_str(&known.text_form().unwrap_or_default()),
+            },
+        }
+    }
+    literal.then_some(text)
 }
 
 fn service(m: &mut Mapper, i: &Instance) {
