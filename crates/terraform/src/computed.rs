@@ -7,7 +7,7 @@
 use crate::value::{ResObj, Unknown, Value};
 
 /// Resource types whose `id` is one of their own arguments.
-fn id_is(rtype: &str) -> Option<&'static str> {
+pub(crate) fn id_is(rtype: &str) -> Option<&'static str> {
     Some(match rtype {
         "aws_db_subnet_group"
         | "aws_iam_role"

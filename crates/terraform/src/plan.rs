@@ -96,7 +96,14 @@ pub(crate) fn from_text(file: &str, text: &str) -> Result<Inventory, TerraformEr
     // one of them is a reference to that resource.
     let mut by_id: HashMap<String, (String, String)> = HashMap::new();
     for r in resources.iter().filter(|r| r.mode == Mode::Managed) {
-        for field in ["id", "arn"] {
+        // Where the id is one of the resource's own arguments (a DB subnet
+        // group's name), the configuration reads it as that text.
+        let fields: &[&str] = if crate::computed::id_is(&r.rtype).is_some() {
+            &["arn"]
+        } else {
+            &["id", "arn"]
+        };
+        for field in fields {
             if let Some(s) = r.values.get(field).and_then(Json::as_str)
                 && !s.is_empty()
             {
@@ -271,15 +278,24 @@ impl Cx<'_, '_> {
                     let field = if s.starts_with("arn:") { "arn" } else { "id" };
                     crate::computed::attribute(&res_obj(address, rtype), field)
                 }
-                _ => Value::String(s.clone()),
+                _ => Value::String(self.ids_to_addresses(s)),
             },
             Json::Array(items) => Value::List(
                 items
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        // Nested blocks are configured as a list of one object each.
-                        let e = expr.and_then(|e| e.get(i).or_else(|| e.get(0)));
+                        // Nested blocks are configured as a list of one object
+                        // each; a list of references as one expression.
+                        let nth;
+                        let e = match expr {
+                            Some(Json::Array(blocks)) => blocks.get(i).or_else(|| blocks.first()),
+                            Some(e) => {
+                                nth = nth_reference(e, i);
+                                nth.as_ref()
+                            }
+                            None => None,
+                        };
                         self.convert(
                             item,
                             unknown.get(i).unwrap_or(&Json::Null),
@@ -323,9 +339,40 @@ impl Cx<'_, '_> {
         value.mark(sensitive == &Json::Bool(true))
     }
 
+    /// The ids and ARNs of the plan's resources inside a longer text (a
+    /// policy or container definitions document) written as the addresses
+    /// they stand for, the way the static source writes them.
+    fn ids_to_addresses(&self, s: &str) -> String {
+        let mut out = s.to_string();
+        for (id, (address, _)) in self.by_id {
+            // Short ids would match by accident.
+            if id.len() >= MIN_EMBEDDED_ID
+                && *address != self.res.address
+                && out.contains(id.as_str())
+            {
+                out = out.replace(id.as_str(), address);
+            }
+        }
+        out
+    }
+
     /// A value known only after apply: what the configuration says it reads
-    /// from, else the resource's own attribute.
+    /// from, else the resource's own attribute. A list-typed argument
+    /// unknown as a whole (a set of ids not yet made) is a list of one
+    /// unknown per resource it references.
     fn unknown(&self, expr: Option<&Json>, path: &str) -> Value {
+        let name = path.rsplit('.').next().unwrap_or(path);
+        if LIST_ATTRIBUTES.contains(&name)
+            && let Some(e) = expr
+        {
+            let items: Vec<Value> = (0..)
+                .map_while(|i| nth_reference(e, i))
+                .map(|e| self.unknown(Some(&e), &format!("{path}[]")))
+                .collect();
+            if !items.is_empty() {
+                return Value::List(items);
+            }
+        }
         let references = expr
             .and_then(|e| e.get("references"))
             .and_then(Json::as_array)
@@ -356,6 +403,34 @@ impl Cx<'_, '_> {
         }
         Value::unknown(Unknown::reference(format!("{}.{path}", self.res.address)))
     }
+}
+
+/// Shorter ids are not looked for inside documents.
+const MIN_EMBEDDED_ID: usize = 12;
+
+/// Arguments the AWS provider types as lists or sets of ids, among those
+/// the mapping reads.
+const LIST_ATTRIBUTES: [&str; 6] = [
+    "subnet_ids",
+    "vpc_security_group_ids",
+    "security_groups",
+    "subnets",
+    "security_group_ids",
+    "managed_policy_arns",
+];
+
+/// The `i`-th attribute reference of an expression, as an expression of
+/// its own: `[aws_subnet.a.id, aws_subnet.b.id]` is configured as one
+/// expression listing both, in order (with each resource's address too,
+/// which is skipped).
+fn nth_reference(expr: &Json, i: usize) -> Option<Json> {
+    let refs = expr.get("references")?.as_array()?;
+    let r = refs
+        .iter()
+        .filter_map(Json::as_str)
+        .filter(|r| read::referenced_address(r).is_some_and(|a| a.len() < r.len()))
+        .nth(i)?;
+    Some(serde_json::json!({ "references": [r] }))
 }
 
 fn res_obj(address: &str, rtype: &str) -> ResObj {
