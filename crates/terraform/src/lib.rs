@@ -22,6 +22,7 @@ mod funcs;
 mod json;
 mod map;
 pub mod plan;
+mod plan_out;
 mod source;
 mod types;
 mod value;
@@ -33,6 +34,7 @@ use std::path::{Path, PathBuf};
 use cloudgrade_model::Inventory;
 
 pub use error::TerraformError;
+pub use plan_out::PlanStage;
 
 /// Inputs the way the terraform CLI takes them.
 #[derive(Debug, Clone, Default)]
@@ -57,24 +59,25 @@ pub fn load_dir(dir: &Path, opts: &Options) -> Result<Inventory, TerraformError>
 }
 
 fn load_dir_inner(dir: &Path, opts: &Options) -> Result<Inventory, TerraformError> {
+    evaluate_dir(dir, opts, |ev, instances| map::build(ev, instances, dir))
+}
+
+/// Evaluates the root module in `dir` and hands every instance to `then`.
+fn evaluate_dir<T>(
+    dir: &Path,
+    opts: &Options,
+    then: impl FnOnce(&mut eval::Evaluator, &[std::rc::Rc<eval::Instance>]) -> T,
+) -> Result<T, TerraformError> {
     if !dir.is_dir() {
         return Err(TerraformError::NoTerraform {
             dir: dir.display().to_string(),
         });
     }
     let configs = config::load(dir)?;
-    evaluate(&configs, dir, opts)
-}
-
-fn evaluate(
-    configs: &config::Configs,
-    dir: &Path,
-    opts: &Options,
-) -> Result<Inventory, TerraformError> {
-    let mut ev = eval::Evaluator::new(configs, dir.to_path_buf(), HashMap::new());
+    let mut ev = eval::Evaluator::new(&configs, dir.to_path_buf(), HashMap::new());
     ev.root_vars = vars::resolve(&mut ev, dir, opts)?;
     let instances = ev.evaluate_all();
-    Ok(map::build(&mut ev, &instances, dir))
+    Ok(then(&mut ev, &instances))
 }
 
 /// Reads the JSON `terraform show -json` writes for a saved plan or a
@@ -82,6 +85,19 @@ fn evaluate(
 pub fn load_plan(path: &Path) -> Result<Inventory, TerraformError> {
     let path = path.to_path_buf();
     on_big_stack(move || plan::load(&path))
+}
+
+/// Writes the JSON `terraform show -json` would give for a plan of the
+/// configuration in `dir`, from the static evaluation (see [`PlanStage`]).
+/// It is how the plan reader is proven where no terraform binary exists.
+pub fn write_plan(dir: &Path, opts: &Options, stage: PlanStage) -> Result<String, TerraformError> {
+    let dir = dir.to_path_buf();
+    let opts = opts.clone();
+    on_big_stack(move || {
+        evaluate_dir(&dir, &opts, |ev, instances| {
+            plan_out::write(instances, ev.region.as_deref(), stage)
+        })
+    })
 }
 
 /// Parses and evaluates one file's text as a whole configuration, touching
