@@ -193,6 +193,16 @@ pub enum WorldCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Escribe un mundo como el proyecto Terraform que lo despliega
+    /// (OUT/main.tf) y, con --plans, los JSON de `terraform show -json` de su
+    /// primer plan (plan.json) y del plan tras aplicarlo (plan-applied.json).
+    Terraform {
+        dir: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        plans: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

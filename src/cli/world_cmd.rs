@@ -1,7 +1,8 @@
 use cloudgrade::exit::Exit;
 use cloudgrade_aws::config::Target;
 use cloudgrade_aws::provision;
-use cloudgrade_aws::world::World;
+use cloudgrade_aws::world::{World, terraform};
+use cloudgrade_terraform::PlanStage;
 
 use super::Failure;
 use super::args::{WorldArgs, WorldCommand};
@@ -31,6 +32,38 @@ pub fn world(a: WorldArgs) -> Result<Exit, Failure> {
                 dir.display(),
                 report.created.len(),
                 report.elapsed.as_secs_f64()
+            );
+            Ok(Exit::Passed)
+        }
+        WorldCommand::Terraform { dir, out, plans } => {
+            let world = World::load(&dir).map_err(Failure::input)?;
+            let main_tf = terraform::main_tf(&world)
+                .map_err(|e| Failure::input(format!("{}: {e}", world.file.display())))?;
+            let write = |name: &str, text: &str| {
+                std::fs::create_dir_all(&out)
+                    .and_then(|()| std::fs::write(out.join(name), text))
+                    .map_err(|e| {
+                        Failure::new(
+                            Exit::GraderError,
+                            format!("{}: {e}", out.join(name).display()),
+                        )
+                    })
+            };
+            write("main.tf", &main_tf)?;
+            if plans {
+                for (name, stage) in [
+                    ("plan.json", PlanStage::First),
+                    ("plan-applied.json", PlanStage::Applied),
+                ] {
+                    let json = cloudgrade_terraform::write_plan(&out, &Default::default(), stage)
+                        .map_err(Failure::input)?;
+                    write(name, &json)?;
+                }
+            }
+            eprintln!(
+                "mundo {} escrito como Terraform en {}",
+                dir.display(),
+                out.display()
             );
             Ok(Exit::Passed)
         }

@@ -169,3 +169,106 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// How a report is held to a world's `expect.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Every verdict exactly as expected (a live source knows everything).
+    Exact,
+    /// A source that cannot know a value before apply may say
+    /// `not_evaluable` instead, provided the reason names the Terraform
+    /// reference it waits for; it may never guess another verdict.
+    UnknownsNamed,
+}
+
+/// What in `report` disagrees with `expect`, one line each.
+pub fn expectation_problems(
+    report: &serde_json::Value,
+    expect: &cloudgrade_aws::world::Expectation,
+    strictness: Strictness,
+) -> Vec<String> {
+    let scenarios = report["scenarios"].as_array().expect("scenarios array");
+    let mut problems = Vec::new();
+    for (id, want) in &expect.scenarios {
+        let Some(got) = scenarios.iter().find(|s| s["id"] == id.as_str()) else {
+            problems.push(format!("{id}: not in the report"));
+            continue;
+        };
+        let reason = got["reason"].to_string();
+        if got["verdict"] != want.verdict.as_str() {
+            let excused = strictness == Strictness::UnknownsNamed
+                && got["verdict"] == "not_evaluable"
+                && names_a_reference(&reason);
+            if !excused {
+                problems.push(format!(
+                    "{id}: verdict {} (want {}): {reason}",
+                    got["verdict"], want.verdict
+                ));
+            }
+            continue;
+        }
+        if let Some(msg) = &want.message
+            && !got.to_string().contains(msg.as_str())
+        {
+            problems.push(format!("{id}: message «{msg}» not found in {reason}"));
+        }
+    }
+    for s in scenarios {
+        let id = s["id"].as_str().unwrap_or("");
+        if !expect.scenarios.contains_key(id) {
+            problems.push(format!(
+                "{id}: graded but expect.toml says nothing about it"
+            ));
+        }
+    }
+    problems
+}
+
+/// Whether a reason names what it waits for: a resource's or data source's
+/// attribute, a variable, such as `aws_db_instance.app.address`.
+fn names_a_reference(reason: &str) -> bool {
+    reason
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "._[]\"".contains(c)))
+        .any(|word| {
+            let word = word.trim_matches('.');
+            let dotted = word.matches('.').count() >= 1;
+            dotted
+                && (word.starts_with("aws_")
+                    || word.starts_with("data.")
+                    || word.starts_with("var.")
+                    || word.starts_with("random_")
+                    || word.starts_with("module."))
+        })
+}
+
+/// No planted value in any stream nor in any file under `dir`.
+pub fn assert_no_secret_leaks(planted: &[String], streams: &[&str], dir: &Path) {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                files.push(path)
+            }
+        }
+    }
+    for secret in planted {
+        for s in streams {
+            assert!(
+                !s.contains(secret.as_str()),
+                "a planted secret leaked to the terminal output"
+            );
+        }
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            assert!(
+                !text.contains(secret.as_str()),
+                "a planted secret leaked into {}",
+                path.display()
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@
 mod expect;
 mod load;
 pub mod placeholder;
+pub mod terraform;
 mod validate;
 
 use std::collections::BTreeMap;

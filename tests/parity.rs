@@ -1,0 +1,181 @@
+//! Parity: every world in scenarios/ also exists as the Terraform project
+//! that deploys it (`cloudgrade world terraform`), and for the reference
+//! world and three broken ones as plan JSON: the first plan, with whatever
+//! only apply knows left unknown, and the re-plan once applied. Each
+//! representation must get the verdicts the live source gets (expect.toml,
+//! which tests/worlds.rs holds moto to), or `not_evaluable` naming the
+//! reference it waits for; never a guess.
+
+mod common;
+
+use std::path::Path;
+
+use cloudgrade_aws::world::Expectation;
+use common::*;
+
+/// Worlds whose plans are graded too: the reference and one mistake per
+/// area (network, database, secrets).
+const PLANNED: [&str; 4] = [
+    "reference",
+    "private-rt-to-igw",
+    "rds-open-vpc-cidr",
+    "env-db-password",
+];
+
+fn worlds() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("world.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Writes the world as Terraform (and its plans) into `dir`.
+fn write_terraform(world: &str, dir: &Path, plans: bool) {
+    let mut c = cloudgrade();
+    c.args(["world", "terraform"])
+        .arg(repo().join("scenarios").join(world))
+        .arg("--out")
+        .arg(dir);
+    if plans {
+        c.arg("--plans");
+    }
+    let o = run(c);
+    assert_eq!(
+        o.code, 0,
+        "world terraform {world}: {}{}",
+        o.stdout, o.stderr
+    );
+}
+
+/// Grades one representation and returns what disagrees with expect.toml.
+fn grade(source: &str, path: &Path, expect: &Expectation) -> Vec<String> {
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.args(["grade", source])
+        .arg(path)
+        .args([
+            "--tags",
+            AWS_TAGS,
+            "--format",
+            "terminal,junit,markdown,html",
+            "--out",
+        ])
+        .arg(out.path());
+    let o = run(c);
+    assert!(
+        o.code == 0 || o.code == 1,
+        "grade {source} {}: exit {}\n{}{}",
+        path.display(),
+        o.code,
+        o.stdout,
+        o.stderr
+    );
+    assert_no_secret_leaks(&expect.planted_secrets, &[&o.stdout, &o.stderr], out.path());
+    let report = read_json(&out.path().join("report.json"));
+    expectation_problems(&report, expect, Strictness::UnknownsNamed)
+        .into_iter()
+        .map(|p| format!("{source} {}: {p}", path.display()))
+        .collect()
+}
+
+#[test]
+fn every_world_grades_the_same_as_terraform_and_as_plans() {
+    let mut problems = Vec::new();
+    let mut planned = 0;
+    for world in worlds() {
+        let dir = repo().join("scenarios").join(&world);
+        let expect = Expectation::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let tf = tempfile::tempdir().unwrap();
+        let plans = PLANNED.contains(&world.as_str());
+        write_terraform(&world, tf.path(), plans);
+        problems.extend(grade("--terraform", tf.path(), &expect));
+        if plans {
+            planned += 1;
+            for plan in ["plan.json", "plan-applied.json"] {
+                problems.extend(grade("--plan", &tf.path().join(plan), &expect));
+            }
+        }
+    }
+    assert_eq!(
+        planned,
+        PLANNED.len(),
+        "a planned world is missing from scenarios/"
+    );
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// Once applied every value is known: the re-plan of each planned world
+/// must give exactly the live verdicts, with nothing left not evaluable.
+#[test]
+fn a_replan_knows_everything_the_live_source_knows() {
+    for world in PLANNED {
+        let dir = repo().join("scenarios").join(world);
+        let expect = Expectation::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let tf = tempfile::tempdir().unwrap();
+        write_terraform(world, tf.path(), true);
+        let out = tempfile::tempdir().unwrap();
+        let mut c = cloudgrade();
+        c.args(["grade", "--plan"])
+            .arg(tf.path().join("plan-applied.json"))
+            .args(["--tags", AWS_TAGS, "--out"])
+            .arg(out.path());
+        let o = run(c);
+        let report = read_json(&out.path().join("report.json"));
+        let problems = expectation_problems(&report, &expect, Strictness::Exact);
+        assert!(
+            problems.is_empty(),
+            "{world}:\n{}\n{}",
+            problems.join("\n"),
+            o.stdout
+        );
+        assert_eq!(o.code, expect.exit_code, "{world}: {}", o.stdout);
+    }
+}
+
+/// What the first plan cannot know it says so, naming the reference: the
+/// task definition embeds the database's address, so its container
+/// definitions are known only after apply.
+#[test]
+fn a_first_plan_names_what_it_waits_for() {
+    let tf = tempfile::tempdir().unwrap();
+    write_terraform("env-db-password", tf.path(), true);
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.args(["grade", "--plan"])
+        .arg(tf.path().join("plan.json"))
+        .args(["--tags", AWS_TAGS, "--out"])
+        .arg(out.path());
+    run(c);
+    let report = read_json(&out.path().join("report.json"));
+    let s = report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ecs-no-env-secrets")
+        .unwrap();
+    assert_eq!(s["verdict"], "not_evaluable", "{s}");
+    assert!(s.to_string().contains("aws_db_instance.app.address"), "{s}");
+}
+
+/// The written project is a real one: the static source reads it without
+/// a single gap, so every verdict above came from the world's resources.
+#[test]
+fn written_projects_have_no_gaps() {
+    for world in ["reference", "nacl-drops-return", "secret-missing"] {
+        let tf = tempfile::tempdir().unwrap();
+        write_terraform(world, tf.path(), false);
+        let out = tempfile::tempdir().unwrap();
+        let mut c = cloudgrade();
+        c.args(["grade", "--terraform"])
+            .arg(tf.path())
+            .args(["--tags", AWS_TAGS, "--quiet", "--save-inventory", "--out"])
+            .arg(out.path());
+        let o = run(c);
+        let inv = read_json(&out.path().join("inventory.json"));
+        assert_eq!(inv["gaps"], serde_json::json!([]), "{world}: {}", o.stderr);
+    }
+}
