@@ -160,3 +160,33 @@ fn written_projects_have_no_gaps() {
         assert_eq!(inv["gaps"], serde_json::json!([]), "{world}: {}", o.stderr);
     }
 }
+
+/// `terraform show -json` writes one line; pretty-printers write many. The
+/// same plan reads the same either way, evidence lines aside.
+#[test]
+fn a_plan_on_one_line_grades_like_a_pretty_one() {
+    let tf = tempfile::tempdir().unwrap();
+    write_terraform("private-rt-to-igw", tf.path(), true);
+    let pretty = tf.path().join("plan-applied.json");
+    let doc: serde_json::Value = read_json(&pretty);
+    let one_line = tf.path().join("one-line.json");
+    std::fs::write(&one_line, serde_json::to_string(&doc).unwrap()).unwrap();
+    let verdicts = |plan: &Path| {
+        let out = tempfile::tempdir().unwrap();
+        let mut c = cloudgrade();
+        c.args(["grade", "--plan"])
+            .arg(plan)
+            .args(["--tags", AWS_TAGS, "--quiet", "--out"])
+            .arg(out.path());
+        let o = run(c);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        let report = read_json(&out.path().join("report.json"));
+        report["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| format!("{}={}", s["id"], s["verdict"]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(verdicts(&pretty), verdicts(&one_line));
+}
