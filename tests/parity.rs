@@ -13,17 +13,6 @@ use std::path::Path;
 use cloudgrade_aws::world::Expectation;
 use common::*;
 
-fn worlds() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("world.toml").exists())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// Writes the world as Terraform (and its plans) into `dir`.
 fn write_terraform(world: &str, dir: &Path, plans: bool) {
     let mut c = cloudgrade();
@@ -40,6 +29,19 @@ fn write_terraform(world: &str, dir: &Path, plans: bool) {
         "world terraform {world}: {}{}",
         o.stdout, o.stderr
     );
+}
+
+/// Grades a plan JSON with the shipped AWS features: exit code and report.
+fn grade_plan(plan: &Path) -> (Output, serde_json::Value) {
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.args(["grade", "--plan"])
+        .arg(plan)
+        .args(["--tags", AWS_TAGS, "--quiet", "--out"])
+        .arg(out.path());
+    let o = run(c);
+    let report = read_json(&out.path().join("report.json"));
+    (o, report)
 }
 
 /// Grades one representation and returns what disagrees with expect.toml.
@@ -76,7 +78,7 @@ fn grade(source: &str, path: &Path, expect: &Expectation) -> Vec<String> {
 #[test]
 fn every_world_grades_the_same_as_terraform_and_as_plans() {
     let mut problems = Vec::new();
-    for world in worlds() {
+    for world in world_names() {
         let dir = repo().join("scenarios").join(&world);
         let expect = Expectation::load(&dir).unwrap_or_else(|e| panic!("{e}"));
         let tf = tempfile::tempdir().unwrap();
@@ -93,19 +95,12 @@ fn every_world_grades_the_same_as_terraform_and_as_plans() {
 /// exactly the live verdicts and exit code, nothing left not evaluable.
 #[test]
 fn a_replan_knows_everything_the_live_source_knows() {
-    for world in worlds() {
+    for world in world_names() {
         let dir = repo().join("scenarios").join(&world);
         let expect = Expectation::load(&dir).unwrap_or_else(|e| panic!("{e}"));
         let tf = tempfile::tempdir().unwrap();
         write_terraform(&world, tf.path(), true);
-        let out = tempfile::tempdir().unwrap();
-        let mut c = cloudgrade();
-        c.args(["grade", "--plan"])
-            .arg(tf.path().join("plan-applied.json"))
-            .args(["--tags", AWS_TAGS, "--out"])
-            .arg(out.path());
-        let o = run(c);
-        let report = read_json(&out.path().join("report.json"));
+        let (o, report) = grade_plan(&tf.path().join("plan-applied.json"));
         let problems = expectation_problems(&report, &expect, Strictness::Exact);
         assert!(
             problems.is_empty(),
@@ -124,14 +119,7 @@ fn a_replan_knows_everything_the_live_source_knows() {
 fn a_first_plan_names_what_it_waits_for() {
     let tf = tempfile::tempdir().unwrap();
     write_terraform("env-db-password", tf.path(), true);
-    let out = tempfile::tempdir().unwrap();
-    let mut c = cloudgrade();
-    c.args(["grade", "--plan"])
-        .arg(tf.path().join("plan.json"))
-        .args(["--tags", AWS_TAGS, "--out"])
-        .arg(out.path());
-    run(c);
-    let report = read_json(&out.path().join("report.json"));
+    let (_, report) = grade_plan(&tf.path().join("plan.json"));
     let s = report["scenarios"]
         .as_array()
         .unwrap()
@@ -172,15 +160,8 @@ fn a_plan_on_one_line_grades_like_a_pretty_one() {
     let one_line = tf.path().join("one-line.json");
     std::fs::write(&one_line, serde_json::to_string(&doc).unwrap()).unwrap();
     let verdicts = |plan: &Path| {
-        let out = tempfile::tempdir().unwrap();
-        let mut c = cloudgrade();
-        c.args(["grade", "--plan"])
-            .arg(plan)
-            .args(["--tags", AWS_TAGS, "--quiet", "--out"])
-            .arg(out.path());
-        let o = run(c);
+        let (o, report) = grade_plan(plan);
         assert_eq!(o.code, 1, "{}", o.stderr);
-        let report = read_json(&out.path().join("report.json"));
         report["scenarios"]
             .as_array()
             .unwrap()

@@ -170,6 +170,18 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The worlds in scenarios/ (directories with a world.toml), sorted.
+pub fn world_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("world.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// How a report is held to a world's `expect.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
