@@ -232,3 +232,42 @@ fn module_resources_and_references_get_module_addresses() {
         Attr::unknown("module.red.aws_subnet.s[0].cidr_block")
     );
 }
+
+/// Terraform writes a set of ids not yet made as unknown as a whole
+/// (`"subnet_ids": true`); the configuration lists what it references, in
+/// order. And an ARN inside a policy document is the resource it names.
+#[test]
+fn sets_unknown_as_a_whole_and_ids_inside_documents_name_their_resources() {
+    let plan = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_subnet.a", "mode": "managed", "type": "aws_subnet", "name": "a", "values": {"cidr_block": "10.0.1.0/24"}},
+    {"address": "aws_subnet.b", "mode": "managed", "type": "aws_subnet", "name": "b", "values": {"cidr_block": "10.0.2.0/24"}},
+    {"address": "aws_db_subnet_group.g", "mode": "managed", "type": "aws_db_subnet_group", "name": "g", "values": {"name": "g"}},
+    {"address": "aws_secretsmanager_secret.s", "mode": "managed", "type": "aws_secretsmanager_secret", "name": "s",
+     "values": {"name": "db", "arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"}},
+    {"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r", "values": {"name": "r", "assume_role_policy": "{}"}},
+    {"address": "aws_iam_role_policy.p", "mode": "managed", "type": "aws_iam_role_policy", "name": "p",
+     "values": {"role": "r", "name": "p", "policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"secretsmanager:GetSecretValue\",\"Resource\":\"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf\"}]}"}}
+  ]}},
+  "resource_changes": [
+    {"address": "aws_db_subnet_group.g", "change": {"actions": ["create"], "after_unknown": {"subnet_ids": true}}}
+  ],
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_db_subnet_group.g", "mode": "managed", "type": "aws_db_subnet_group", "name": "g",
+     "expressions": {"subnet_ids": {"references": ["aws_subnet.a.id", "aws_subnet.a", "aws_subnet.b.id", "aws_subnet.b"]}}}
+  ]}}
+}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("plan.json");
+    std::fs::write(&p, plan).unwrap();
+    let inv = load_plan(&p).unwrap();
+    assert_eq!(
+        inv.db_subnet_groups[0].subnet_ids,
+        vec!["aws_subnet.a".to_string(), "aws_subnet.b".to_string()]
+    );
+    assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
+    let policy = serde_json::to_string(&inv.iam_roles).unwrap();
+    assert!(policy.contains("aws_secretsmanager_secret.s"), "{policy}");
+    assert!(!policy.contains("secret:db-AbCdEf"), "{policy}");
+}
