@@ -56,6 +56,9 @@ pub fn db_ingress_violations(
     );
     // Whether some rule admits the allowed groups on the port; None: unknown.
     let mut admitted = Some(false);
+    // Whether some other rule (a CIDR, another group) opens the port: then
+    // the tasks may get in, only not by the rule that should let them.
+    let mut broader_admits = false;
     for gid in &db.security_group_ids {
         let Some(group) = inv.security_group(gid) else {
             let g = gaps(inv, ResourceKind::SecurityGroup, gid);
@@ -74,6 +77,9 @@ pub fn db_ingress_violations(
         let gl = sg::sg_label(group);
         for rule in &group.ingress {
             let rd = sg::describe_rule(inv, rule, true);
+            if !matches!(&rule.peer, SgPeer::SecurityGroup(src) if allowed_groups.contains(src)) {
+                broader_admits |= covers_port(&rule.protocol, rule.from_port, rule.to_port, &port);
+            }
             let why = match &rule.peer {
                 SgPeer::SecurityGroup(src) if allowed_groups.contains(src) => {
                     let proto = sg::protocol(&rule.protocol);
@@ -153,16 +159,38 @@ pub fn db_ingress_violations(
         }
     }
     if admitted == Some(false) {
+        let consequence = if broader_admits {
+            "si la aplicación llega, es por una regla más amplia que deja pasar también a otros; cámbiala por esa"
+        } else {
+            "la base de datos queda inaccesible también para la aplicación; añade esa regla"
+        };
         found.push(Finding::new(
             &dbl,
             format!(
-                "ninguna regla de entrada de los grupos de la base de datos {dbl} ({}) admite tcp {port_text} desde el grupo de las tareas ECS ({allowed_l}): la base de datos queda inaccesible también para la aplicación; añade esa regla",
+                "ninguna regla de entrada de los grupos de la base de datos {dbl} ({}) admite tcp {port_text} desde el grupo de las tareas ECS ({allowed_l}): {consequence}",
                 sg::groups_label(inv, &db.security_group_ids)
             ),
             db.origin.as_ref(),
         ));
     }
     (found, unknown)
+}
+
+/// Whether a rule lets TCP traffic to `port` through; an unknown port
+/// counts as covered only by an all-traffic rule.
+fn covers_port(
+    protocol: &str,
+    from: Option<i32>,
+    to: Option<i32>,
+    port: &Result<u16, String>,
+) -> bool {
+    let proto = sg::protocol(protocol);
+    let (lo, hi) = sg::ports(&proto, from, to);
+    match (&proto, port) {
+        (Proto::All, _) => true,
+        (Proto::Tcp, Ok(p)) => lo <= *p && *p <= hi,
+        _ => false,
+    }
 }
 
 fn ports_text(lo: u16, hi: u16) -> String {
@@ -890,6 +918,19 @@ mod tests {
             f[0].message
                 .contains("no tiene grupos de seguridad propios")
         );
+    }
+
+    /// A CIDR rule lets the tasks in, wrongly: the database is not
+    /// unreachable, and saying so would send the student the wrong way.
+    #[test]
+    fn a_database_open_to_the_vpc_only_is_not_called_unreachable() {
+        let mut inv = world();
+        set_db_ingress(&mut inv, vec![tcp(5432, from_cidr("10.0.0.0/16"))]);
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed());
+        let m = msgs(&f);
+        assert_eq!(f.len(), 2, "{m}");
+        assert!(!m.contains("inaccesible"), "{m}");
+        assert!(m.contains("una regla más amplia"), "{m}");
     }
 
     #[test]
