@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Output, cloudgrade, repo, run};
+use common::{Output, cloudgrade, copy_dir, repo, run};
 
 const REDES: &str = "# language: es
 @actividad:redes
@@ -118,19 +118,6 @@ impl Class {
             .unwrap()
             .replace_all(&text, "[fecha]")
             .into_owned()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
     }
 }
 

@@ -277,6 +277,112 @@ fn check_grades_a_terraform_folder_with_the_embedded_features_from_anywhere() {
     assert!(o.stdout.contains("35/35 puntos"), "{}", o.stdout);
 }
 
+/// The hand-in of examples/terraform/entrega: each planted mistake fails its
+/// scenario at the line its README names, the rest passes, and the password
+/// the student wrote in terraform.tfvars is in no output.
+#[test]
+fn check_entrega_fails_each_planted_mistake_at_its_line() {
+    let dir = repo().join("examples/terraform/entrega");
+    let tfvars = std::fs::read_to_string(dir.join("terraform.tfvars")).unwrap();
+    let password = tfvars
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("db_password"))
+        .and_then(|rest| rest.split('"').nth(1))
+        .expect("db_password in terraform.tfvars")
+        .to_string();
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.arg("check")
+        .arg(&dir)
+        .arg("--out")
+        .arg(out.path())
+        .args(["--format", "terminal,junit,markdown,html"]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    // No Dockerfile in the folder: the Docker activity is left out, and said so.
+    assert!(o.stderr.contains("no tiene Dockerfile"), "{}", o.stderr);
+
+    let planted = [
+        (
+            "net-private-egress-nat",
+            "network.tf:121",
+            "internet gateway",
+        ),
+        ("rds-only-from-ecs", "database.tf:15", "el CIDR de la VPC"),
+        ("ecs-no-env-secrets", "app.tf:81", "DB_PASSWORD="),
+    ];
+    let report = read_json(&out.path().join("report.json"));
+    let scenarios = report["scenarios"].as_array().unwrap();
+    for (id, at, words) in planted {
+        let s = scenarios
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in the report"));
+        assert_eq!(s["verdict"], "failed", "{s}");
+        assert!(
+            s["evidence"].as_array().unwrap().iter().any(|e| {
+                e["status"] == "fail"
+                    && e["location"] == at
+                    && e["message"].as_str().unwrap().contains(words)
+            }),
+            "{id}: no failing evidence at {at} mentioning «{words}»: {s}"
+        );
+        let line = format!("✘ {at} ");
+        assert!(
+            o.stdout.contains(&line),
+            "{id}: «{line}» not in:\n{}",
+            o.stdout
+        );
+    }
+    let others: Vec<_> = scenarios
+        .iter()
+        .filter(|s| !planted.iter().any(|(id, _, _)| s["id"] == *id))
+        .collect();
+    assert!(
+        others
+            .iter()
+            .any(|s| s["id"] == "ecs-secrets-from-secrets-manager"),
+        "{report}"
+    );
+    for s in others {
+        assert_eq!(s["verdict"], "passed", "{s}");
+    }
+    assert!(o.stdout.contains("Pista:"), "{}", o.stdout);
+    assert_no_secret_leaks(&[password], &[&o.stdout, &o.stderr], out.path());
+}
+
+/// A Dockerfile beside the .tf files is graded with them: the static
+/// Dockerfile scenarios get verdicts; running the image needs `--image`.
+#[test]
+fn check_grades_the_dockerfile_in_the_folder_too() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/terraform/entrega"), dir.path());
+    std::fs::copy(
+        repo().join("scenarios/docker/root-user/Dockerfile"),
+        dir.path().join("Dockerfile"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.arg("check").arg(dir.path()).arg("--out").arg(out.path());
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stderr.contains("no tiene Dockerfile"), "{}", o.stderr);
+    let report = read_json(&out.path().join("report.json"));
+    let verdict = |id: &str| {
+        report["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in the report"))["verdict"]
+            .clone()
+    };
+    assert_eq!(verdict("dockerfile-non-root-user"), "failed");
+    assert_eq!(verdict("dockerfile-healthcheck"), "passed");
+    assert_eq!(verdict("docker-non-root"), "not_evaluable");
+}
+
 #[test]
 fn check_names_file_line_and_column_of_a_syntax_error() {
     let dir = tempfile::tempdir().unwrap();

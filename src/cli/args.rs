@@ -97,7 +97,7 @@ pub struct GradeArgs {
 /// `cloudgrade check`: the student's command.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// La carpeta con los .tf del alumno.
+    /// La carpeta con los .tf del alumno (y su Dockerfile, si lo tiene).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     #[command(flatten)]

@@ -53,9 +53,30 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
     run(source, &a.run, Some(&a.out))
 }
 
+/// `cloudgrade check [DIR]`: the student's folder, Terraform and, when there
+/// is one, its Dockerfile. Without a Dockerfile the Docker activity is left
+/// out (unless `--tags` says otherwise) and a line says how to grade it,
+/// rather than eleven scenarios a student can do nothing about here.
 pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
-    run(Source::Terraform(&a.dir, &a.vars), &a.run, a.out.as_deref())
+    let has_dockerfile = a.dir.join(DOCKERFILE).is_file();
+    let mut r = a.run;
+    let docker_left_out = r.tags.is_none() && !has_dockerfile;
+    if docker_left_out {
+        r.tags = Some(NOT_DOCKER.into());
+    }
+    let exit = run(Source::Terraform(&a.dir, &a.vars), &r, a.out.as_deref())?;
+    if docker_left_out && !r.quiet {
+        eprintln!(
+            "Docker: {} no tiene Dockerfile; corrígelo con `cloudgrade grade --dockerfile RUTA` (y `--image IMAGEN` para ejecutarla)",
+            a.dir.display()
+        );
+    }
+    Ok(exit)
 }
+
+/// The Dockerfile a Terraform folder may hold, graded with it.
+const DOCKERFILE: &str = "Dockerfile";
+const NOT_DOCKER: &str = "not @actividad:docker";
 
 fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure> {
     let save_inventory = r.save_inventory;
@@ -157,12 +178,19 @@ fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
             let opts = terraform_options(vars)?;
             // A folder that cannot be read at all is the source failing
             // (exit 3); a syntax error is the student's input (exit 2).
-            let inv = cloudgrade_terraform::load_dir(dir, &opts).map_err(|e| match e {
+            let mut inv = cloudgrade_terraform::load_dir(dir, &opts).map_err(|e| match e {
                 cloudgrade_terraform::TerraformError::Io { .. } => {
                     Failure::new(Exit::SourceUnreadable, e)
                 }
                 e => Failure::input(e),
             })?;
+            let dockerfile = dir.join(DOCKERFILE);
+            if dockerfile.is_file() {
+                inv.dockerfiles.push(
+                    cloudgrade_container::dockerfile::read(&dockerfile)
+                        .map_err(container_failure)?,
+                );
+            }
             Ok((inv, None))
         }
     }

@@ -284,3 +284,17 @@ pub fn assert_no_secret_leaks(planted: &[String], streams: &[&str], dir: &Path) 
         }
     }
 }
+
+/// Copies a directory tree (a student's folder) somewhere writable.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}

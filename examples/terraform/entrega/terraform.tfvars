@@ -1,0 +1,5 @@
+region      = "us-east-1"
+proyecto    = "tienda"
+app_image   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/tienda-api:1.0.3"
+db_username = "tienda_admin"
+db_password = "Tienda2024!pg"
