@@ -365,6 +365,27 @@ fn delta(d: f64) -> String {
     }
 }
 
+impl ReportDiff {
+    fn unchanged(&self) -> bool {
+        self.changes.is_empty() && self.added.is_empty() && self.removed.is_empty()
+    }
+
+    /// The changes grouped by kind, regressions first; empty groups left out.
+    fn changes_by_kind(&self) -> impl Iterator<Item = (ChangeKind, Vec<&ScenarioChange>)> {
+        [
+            ChangeKind::Regression,
+            ChangeKind::Improvement,
+            ChangeKind::Other,
+        ]
+        .into_iter()
+        .map(|kind| {
+            let of: Vec<&ScenarioChange> = self.changes.iter().filter(|c| c.kind == kind).collect();
+            (kind, of)
+        })
+        .filter(|(_, of)| !of.is_empty())
+    }
+}
+
 fn kind_title(k: ChangeKind) -> &'static str {
     match k {
         ChangeKind::Regression => "Empeoran",
@@ -391,18 +412,10 @@ pub fn render_terminal(d: &ReportDiff, color: bool) -> String {
         d.old_started_at,
         d.new_started_at
     );
-    if d.changes.is_empty() && d.added.is_empty() && d.removed.is_empty() {
+    if d.unchanged() {
         out.push_str("Ningún escenario ha cambiado.\n");
     }
-    for kind in [
-        ChangeKind::Regression,
-        ChangeKind::Improvement,
-        ChangeKind::Other,
-    ] {
-        let of: Vec<&ScenarioChange> = d.changes.iter().filter(|c| c.kind == kind).collect();
-        if of.is_empty() {
-            continue;
-        }
+    for (kind, of) in d.changes_by_kind() {
         let (code, mark) = match kind {
             ChangeKind::Regression => ("31", "✘"),
             ChangeKind::Improvement => ("32", "✔"),
@@ -492,18 +505,10 @@ pub fn render_markdown(d: &ReportDiff) -> String {
         d.old_started_at,
         d.new_started_at
     );
-    if d.changes.is_empty() && d.added.is_empty() && d.removed.is_empty() {
+    if d.unchanged() {
         out.push_str("Ningún escenario ha cambiado.\n");
     }
-    for kind in [
-        ChangeKind::Regression,
-        ChangeKind::Improvement,
-        ChangeKind::Other,
-    ] {
-        let of: Vec<&ScenarioChange> = d.changes.iter().filter(|c| c.kind == kind).collect();
-        if of.is_empty() {
-            continue;
-        }
+    for (kind, of) in d.changes_by_kind() {
         let icon = match kind {
             ChangeKind::Regression => "❌",
             ChangeKind::Improvement => "✅",
