@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::gradebook::{self, Cell, number};
-use super::manifest::{ClassResults, ScenarioInfo, Status};
+use super::manifest::{ClassResults, ScenarioInfo, Status, StudentResult};
 use crate::report::Verdict;
 use crate::report::html::{anchor, badge, escape, page};
 
@@ -139,14 +139,23 @@ struct Overview {
     pending: Vec<(String, String, String, String)>,
 }
 
+fn with_status(class: &ClassResults, status: Status) -> Vec<&StudentResult> {
+    class
+        .students
+        .iter()
+        .filter(|s| s.entry.status == status)
+        .collect()
+}
+
+/// The scenarios that failed for someone, most failures first.
+fn most_failed<'a, 'c>(stats: &'a [ScenarioStats<'c>]) -> Vec<&'a ScenarioStats<'c>> {
+    let mut failing: Vec<_> = stats.iter().filter(|s| s.failed > 0).collect();
+    failing.sort_by_key(|s| std::cmp::Reverse(s.failed));
+    failing
+}
+
 fn overview(class: &ClassResults) -> Overview {
-    let count = |st: Status| {
-        class
-            .students
-            .iter()
-            .filter(|s| s.entry.status == st)
-            .count()
-    };
+    let count = |st: Status| with_status(class, st).len();
     let activities = class.activities();
     let rows = gradebook::rows(class);
     let mut complete: Vec<f64> = rows.iter().filter_map(|r| r.total).collect();
@@ -245,8 +254,7 @@ pub fn markdown(class: &ClassResults) -> String {
             s.mean().map(number).unwrap_or_else(|| "–".into())
         );
     }
-    let mut failing: Vec<&ScenarioStats> = stats.iter().filter(|s| s.failed > 0).collect();
-    failing.sort_by_key(|s| std::cmp::Reverse(s.failed));
+    let failing = most_failed(&stats);
     out.push_str("\n## Fallos más comunes\n\n");
     if failing.is_empty() {
         out.push_str("Ningún escenario ha fallado.\n");
@@ -267,11 +275,7 @@ pub fn markdown(class: &ClassResults) -> String {
         }
     }
     out.push_str("\n## No corregidos\n\n");
-    let not: Vec<_> = class
-        .students
-        .iter()
-        .filter(|s| s.entry.status == Status::NotGraded)
-        .collect();
+    let not: Vec<_> = with_status(class, Status::NotGraded);
     if not.is_empty() {
         out.push_str("Todos los alumnos se han podido corregir.\n");
     } else {
@@ -287,11 +291,7 @@ pub fn markdown(class: &ClassResults) -> String {
             );
         }
     }
-    let kept: Vec<_> = class
-        .students
-        .iter()
-        .filter(|s| s.entry.status == Status::KeptPrevious)
-        .collect();
+    let kept: Vec<_> = with_status(class, Status::KeptPrevious);
     if !kept.is_empty() {
         out.push_str("\n## Con la corrección anterior\n\nLa lectura de hoy falló; cuenta la última corrección buena.\n\n| Alumno | Nombre | Motivo |\n|---|---|---|\n");
         for s in kept {
@@ -393,8 +393,7 @@ pub fn html(class: &ClassResults) -> String {
         );
     }
     b.push_str("</tbody>\n</table>\n<h2>Fallos más comunes</h2>\n");
-    let mut failing: Vec<&ScenarioStats> = stats.iter().filter(|s| s.failed > 0).collect();
-    failing.sort_by_key(|s| std::cmp::Reverse(s.failed));
+    let failing = most_failed(&stats);
     if failing.is_empty() {
         b.push_str("<p>Ningún escenario ha fallado.</p>\n");
     } else {
@@ -418,11 +417,7 @@ pub fn html(class: &ClassResults) -> String {
         b.push_str("</ol>\n");
     }
     b.push_str("<h2 id=\"no-corregidos\">No corregidos</h2>\n");
-    let not: Vec<_> = class
-        .students
-        .iter()
-        .filter(|s| s.entry.status == Status::NotGraded)
-        .collect();
+    let not: Vec<_> = with_status(class, Status::NotGraded);
     if not.is_empty() {
         b.push_str("<p>Todos los alumnos se han podido corregir.</p>\n");
     } else {
@@ -439,11 +434,7 @@ pub fn html(class: &ClassResults) -> String {
         }
         b.push_str("</tbody>\n</table>\n");
     }
-    let kept: Vec<_> = class
-        .students
-        .iter()
-        .filter(|s| s.entry.status == Status::KeptPrevious)
-        .collect();
+    let kept: Vec<_> = with_status(class, Status::KeptPrevious);
     if !kept.is_empty() {
         b.push_str("<h2>Con la corrección anterior</h2>\n<table>\n<thead><tr><th>Alumno</th><th>Nombre</th><th>Motivo</th></tr></thead>\n<tbody>\n");
         for s in kept {
