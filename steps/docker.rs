@@ -461,7 +461,7 @@ pub fn image_env_no_secrets(world: &mut World, _: &[String]) -> StepResult {
                  (docker inspect); pásalo al arrancar, desde Secrets Manager (ECS `secrets`)",
                 f.variable,
                 f.masked,
-                why(&f)
+                f.why
             ),
             origin: None,
         }));
@@ -471,12 +471,6 @@ pub fn image_env_no_secrets(world: &mut World, _: &[String]) -> StepResult {
 
 /// The analysis' reason without its ECS-specific advice: the steps here
 /// give the Docker one.
-fn why(f: &SecretFinding) -> &str {
-    f.reason
-        .split_once(": un valor en `environment`")
-        .map_or(f.reason.as_str(), |(why, _)| why)
-}
-
 /// A Dockerfile stage and the chain of earlier stages it starts from.
 fn chain<'a>(df: &'a Dockerfile, stage: &'a DockerStage) -> Vec<&'a DockerStage> {
     let mut out = vec![stage];
@@ -615,7 +609,7 @@ pub fn dockerfile_no_secrets(world: &mut World, _: &[String]) -> StepResult {
                         v.instruction,
                         f.variable,
                         f.masked,
-                        why(&f),
+                        f.why,
                         if v.instruction == "ARG" {
                             "Un ARG queda en el historial de la imagen (docker history); usa un secreto de \
                              construcción (RUN --mount=type=secret)"

@@ -53,7 +53,12 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
             }
             problems.extend(found.into_iter().map(|f| Finding {
                 subject: subject(td, &c.name),
-                message: format!("{}={} en environment: {}", f.variable, f.masked, f.reason),
+                message: format!(
+                    "{}={} en environment: {}",
+                    f.variable,
+                    f.masked,
+                    f.in_task_definition()
+                ),
                 origin: td.origin.clone(),
             }));
         }

@@ -18,8 +18,17 @@ pub struct SecretFinding {
     pub variable: String,
     /// Safe to print, e.g. `Ch*********** (13 caracteres)`.
     pub masked: String,
-    /// Spanish: why it is a secret, and what to do instead.
-    pub reason: String,
+    /// Spanish: why it is a secret, whatever holds it.
+    pub why: String,
+}
+
+impl SecretFinding {
+    /// Why it is a secret and what to do instead, for a task definition's
+    /// `environment` (other holders, such as an image's ENV, give their own
+    /// advice).
+    pub fn in_task_definition(&self) -> String {
+        format!("{}: {CONSEQUENCE}", self.why)
+    }
 }
 
 /// What is wrong with a secret in `environment`, said once for every reason.
@@ -80,7 +89,7 @@ pub fn env_secret(var: &EnvVar) -> Option<SecretFinding> {
     Some(SecretFinding {
         variable: var.name.clone(),
         masked,
-        reason: format!("{}: {CONSEQUENCE}", reasons.join("; además, ")),
+        why: reasons.join("; además, "),
     })
 }
 
@@ -653,7 +662,7 @@ mod tests {
             ("CERT_FILE", "-----BEGIN PRIVATE KEY-----\nMIIE"),
         ] {
             let f = env_secret(&var(name, value)).unwrap_or_else(|| panic!("{name}"));
-            assert!(f.reason.starts_with("el valor "), "{name}: {}", f.reason);
+            assert!(f.why.starts_with("el valor "), "{name}: {}", f.why);
         }
     }
 
@@ -668,7 +677,7 @@ mod tests {
             "LqAseOAwM3ugFGi53G46bYRvH+d1chTrqrHJYZwlD+awO4CEO/9C0RJCgjVuANMM",
         ] {
             let f = env_secret(&var("STRIPE", value)).unwrap_or_else(|| panic!("{value}"));
-            assert!(f.reason.contains("parece generado al azar"), "{}", f.reason);
+            assert!(f.why.contains("parece generado al azar"), "{}", f.why);
         }
         // Too short, or lacking a character class, the heuristic stays quiet.
         assert!(!flagged("X", "aB3dE5gH9"));
@@ -680,15 +689,11 @@ mod tests {
         let f = env_secret(&unknown("DB_PASSWORD", "var.db_password", false)).unwrap();
         assert_eq!(f.masked, "${var.db_password} (valor conocido tras apply)");
         assert!(
-            f.reason
+            f.why
                 .contains("el nombre DB_PASSWORD indica que guarda una contraseña")
         );
         let f = env_secret(&unknown("CONN", "var.conn", true)).unwrap();
-        assert!(
-            f.reason.contains("var.conn, marcado `sensitive`"),
-            "{}",
-            f.reason
-        );
+        assert!(f.why.contains("var.conn, marcado `sensitive`"), "{}", f.why);
         assert!(env_secret(&unknown("DB_HOST", "aws_db_instance.main.address", false)).is_none());
     }
 
@@ -721,17 +726,21 @@ mod tests {
     fn several_reasons_are_combined() {
         let f = env_secret(&var("DB_PASSWORD", "postgres://u:p@h/db")).unwrap();
         assert!(
-            f.reason
+            f.why
                 .starts_with("el valor es una URL con usuario y contraseña (usuario:contraseña@)"),
             "{}",
-            f.reason
+            f.why
         );
         assert!(
-            f.reason.contains("; además, el nombre DB_PASSWORD"),
+            f.why.contains("; además, el nombre DB_PASSWORD"),
             "{}",
-            f.reason
+            f.why
         );
-        assert!(f.reason.contains("pásalo en `secrets`"), "{}", f.reason);
+        assert!(
+            f.in_task_definition().contains("pásalo en `secrets`"),
+            "{}",
+            f.why
+        );
     }
 
     #[test]
