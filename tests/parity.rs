@@ -171,3 +171,29 @@ fn a_plan_on_one_line_grades_like_a_pretty_one() {
     };
     assert_eq!(verdicts(&pretty), verdicts(&one_line));
 }
+
+/// A world that does not exist, or an --out that cannot be written, is the
+/// caller's input: exit 2, naming the file.
+#[test]
+fn world_terraform_names_what_it_cannot_read_or_write() {
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.args(["world", "terraform", "scenarios/no-such-world", "--out"])
+        .arg(out.path());
+    let o = run(c);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("scenarios/no-such-world/world.toml"),
+        "{}",
+        o.stderr
+    );
+
+    let file = out.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let mut c = cloudgrade();
+    c.args(["world", "terraform", "scenarios/reference", "--out"])
+        .arg(&file);
+    let o = run(c);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("no se pudo escribir"), "{}", o.stderr);
+}

@@ -39,14 +39,13 @@ pub fn world(a: WorldArgs) -> Result<Exit, Failure> {
             let world = World::load(&dir).map_err(Failure::input)?;
             let main_tf = terraform::main_tf(&world)
                 .map_err(|e| Failure::input(format!("{}: {e}", world.file.display())))?;
+            // An --out that cannot be written is the caller's input, as for grade.
             let write = |name: &str, text: &str| {
+                let path = out.join(name);
                 std::fs::create_dir_all(&out)
-                    .and_then(|()| std::fs::write(out.join(name), text))
+                    .and_then(|()| std::fs::write(&path, text))
                     .map_err(|e| {
-                        Failure::new(
-                            Exit::GraderError,
-                            format!("{}: {e}", out.join(name).display()),
-                        )
+                        Failure::input(format!("{}: no se pudo escribir: {e}", path.display()))
                     })
             };
             write("main.tf", &main_tf)?;
