@@ -95,7 +95,8 @@ pub fn write_plan(dir: &Path, opts: &Options, stage: PlanStage) -> Result<String
     let opts = opts.clone();
     on_big_stack(move || {
         evaluate_dir(&dir, &opts, |ev, instances| {
-            plan_out::write(instances, ev.region.as_deref(), stage)
+            let default_tags = ev.default_tags();
+            plan_out::write(instances, ev.region.as_deref(), &default_tags, stage)
         })
     })
 }

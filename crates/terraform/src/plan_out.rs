@@ -62,7 +62,12 @@ const HAS_ARN: [&str; 18] = [
     "aws_lb_target_group",
 ];
 
-pub(crate) fn write(instances: &[Rc<Instance>], region: Option<&str>, stage: PlanStage) -> String {
+pub(crate) fn write(
+    instances: &[Rc<Instance>],
+    region: Option<&str>,
+    default_tags: &cloudgrade_model::Tags,
+    stage: PlanStage,
+) -> String {
     let by_address: HashMap<&str, &Instance> = instances
         .iter()
         .map(|i| (i.address.as_str(), &**i))
@@ -70,6 +75,7 @@ pub(crate) fn write(instances: &[Rc<Instance>], region: Option<&str>, stage: Pla
     let w = Writer {
         stage,
         region: region.unwrap_or(DEFAULT_REGION),
+        default_tags,
         by_address,
     };
     // Data sources are read during planning: they are in the prior state,
@@ -139,6 +145,7 @@ pub(crate) fn write(instances: &[Rc<Instance>], region: Option<&str>, stage: Pla
 struct Writer<'a> {
     stage: PlanStage,
     region: &'a str,
+    default_tags: &'a cloudgrade_model::Tags,
     by_address: HashMap<&'a str, &'a Instance>,
 }
 
@@ -176,6 +183,21 @@ impl Writer<'_> {
                     crate::computed::attribute(&res, attr)
                 });
             }
+        }
+        // The provider merges its default tags into `tags_all`.
+        if inst.mode == Mode::Managed
+            && (fields.contains_key("tags") || !self.default_tags.is_empty())
+            && HAS_ARN.contains(&inst.rtype.as_str())
+        {
+            let mut all: BTreeMap<String, Value> = self
+                .default_tags
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            if let Some(Value::Object(tags)) = fields.get("tags").map(Value::unmarked) {
+                all.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            fields.insert("tags_all".into(), Value::Object(all));
         }
         let v = Value::Object(fields);
         match self.stage {
@@ -252,7 +274,7 @@ impl Writer<'_> {
         };
         let mut out = Map::new();
         for (k, v) in &fields {
-            if k == "id" || k == "arn" {
+            if k == "id" || k == "arn" || k == "tags_all" {
                 continue;
             }
             // Nested blocks are one object of expressions each.

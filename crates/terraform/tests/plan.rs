@@ -271,3 +271,51 @@ fn sets_unknown_as_a_whole_and_ids_inside_documents_name_their_resources() {
     assert!(policy.contains("aws_secretsmanager_secret.s"), "{policy}");
     assert!(!policy.contains("secret:db-AbCdEf"), "{policy}");
 }
+
+/// The provider's default_tags reach a plan only through `tags_all`; a
+/// subnet selected by its Tier tag must keep it when graded from the plan.
+#[test]
+fn default_tags_survive_the_plan_through_tags_all() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { Tier = "private", Curso = "devops" }
+  }
+}
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "s" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+  tags       = { Name = "privada" }
+}
+"#,
+    )
+    .unwrap();
+    for stage in [
+        cloudgrade_terraform::PlanStage::First,
+        cloudgrade_terraform::PlanStage::Applied,
+    ] {
+        let json =
+            cloudgrade_terraform::write_plan(dir.path(), &Default::default(), stage).unwrap();
+        let p = dir.path().join("plan.json");
+        std::fs::write(&p, json).unwrap();
+        let inv = load_plan(&p).unwrap();
+        let s = &inv.subnets[0];
+        assert_eq!(
+            s.tags.get("Tier").map(String::as_str),
+            Some("private"),
+            "{stage:?}"
+        );
+        assert_eq!(
+            s.tags.get("Name").map(String::as_str),
+            Some("privada"),
+            "{stage:?}"
+        );
+        assert_eq!(s.vpc_id, "aws_vpc.v", "{stage:?}");
+        std::fs::remove_file(&p).unwrap();
+    }
+}

@@ -213,6 +213,9 @@ impl Mapper {
 
     pub fn tags(&self, obj: &Obj) -> Tags {
         let mut t = self.default_tags.clone();
+        // A plan or a state has the provider's default tags merged in
+        // `tags_all`; a configuration never sets it.
+        t.extend(read::tags_of(obj.get("tags_all")));
         t.extend(read::tags_of(obj.get("tags")));
         t
     }
