@@ -23,6 +23,7 @@ mod json;
 mod map;
 pub mod plan;
 mod plan_out;
+mod prescan;
 mod source;
 mod types;
 mod value;
@@ -114,6 +115,14 @@ pub fn parse_str_for_fuzz(text: &str) -> Result<Inventory, TerraformError> {
         let instances = ev.evaluate_all();
         Ok(map::build(&mut ev, &instances, dir))
     })
+}
+
+/// Reads one text as the JSON `terraform show -json` writes for a plan or a
+/// state, touching no file system. It never panics, whatever the input: the
+/// entry point for `cargo fuzz` (target `plan`).
+pub fn parse_plan_for_fuzz(text: &str) -> Result<Inventory, TerraformError> {
+    let text = text.to_string();
+    on_big_stack(move || plan::from_text("fuzz.json", &text))
 }
 
 fn on_big_stack<T: Send + 'static>(

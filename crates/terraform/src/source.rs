@@ -3,9 +3,11 @@
 
 use std::path::Path;
 
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 
 use crate::TerraformError;
+use crate::prescan;
 
 #[derive(Debug)]
 pub(crate) struct SourceFile {
@@ -39,6 +41,17 @@ impl SourceFile {
         span.map_or(0, |s| self.line(s.start))
     }
 
+    /// A syntax error at a byte offset, its column counted in characters.
+    pub fn syntax_error(&self, offset: usize, message: String) -> TerraformError {
+        let start = self.text[..offset].rfind('\n').map_or(0, |p| p + 1);
+        TerraformError::Syntax {
+            file: self.rel.clone(),
+            line: self.line(offset) as usize,
+            col: self.text[start..offset].chars().count() + 1,
+            message,
+        }
+    }
+
     /// `network.tf:12`, the way feedback points at a place.
     pub fn at(&self, span: Option<std::ops::Range<usize>>) -> String {
         format!("{}:{}", self.rel, self.line_of(span))
@@ -60,34 +73,34 @@ pub(crate) fn read(path: &Path, rel: &str) -> Result<SourceFile, TerraformError>
     Ok(SourceFile::new(rel, text))
 }
 
-/// Brackets nested deeper than this are refused before parsing: no
-/// configuration needs it, and the parser recurses on each level.
-const MAX_NESTING: usize = 256;
-
 pub(crate) fn parse(file: &SourceFile) -> Result<Body, TerraformError> {
-    let mut depth = 0usize;
-    for (offset, c) in file.text.char_indices() {
-        match c {
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    let line = file.line(offset) as usize;
-                    let start = file.text[..offset].rfind('\n').map_or(0, |p| p + 1);
-                    return Err(TerraformError::Syntax {
-                        file: file.rel.clone(),
-                        line,
-                        col: file.text[start..offset].chars().count() + 1,
-                        message: format!(
-                            "más de {MAX_NESTING} niveles de paréntesis, corchetes o llaves anidados"
-                        ),
-                    });
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+    let scan = prescan::scan(&file.text);
+    if let Some(r) = scan.refusal {
+        return Err(file.syntax_error(r.offset, r.message));
     }
-    hcl_edit::parser::parse_body(&file.text).map_err(|e| TerraformError::Syntax {
+    hcl_edit::parser::parse_body(&file.text).map_err(|e| {
+        let (line, col) = (e.location().line(), e.location().column());
+        match scan.unclosed {
+            // A failure hcl-edit backtracked out of carries no expectation
+            // and points at the start of the attribute: a bracket left open
+            // says more.
+            Some(u) if e.message() == "unexpected token" => file.syntax_error(u.offset, u.message),
+            _ => TerraformError::Syntax {
+                file: file.rel.clone(),
+                line,
+                col,
+                message: e.message().to_string(),
+            },
+        }
+    })
+}
+
+/// One expression on its own (a `-var` value), bounded like a file.
+pub(crate) fn parse_expr(file: &SourceFile) -> Result<Expression, TerraformError> {
+    if let Some(r) = prescan::scan(&file.text).refusal {
+        return Err(file.syntax_error(r.offset, r.message));
+    }
+    hcl_edit::parser::parse_expr(&file.text).map_err(|e| TerraformError::Syntax {
         file: file.rel.clone(),
         line: e.location().line(),
         col: e.location().column(),

@@ -153,12 +153,7 @@ fn literal(
         return Ok(Value::str(raw));
     }
     let file = Rc::new(SourceFile::new(format!("{origin} {name}"), raw.to_string()));
-    let expr = hcl_edit::parser::parse_expr(raw).map_err(|e| TerraformError::Syntax {
-        file: file.rel.clone(),
-        line: e.location().line(),
-        col: e.location().column(),
-        message: e.message().to_string(),
-    })?;
+    let expr = source::parse_expr(&file)?;
     let cx = Cx {
         m: 0,
         file,

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use cloudgrade_terraform::{Options, TerraformError, load_dir, parse_str_for_fuzz};
 
 #[test]
@@ -70,6 +72,102 @@ fn syntax_errors_in_tfvars_and_modules_too() {
     ]);
     match load_dir(dir.path(), &Options::default()) {
         Err(TerraformError::Syntax { file, .. }) => assert_eq!(file, "m/main.tf"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Inputs the fuzzer found to take seconds each: hcl-edit backtracks once
+/// per operand nested in an operand, so they are refused before parsing. Any
+/// file added to the folder must answer with a located error or parse.
+#[test]
+fn slow_fuzz_inputs_answer_with_a_located_error() {
+    let known = [
+        (
+            "slow-unit-08c8f9dd0aab1248df40271aa6090d668b7d7a9d",
+            (4, 14),
+        ),
+        (
+            "slow-unit-c17f6bb7887a887d7ac8fcc3c38c00e1f838b05c",
+            (2, 43),
+        ),
+        (
+            "slow-unit-cefc5c4f7b6557b331fb6bb6de02e404dd1bf045",
+            (4, 14),
+        ),
+    ];
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/hcl-slow");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read(&path).unwrap();
+        let dir = common::write(&[("main.tf", &String::from_utf8_lossy(&text))]);
+        match load_dir(dir.path(), &Options::default()) {
+            Ok(_) => {}
+            Err(e @ TerraformError::Syntax { .. }) => {
+                let TerraformError::Syntax {
+                    line, col, message, ..
+                } = &e
+                else {
+                    unreachable!()
+                };
+                assert!(*line >= 1 && *col >= 1, "{name}: {e}");
+                assert!(
+                    e.to_string()
+                        .starts_with(&format!("main.tf:{line}:{col}: error de sintaxis: ")),
+                    "{name}: {e}"
+                );
+                if let Some((_, at)) = known.iter().find(|(n, _)| *n == name) {
+                    seen += 1;
+                    assert_eq!((*line, *col), *at, "{name}: {e}");
+                    assert!(message.contains("dentro de operaciones"), "{name}: {e}");
+                }
+            }
+            Err(other) => panic!("{name}: {other:?}"),
+        }
+    }
+    assert_eq!(seen, known.len());
+}
+
+#[test]
+fn deep_but_valid_nesting_still_parses() {
+    let objects = format!(
+        "locals {{\n  deep = {}\"x\"{}\n}}\n",
+        "{ a = ".repeat(20),
+        " }".repeat(20)
+    );
+    parse_str_for_fuzz(&objects).expect("20 nested objects parse");
+    let nested = |n: usize| format!("1 - {}1{}", "(1 - ".repeat(n), ")".repeat(n));
+    let tags = common::tags(
+        &[
+            ("Arith", &format!("tostring({})", nested(5))),
+            (
+                "Deep",
+                &format!("{}\"x\"{}", "[".repeat(20), "][0]".repeat(20)),
+            ),
+        ],
+        "",
+    );
+    assert_eq!(tags.get("Arith").map(String::as_str), Some("1"));
+    assert_eq!(tags.get("Deep").map(String::as_str), Some("x"));
+    // Brackets inside strings, heredocs and comments are text, not nesting.
+    let text = format!(
+        "locals {{\n  a = \"{0}\"\n  b = <<EOT\n{0}\nEOT\n  # {0}\n}}\n",
+        "({[".repeat(100)
+    );
+    parse_str_for_fuzz(&text).expect("brackets in text do not nest");
+}
+
+#[test]
+fn an_object_left_open_is_named_where_it_opens() {
+    let text = "locals {\n  a = 1\n}\nx = {\n  k = 0 - a / !{\n";
+    match parse_str_for_fuzz(text) {
+        Err(e @ TerraformError::Syntax { .. }) => {
+            assert_eq!(
+                e.to_string(),
+                "fuzz.tf:5:16: error de sintaxis: `{` sin cerrar: falta su `}`"
+            )
+        }
         other => panic!("{other:?}"),
     }
 }
