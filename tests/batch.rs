@@ -965,3 +965,53 @@ fn grade_skips_hidden_scenarios_unless_instructor() {
     let instructor = grade(&["--instructor"]);
     assert!(ids(&instructor).contains(&"red-oculto".to_string()));
 }
+
+/// A roster may name each student's `terraform show -json` (a plan or a
+/// state): graded like the folder it came from.
+#[test]
+fn plan_json_submissions_are_graded_like_their_folders() {
+    let class = Class::new();
+    let root = class.root();
+    for (student, world) in [("p01", "reference"), ("p02", "private-rt-to-igw")] {
+        let mut c = cloudgrade();
+        c.args(["world", "terraform"])
+            .arg(repo().join("scenarios").join(world))
+            .arg("--out")
+            .arg(root.join("planes").join(student))
+            .arg("--plans");
+        let o = run(c);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
+    std::fs::write(
+        root.join("planes.csv"),
+        "student_id,name,email,source\n\
+         p01,Pau Gil,pau@uni.es,planes/p01/plan-applied.json\n\
+         p02,Rosa Vidal,rosa@uni.es,planes/p02/plan.json\n",
+    )
+    .unwrap();
+    let mut c = cloudgrade();
+    c.current_dir(root).args([
+        "batch",
+        "planes.csv",
+        "--out",
+        "salida",
+        "--features",
+        "features",
+    ]);
+    let o = run(c);
+    // Everybody graded: a failed scenario is a student's grade, not the batch's.
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let verdict = |student: &str, id: &str| {
+        let r = json(&root.join("salida").join(student).join("report.json"));
+        assert_eq!(r["provenance"]["source"]["kind"], "plan", "{r}");
+        r["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{student}: no {id}"))["verdict"]
+            .clone()
+    };
+    assert_eq!(verdict("p01", "red-nat"), "passed");
+    assert_eq!(verdict("p02", "red-nat"), "failed");
+}

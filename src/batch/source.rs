@@ -93,15 +93,14 @@ pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
         SourceSpec::Terraform(dir) => {
             // A student's configuration is graded as written: the
             // instructor's TF_VAR_* must not leak into it.
-            cloudgrade_terraform::load_dir(dir, &cloudgrade_terraform::Options::default())
+            crate::sources::terraform_folder(dir, &cloudgrade_terraform::Options::default())
                 .map(file)
                 .map_err(|e| e.to_string())
         }
         SourceSpec::Snapshot(path) => Inventory::load(path).map(file).map_err(|e| e.to_string()),
-        SourceSpec::Plan(path) => Err(format!(
-            "{}: es un plan de `terraform show -json`; esta versión de cloudgrade aún no lee planes: entrega la carpeta Terraform o un snapshot",
-            path.display()
-        )),
+        SourceSpec::Plan(path) => cloudgrade_terraform::load_plan(path)
+            .map(file)
+            .map_err(|e| e.to_string()),
         SourceSpec::AwsRole { role_arn, region } => live(
             AwsTarget {
                 endpoint_url: ctx.endpoint_url.clone(),

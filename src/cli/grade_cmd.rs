@@ -4,7 +4,7 @@ use std::time::Instant;
 use cloudgrade::exit::Exit;
 use cloudgrade::grade::{self, FeatureSource, Plan, RunInfo, TagFilter};
 use cloudgrade::report::{self, Format, Report};
-use cloudgrade::sources::{self, AwsTarget, Collected, Inventory};
+use cloudgrade::sources::{self, AwsTarget, Collected, FolderError, Inventory};
 
 use super::Failure;
 use super::args::{AwsArgs, CheckArgs, CollectArgs, GradeArgs, RunArgs, TerraformVars};
@@ -58,7 +58,7 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
 /// out (unless `--tags` says otherwise) and a line says how to grade it,
 /// rather than eleven scenarios a student can do nothing about here.
 pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
-    let has_dockerfile = a.dir.join(DOCKERFILE).is_file();
+    let has_dockerfile = a.dir.join(sources::DOCKERFILE).is_file();
     let mut r = a.run;
     let docker_left_out = r.tags.is_none() && !has_dockerfile;
     if docker_left_out {
@@ -74,8 +74,6 @@ pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
     Ok(exit)
 }
 
-/// The Dockerfile a Terraform folder may hold, graded with it.
-const DOCKERFILE: &str = "Dockerfile";
 const NOT_DOCKER: &str = "not @actividad:docker";
 
 fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure> {
@@ -178,19 +176,13 @@ fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
             let opts = terraform_options(vars)?;
             // A folder that cannot be read at all is the source failing
             // (exit 3); a syntax error is the student's input (exit 2).
-            let mut inv = cloudgrade_terraform::load_dir(dir, &opts).map_err(|e| match e {
-                cloudgrade_terraform::TerraformError::Io { .. } => {
+            let inv = sources::terraform_folder(dir, &opts).map_err(|e| match e {
+                FolderError::Terraform(e @ cloudgrade_terraform::TerraformError::Io { .. }) => {
                     Failure::new(Exit::SourceUnreadable, e)
                 }
-                e => Failure::input(e),
+                FolderError::Terraform(e) => Failure::input(e),
+                FolderError::Dockerfile(e) => container_failure(e),
             })?;
-            let dockerfile = dir.join(DOCKERFILE);
-            if dockerfile.is_file() {
-                inv.dockerfiles.push(
-                    cloudgrade_container::dockerfile::read(&dockerfile)
-                        .map_err(container_failure)?,
-                );
-            }
             Ok((inv, None))
         }
     }

@@ -10,3 +10,31 @@ pub use cloudgrade_model::{Inventory, SnapshotError};
 pub fn load_snapshot(path: &std::path::Path) -> Result<Inventory, SnapshotError> {
     Inventory::load(path)
 }
+
+/// The file a student's folder may hold beside its `.tf` files, graded with
+/// them.
+pub const DOCKERFILE: &str = "Dockerfile";
+
+/// Why a student's folder could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    #[error(transparent)]
+    Terraform(#[from] cloudgrade_terraform::TerraformError),
+    #[error(transparent)]
+    Dockerfile(#[from] cloudgrade_container::ContainerError),
+}
+
+/// A student's folder: its Terraform, read statically, and the Dockerfile
+/// beside it when there is one.
+pub fn terraform_folder(
+    dir: &std::path::Path,
+    opts: &cloudgrade_terraform::Options,
+) -> Result<Inventory, FolderError> {
+    let mut inv = cloudgrade_terraform::load_dir(dir, opts)?;
+    let dockerfile = dir.join(DOCKERFILE);
+    if dockerfile.is_file() {
+        inv.dockerfiles
+            .push(cloudgrade_container::dockerfile::read(&dockerfile)?);
+    }
+    Ok(inv)
+}
