@@ -65,31 +65,39 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 # terraform-compliance reads the plan's second line when it has more than one
 # (a workaround for a wrapper's banner) and rewrites the file: one line it is.
-cargo run --quiet --profile measure -p cloudgrade-terraform --example plan_json -- "$project" --applied \
-  | python3 -c 'import json, sys; json.dump(json.load(sys.stdin), sys.stdout, separators=(",", ":"))' \
-  > "$out/plan.json"
+# The student's hand-in with three planted mistakes is graded once by every
+# tool too (not timed): a check that passes everything would show there.
+broken=examples/terraform/entrega
+for p in "$project:plan" "$broken:broken-plan"; do
+  cargo run --quiet --profile measure -p cloudgrade-terraform --example plan_json -- "${p%%:*}" --applied \
+    | python3 -c 'import json, sys; json.dump(json.load(sys.stdin), sys.stdout, separators=(",", ":"))' \
+    > "$out/${p##*:}.json"
+done
 
-python3 - "$bin" "$venv" "$project" "$out" "$cg_runs" "$other_runs" <<'PY'
+python3 - "$bin" "$venv" "$project" "$out" "$cg_runs" "$other_runs" "$broken" <<'PY'
 import json, statistics, subprocess, sys, time
 bin, venv, project, out = sys.argv[1:5]
 cg_runs, other_runs = int(sys.argv[5]), int(sys.argv[6])
+broken = sys.argv[7]
 env = {"PATH": "/usr/bin:/bin", "HOME": out, "LANG": "C.UTF-8"}
 ck_env = dict(env, CKV_SKIP_PACKAGE_UPDATE_CHECK="true")
 tags = "@actividad:redes or @actividad:rds or @actividad:secretos"
 ck_checks = "CKV2_CG_1,CKV2_CG_2,CKV2_CG_3,CKV2_CG_4,CKV_CG_5,CKV_CG_6"
 
-tools = {
-    "cloudgrade": ([bin, "check", project, "--quiet", "--color", "never", "--tags", tags], env),
-    "terraform-compliance": ([f"{venv}/terraform-compliance/bin/terraform-compliance",
-                              "-f", "bench/terraform-compliance", "-p", f"{out}/plan.json"], env),
-    "checkov": ([f"{venv}/checkov/bin/checkov", "-d", project, "--framework", "terraform",
-                 "--skip-download", "--external-checks-dir", "bench/checkov", "--check", ck_checks,
-                 "-o", "json"], ck_env),
-}
+def commands(project, plan):
+    return {
+        "cloudgrade": ([bin, "check", project, "--quiet", "--color", "never", "--tags", tags], env),
+        "terraform-compliance": ([f"{venv}/terraform-compliance/bin/terraform-compliance",
+                                  "-f", "bench/terraform-compliance", "-p", plan], env),
+        "checkov": ([f"{venv}/checkov/bin/checkov", "-d", project, "--framework", "terraform",
+                     "--skip-download", "--external-checks-dir", "bench/checkov", "--check", ck_checks,
+                     "-o", "json"], ck_env),
+    }
+tools = commands(project, f"{out}/plan.json")
 runs = {"cloudgrade": cg_runs, "terraform-compliance": other_runs, "checkov": other_runs}
 
-def run(name, extra=(), stdout=subprocess.DEVNULL):
-    cmd, e = tools[name]
+def run(name, extra=(), stdout=subprocess.DEVNULL, on=None):
+    cmd, e = (on or tools)[name]
     p = subprocess.run(cmd + list(extra), env=e, stdout=stdout, stderr=subprocess.PIPE)
     # 0: all passed, 1: a rule failed; anything else is the tool failing.
     if p.returncode not in (0, 1):
@@ -97,11 +105,14 @@ def run(name, extra=(), stdout=subprocess.DEVNULL):
     return p
 
 # Verdicts, from one run each (also the warm-up: page cache, Python's
-# bytecode, the dynamic loader).
-run("cloudgrade", ["--out", f"{out}/cg"])
-run("terraform-compliance", ["--cucumber-json", f"{out}/tc.json"])
-with open(f"{out}/ck.json", "wb") as f:
-    run("checkov", stdout=f)
+# bytecode, the dynamic loader), on the timed project and on the hand-in.
+def verdict_run(on, tag):
+    run("cloudgrade", ["--out", f"{out}/cg-{tag}"], on=on)
+    run("terraform-compliance", ["--cucumber-json", f"{out}/tc-{tag}.json"], on=on)
+    with open(f"{out}/ck-{tag}.json", "wb") as f:
+        run("checkov", stdout=f, on=on)
+verdict_run(tools, "ok")
+verdict_run(commands(broken, f"{out}/broken-plan.json"), "broken")
 
 # Interleaved, so a change in the machine's load touches every tool alike.
 wall = {name: [] for name in tools}
@@ -145,33 +156,36 @@ rules = {
 cg_rule = {"net-private-egress-nat": 1, "rds-only-from-ecs": 2,
            "ecs-no-env-secrets": 3, "ecs-secrets-from-secrets-manager": 4}
 ck_rule = {"CKV2_CG_1": 1, "CKV2_CG_2": 1, "CKV2_CG_3": 2, "CKV2_CG_4": 2, "CKV_CG_5": 3, "CKV_CG_6": 4}
-count = {t: {r: {} for r in rules} for t in tools}
-def add(tool, rule, status):
-    c = count[tool][rule]
-    c[status] = c.get(status, 0) + 1
-
-for s in json.load(open(f"{out}/cg/report.json"))["scenarios"]:
-    if s["id"] in cg_rule:
-        add("cloudgrade", cg_rule[s["id"]], s["verdict"])
-for feature in json.load(open(f"{out}/tc.json")):
-    for sc in feature.get("elements", []):
-        rule = next((int(t["name"][6:]) for t in sc.get("tags", []) if t["name"].startswith("@regla")), None)
-        statuses = [st["result"]["status"] for st in sc["steps"]]
-        status = "failed" if "failed" in statuses else "passed" if set(statuses) == {"passed"} else "skipped"
-        add("terraform-compliance", rule, status)
-reports = json.load(open(f"{out}/ck.json"))
-for report in reports if isinstance(reports, list) else [reports]:
-    for key, status in (("passed_checks", "passed"), ("failed_checks", "failed"), ("skipped_checks", "skipped")):
-        for r in report.get("results", {}).get(key, []):
-            add("checkov", ck_rule[r["check_id"]], status)
+def verdicts(tag):
+    count = {t: {r: {} for r in rules} for t in tools}
+    def add(tool, rule, status):
+        c = count[tool][rule]
+        c[status] = c.get(status, 0) + 1
+    for s in json.load(open(f"{out}/cg-{tag}/report.json"))["scenarios"]:
+        if s["id"] in cg_rule:
+            add("cloudgrade", cg_rule[s["id"]], s["verdict"])
+    for feature in json.load(open(f"{out}/tc-{tag}.json")):
+        for sc in feature.get("elements", []):
+            rule = next((int(t["name"][6:]) for t in sc.get("tags", []) if t["name"].startswith("@regla")), None)
+            statuses = [st["result"]["status"] for st in sc["steps"]]
+            status = "failed" if "failed" in statuses else "passed" if set(statuses) == {"passed"} else "skipped"
+            add("terraform-compliance", rule, status)
+    reports = json.load(open(f"{out}/ck-{tag}.json"))
+    for report in reports if isinstance(reports, list) else [reports]:
+        for key, status in (("passed_checks", "passed"), ("failed_checks", "failed"), ("skipped_checks", "skipped")):
+            for r in report.get("results", {}).get(key, []):
+                add("checkov", ck_rule[r["check_id"]], status)
+    return count
 
 def cell(c):
     return ", ".join(f"{n} {s}" for s, n in sorted(c.items())) or "-"
-print()
-print("Verdicts, one run each (cloudgrade and terraform-compliance: scenarios; checkov: resources x checks)")
-print(f"{'rule':<44} {'cloudgrade':<14} {'terraform-compliance':<24} {'checkov':<14}")
-for r, text in rules.items():
-    print(f"{r} {text:<42} {cell(count['cloudgrade'][r]):<14} {cell(count['terraform-compliance'][r]):<24} {cell(count['checkov'][r]):<14}")
+for tag, what in (("ok", project), ("broken", f"{broken} (3 planted mistakes: rules 1, 2 and 3 fail)")):
+    count = verdicts(tag)
+    print()
+    print(f"Verdicts on {what}, one run each (cloudgrade and terraform-compliance: scenarios; checkov: resources x checks)")
+    print(f"{'rule':<44} {'cloudgrade':<14} {'terraform-compliance':<24} {'checkov':<14}")
+    for r, text in rules.items():
+        print(f"{r} {text:<42} {cell(count['cloudgrade'][r]):<14} {cell(count['terraform-compliance'][r]):<24} {cell(count['checkov'][r]):<14}")
 print("""
 Not expressed (see the comments in bench/): neither terraform-compliance nor checkov can
 follow a private subnet to the route table it really uses (terraform-compliance picks

@@ -54,6 +54,10 @@ def _containers(conf):
             return [_from_rendering(raw)]
     if isinstance(raw, dict):
         raw = [raw]
+    # checkov hands a jsonencode([...]) it could render as a list inside the
+    # attribute's list: [[{...}, ...]].
+    while isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], list):
+        raw = raw[0]
     if not isinstance(raw, list):
         return None
     out = []
@@ -66,14 +70,17 @@ def _containers(conf):
         if secrets is not None:
             pairs = [str(s.get("valueFrom", "")) for s in secrets if isinstance(s, dict)]
         out.append((names, pairs))
-    return out
+    # No container read is nothing judged, never a pass.
+    return out or None
 
 
-class NoSecretsInEnvironment(BaseResourceCheck):
-    def __init__(self):
+class _ContainerCheck(BaseResourceCheck):
+    """A task definition passes when every container passes `container_ok`."""
+
+    def __init__(self, name, check_id):
         super().__init__(
-            name="Regla 3: ningún contenedor lleva secretos en su environment",
-            id="CKV_CG_5",
+            name=name,
+            id=check_id,
             categories=[CheckCategories.SECRETS],
             supported_resources=["aws_ecs_task_definition"],
         )
@@ -82,29 +89,27 @@ class NoSecretsInEnvironment(BaseResourceCheck):
         containers = _containers(conf)
         if containers is None:
             return CheckResult.UNKNOWN
-        for names, _ in containers:
-            if any(SECRET_NAME.match(n) for n in names):
-                return CheckResult.FAILED
-        return CheckResult.PASSED
+        if all(self.container_ok(names, pairs) for names, pairs in containers):
+            return CheckResult.PASSED
+        return CheckResult.FAILED
 
 
-class SecretsFromSecretsManager(BaseResourceCheck):
+class NoSecretsInEnvironment(_ContainerCheck):
+    def __init__(self):
+        super().__init__("Regla 3: ningún contenedor lleva secretos en su environment", "CKV_CG_5")
+
+    def container_ok(self, names, _pairs):
+        return not any(SECRET_NAME.match(n) for n in names)
+
+
+class SecretsFromSecretsManager(_ContainerCheck):
     def __init__(self):
         super().__init__(
-            name="Regla 4: las credenciales llegan por secrets con valueFrom de Secrets Manager",
-            id="CKV_CG_6",
-            categories=[CheckCategories.SECRETS],
-            supported_resources=["aws_ecs_task_definition"],
+            "Regla 4: las credenciales llegan por secrets con valueFrom de Secrets Manager", "CKV_CG_6"
         )
 
-    def scan_resource_conf(self, conf):
-        containers = _containers(conf)
-        if containers is None:
-            return CheckResult.UNKNOWN
-        for _, pairs in containers:
-            if not pairs or not all(SECRET_SOURCE.search(frm) for frm in pairs):
-                return CheckResult.FAILED
-        return CheckResult.PASSED
+    def container_ok(self, _names, pairs):
+        return bool(pairs) and all(SECRET_SOURCE.search(frm) for frm in pairs)
 
 
 no_secrets_in_environment = NoSecretsInEnvironment()
