@@ -741,12 +741,14 @@ mod tests {
                 EnvVar {
                     name: "PORT".into(),
                     value: EnvValue::observe("8080"),
+                    origin: None,
                 },
                 EnvVar {
                     name: "DB_PASSWORD_SECRET_ARN".into(),
                     value: EnvValue::observe(
                         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
                     ),
+                    origin: None,
                 },
             ],
             healthcheck: Some(HealthCheckConfig {
@@ -887,6 +889,7 @@ mod tests {
         img.env.push(EnvVar {
             name: "DATABASE_URL".into(),
             value: EnvValue::observe("postgres://tienda:Qm7vR2xK9pLs4Tw@db.internal:5432/tienda"),
+            origin: None,
         });
         let inv = inv_with(img);
         let mut w = World::new(&inv);
@@ -1076,6 +1079,7 @@ mod tests {
             var: EnvVar {
                 name: "GITHUB_TOKEN".into(),
                 value: EnvValue::observe("ghp_R8x2LmQ7vTz4Nw9KpC3sYb6HdJ1fGu5aEo0i"),
+                origin: None,
             },
             origin: Origin {
                 file: "Dockerfile".into(),

@@ -38,7 +38,7 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
             let found: Vec<_> = c
                 .environment
                 .iter()
-                .filter_map(secrets::env_secret)
+                .filter_map(|v| Some((secrets::env_secret(v)?, v)))
                 .collect();
             if found.is_empty() {
                 world.push(
@@ -51,7 +51,7 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
                     td.origin.as_ref(),
                 );
             }
-            problems.extend(found.into_iter().map(|f| Finding {
+            problems.extend(found.into_iter().map(|(f, var)| Finding {
                 subject: subject(td, &c.name),
                 message: format!(
                     "{}={} en environment: {}",
@@ -59,7 +59,7 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
                     f.masked,
                     f.in_task_definition()
                 ),
-                origin: td.origin.clone(),
+                origin: var.origin.clone().or_else(|| td.origin.clone()),
             }));
         }
     }

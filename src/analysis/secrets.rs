@@ -494,6 +494,7 @@ mod tests {
         EnvVar {
             name: name.into(),
             value: EnvValue::observe(raw),
+            origin: None,
         }
     }
     fn unknown(name: &str, reference: &str, sensitive: bool) -> EnvVar {
@@ -505,6 +506,7 @@ mod tests {
                 },
                 sensitive,
             },
+            origin: None,
         }
     }
     fn flagged(name: &str, raw: &str) -> bool {

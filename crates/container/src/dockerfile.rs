@@ -92,6 +92,7 @@ pub fn parse(text: &str, file: &str) -> Dockerfile {
                         var: EnvVar {
                             name: name.clone(),
                             value,
+                            origin: None,
                         },
                         origin: origin(ins.line),
                     };
@@ -123,6 +124,7 @@ pub fn parse(text: &str, file: &str) -> Dockerfile {
                         var: EnvVar {
                             name: name.clone(),
                             value: s.to_env_value(),
+                            origin: None,
                         },
                         origin: origin(ins.line),
                     });

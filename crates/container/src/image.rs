@@ -254,6 +254,7 @@ pub fn configured_facts(reference: &str, inspect: &ImageInspect) -> DockerImage 
             EnvVar {
                 name: name.to_string(),
                 value: EnvValue::observe(value),
+                origin: None,
             }
         })
         .collect();

@@ -280,6 +280,7 @@ mod tests {
             env: vec![EnvVar {
                 name: "DB_PASSWORD".into(),
                 value: EnvValue::observe("Qm7vR2xK9pLs4Tw"),
+                origin: None,
             }],
             healthcheck: Some(HealthCheckConfig {
                 interval_secs: 2.0,

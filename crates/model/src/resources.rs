@@ -329,6 +329,10 @@ pub struct ContainerDefinition {
 pub struct EnvVar {
     pub name: String,
     pub value: EnvValue,
+    /// Where the entry itself is written, when the source knows (a `.tf`
+    /// file); else findings point at its task definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

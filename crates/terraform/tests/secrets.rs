@@ -215,3 +215,49 @@ fn sensitive_function_marks_and_nonsensitive_unmarks() {
     assert!(matches!(env(c, "A"), EnvValue::Observed(f) if f.sensitive));
     assert!(matches!(env(c, "B"), EnvValue::Observed(f) if !f.sensitive));
 }
+
+/// A finding about an entry points at the entry's own line, in a
+/// `jsonencode` as in a heredoc; an entry not written in the block (here,
+/// from a `file()`) points at nothing of its own.
+#[test]
+fn environment_entries_know_their_line() {
+    let main = td(r#"jsonencode([{
+    name  = "app"
+    image = "app:1"
+    environment = [
+      { name = "PORT", value = "8080" },
+      { name = "DB_PASSWORD", value = "x" },
+    ]
+  }])"#);
+    let inv = load(&[("main.tf", &main)]);
+    let c = container(&inv);
+    let line = |name: &str| {
+        c.environment
+            .iter()
+            .find(|e| e.name == name)
+            .and_then(|e| e.origin.as_ref())
+            .map(|o| (o.file.clone(), o.line))
+    };
+    let text_line =
+        |needle: &str| main.lines().position(|l| l.contains(needle)).unwrap() as u32 + 1;
+    assert_eq!(
+        line("PORT"),
+        Some(("main.tf".into(), text_line("\"PORT\"")))
+    );
+    assert_eq!(
+        line("DB_PASSWORD"),
+        Some(("main.tf".into(), text_line("\"DB_PASSWORD\"")))
+    );
+
+    let from_file = td(r#"file("defs.json")"#);
+    let inv = load(&[
+        ("main.tf", &from_file),
+        (
+            "defs.json",
+            r#"[{"name": "app", "image": "a:1", "environment": [{"name": "DB_PASSWORD", "value": "x"}]}]"#,
+        ),
+    ]);
+    let c = container(&inv);
+    assert_eq!(c.environment[0].name, "DB_PASSWORD");
+    assert_eq!(c.environment[0].origin, None);
+}

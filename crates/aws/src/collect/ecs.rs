@@ -292,6 +292,7 @@ fn container(c: t::ContainerDefinition) -> ContainerDefinition {
             .map(|kv| EnvVar {
                 name: kv.name.unwrap_or_default(),
                 value: EnvValue::observe(kv.value.as_deref().unwrap_or("")),
+                origin: None,
             })
             .collect(),
         secrets: c

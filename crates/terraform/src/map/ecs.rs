@@ -161,7 +161,12 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
                     let Value::Object(f) = e else { continue };
                     let name = f.get("name").and_then(read::text).unwrap_or_default();
                     let value = env_value(f.get("value").unwrap_or(&Value::Null), sensitive || s);
-                    environment.push(EnvVar { name, value });
+                    let origin = entry_origin(i, &name);
+                    environment.push(EnvVar {
+                        name,
+                        value,
+                        origin,
+                    });
                 }
             }
             Err(u) => m.note(
@@ -229,6 +234,34 @@ fn env_value(v: &Value, sensitive: bool) -> EnvValue {
             value
         }
     }
+}
+
+/// The line of the resource's block where an environment entry's name is
+/// written as a string (`name = "DB_PASSWORD"` in a `jsonencode`, or
+/// `"name": "DB_PASSWORD"` in a heredoc), so a finding points at the entry.
+/// Values do not keep their spans; the name, quoted, inside the block is
+/// where the entry is. `None` when it is elsewhere (a `file()`, a variable).
+fn entry_origin(i: &Instance, name: &str) -> Option<cloudgrade_model::Origin> {
+    if name.is_empty() {
+        return None;
+    }
+    let quoted = format!("\"{name}\"");
+    let start = usize::try_from(i.line).ok()?.checked_sub(1)?;
+    let line = i
+        .file
+        .text
+        .lines()
+        .enumerate()
+        .skip(start)
+        // The block ends at the first `}` in column 0 after its first line.
+        .take_while(|(n, l)| *n == start || !l.starts_with('}'))
+        .find(|(_, l)| l.contains(&quoted))?
+        .0;
+    Some(cloudgrade_model::Origin {
+        file: i.file.rel.clone(),
+        line: u32::try_from(line + 1).ok()?,
+        address: Some(i.address.clone()),
+    })
 }
 
 /// A template's text with each unknown part as one neutral character, when
