@@ -112,7 +112,7 @@ pub(crate) fn write(
             .push(w.resource_entry(inst, &body));
     }
 
-    let mut doc = json!({
+    let doc = json!({
         "format_version": "1.2",
         "terraform_version": TERRAFORM_VERSION,
         "planned_values": { "root_module": planned.to_json("") },
@@ -136,9 +136,6 @@ pub(crate) fn write(
         "complete": true,
         "errored": false,
     });
-    if stage == PlanStage::Applied {
-        doc["applyable"] = Json::Bool(false);
-    }
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
