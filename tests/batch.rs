@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Output, cloudgrade, copy_dir, repo, run};
+use common::{Output, cloudgrade, copy_dir, repo, run, scenario};
 
 const REDES: &str = "# language: es
 @actividad:redes
@@ -1004,13 +1004,7 @@ fn plan_json_submissions_are_graded_like_their_folders() {
     let verdict = |student: &str, id: &str| {
         let r = json(&root.join("salida").join(student).join("report.json"));
         assert_eq!(r["provenance"]["source"]["kind"], "plan", "{r}");
-        r["scenarios"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == id)
-            .unwrap_or_else(|| panic!("{student}: no {id}"))["verdict"]
-            .clone()
+        scenario(&r, id)["verdict"].clone()
     };
     assert_eq!(verdict("p01", "red-nat"), "passed");
     assert_eq!(verdict("p02", "red-nat"), "failed");

@@ -314,10 +314,7 @@ fn check_entrega_fails_each_planted_mistake_at_its_line() {
     let report = read_json(&out.path().join("report.json"));
     let scenarios = report["scenarios"].as_array().unwrap();
     for (id, at, words) in planted {
-        let s = scenarios
-            .iter()
-            .find(|s| s["id"] == id)
-            .unwrap_or_else(|| panic!("{id} not in the report"));
+        let s = scenario(&report, id);
         assert_eq!(s["verdict"], "failed", "{s}");
         assert!(
             s["evidence"].as_array().unwrap().iter().any(|e| {
@@ -369,15 +366,7 @@ fn check_grades_the_dockerfile_in_the_folder_too() {
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(!o.stderr.contains("no tiene Dockerfile"), "{}", o.stderr);
     let report = read_json(&out.path().join("report.json"));
-    let verdict = |id: &str| {
-        report["scenarios"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == id)
-            .unwrap_or_else(|| panic!("{id} not in the report"))["verdict"]
-            .clone()
-    };
+    let verdict = |id: &str| scenario(&report, id)["verdict"].clone();
     assert_eq!(verdict("dockerfile-non-root-user"), "failed");
     assert_eq!(verdict("dockerfile-healthcheck"), "passed");
     assert_eq!(verdict("docker-non-root"), "not_evaluable");

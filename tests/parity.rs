@@ -120,12 +120,7 @@ fn a_first_plan_names_what_it_waits_for() {
     let tf = tempfile::tempdir().unwrap();
     write_terraform("env-db-password", tf.path(), true);
     let (_, report) = grade_plan(&tf.path().join("plan.json"));
-    let s = report["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == "ecs-no-env-secrets")
-        .unwrap();
+    let s = scenario(&report, "ecs-no-env-secrets");
     assert_eq!(s["verdict"], "not_evaluable", "{s}");
     assert!(s.to_string().contains("aws_db_instance.app.address"), "{s}");
 }

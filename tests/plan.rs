@@ -23,15 +23,11 @@ fn grade_plan(plan: &Path, out: &Path) -> Output {
 }
 
 fn verdict(out: &Path, id: &str) -> String {
-    let text = std::fs::read_to_string(out.join("report.json")).unwrap();
-    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let scenario = report["scenarios"]
-        .as_array()
+    let report = read_json(&out.join("report.json"));
+    scenario(&report, id)["verdict"]
+        .as_str()
         .unwrap()
-        .iter()
-        .find(|s| s["id"] == id)
-        .unwrap_or_else(|| panic!("no scenario {id} in the report"));
-    scenario["verdict"].as_str().unwrap().to_string()
+        .to_string()
 }
 
 #[test]

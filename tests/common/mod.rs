@@ -298,3 +298,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The scenario `id` of a report; a missing one fails the test naming it.
+pub fn scenario<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["scenarios"]
+        .as_array()
+        .expect("scenarios array")
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no scenario {id} in the report"))
+}
