@@ -8,6 +8,7 @@ pub mod batch;
 pub mod diff;
 pub mod exit;
 pub mod grade;
+pub mod optional;
 pub mod report;
 pub mod sources;
 #[path = "../steps/mod.rs"]

@@ -791,6 +791,7 @@ fn the_kubernetes_indexed_job_runs_its_shard_and_the_merge_job_combines_them() {
     assert_eq!(m["students"].as_array().unwrap().len(), 5);
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn live_accounts_in_one_moto_are_read_by_role_each_into_its_own_account() {
     let moto = common::Moto::start();
@@ -855,6 +856,7 @@ fn live_accounts_in_one_moto_are_read_by_role_each_into_its_own_account() {
 }
 
 /// STS AssumeRole by hand: moto checks no signature.
+#[cfg(feature = "aws")]
 fn assume_role(port: u16, account: &str) -> (String, String, String) {
     use std::io::{Read, Write};
     let body = format!(

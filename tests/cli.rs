@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::*;
 
 fn grade_snapshot(snapshot: &str, features: &str, out: &std::path::Path) -> Output {
@@ -182,8 +180,11 @@ fn tags_that_select_nothing_are_bad_input() {
     assert!(o.stderr.contains("@nada"), "{}", o.stderr);
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn an_unreachable_endpoint_is_one_line_and_exit_3() {
+    use std::time::{Duration, Instant};
+
     let out = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut c = cloudgrade();
@@ -211,6 +212,7 @@ fn an_unreachable_endpoint_is_one_line_and_exit_3() {
     );
 }
 
+#[cfg(feature = "aws")]
 #[test]
 fn world_apply_refuses_a_real_aws_endpoint() {
     let mut c = cloudgrade();
@@ -370,6 +372,109 @@ fn check_grades_the_dockerfile_in_the_folder_too() {
     assert_eq!(verdict("dockerfile-non-root-user"), "failed");
     assert_eq!(verdict("dockerfile-healthcheck"), "passed");
     assert_eq!(verdict("docker-non-root"), "not_evaluable");
+}
+
+/// `grade --dockerfile` alone reads the file statically: no Docker, and in
+/// the light build too.
+#[test]
+fn grade_dockerfile_alone_needs_no_docker() {
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.args([
+        "grade",
+        "--dockerfile",
+        "scenarios/docker/root-user/Dockerfile",
+        "--quiet",
+        "--out",
+    ])
+    .arg(out.path());
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    let report = read_json(&out.path().join("report.json"));
+    let verdict = |id: &str| scenario(&report, id)["verdict"].clone();
+    assert_eq!(verdict("dockerfile-non-root-user"), "failed");
+    assert_eq!(verdict("dockerfile-healthcheck"), "passed");
+    assert_eq!(verdict("docker-non-root"), "not_evaluable");
+
+    let mut c = cloudgrade();
+    c.args(["grade", "--dockerfile", "no/existe/Dockerfile", "--out"])
+        .arg(out.path());
+    let o = run(c);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        one_line(&o.stderr) && o.stderr.contains("no/existe/Dockerfile"),
+        "{}",
+        o.stderr
+    );
+}
+
+/// A build without the SDK or Docker (`--no-default-features`) still parses
+/// every flag, and each command that needs what it lacks says, in one line
+/// and with exit 2, which feature to build with.
+#[cfg(not(feature = "aws"))]
+#[test]
+fn a_light_build_names_the_feature_a_command_needs() {
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("informe");
+    let report = report.to_str().unwrap();
+    let roster = out.path().join("clase.csv");
+    std::fs::write(
+        &roster,
+        format!(
+            "student_id,name,source\n\
+             a1,Ana,{}\n\
+             c1,Carl,aws-role://arn:aws:iam::123456789012:role/x@us-east-1\n",
+            repo().join("examples/terraform/entrega").display()
+        ),
+    )
+    .unwrap();
+    let batch_out = out.path().join("clase");
+    let commands: [(&[&str], &str); 6] = [
+        (&["grade", "--aws", "--out", report], "aws"),
+        (&["collect", "--aws", "--out", report], "aws"),
+        (&["world", "apply", "scenarios/reference"], "aws"),
+        (
+            &[
+                "grade",
+                "--container",
+                "--world",
+                "scenarios/reference",
+                "--out",
+                report,
+            ],
+            "container",
+        ),
+        (
+            &["grade", "--image", "cloudgrade-test/x", "--out", report],
+            "container",
+        ),
+        (
+            &[
+                "batch",
+                roster.to_str().unwrap(),
+                "--out",
+                batch_out.to_str().unwrap(),
+            ],
+            "aws",
+        ),
+    ];
+    for (args, feature) in commands {
+        let mut c = cloudgrade();
+        c.args(args);
+        let o = run(c);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(one_line(&o.stderr), "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr
+                .contains(&format!("cargo install --path . --features {feature}")),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+    assert!(
+        !std::path::Path::new(report).exists() && !batch_out.exists(),
+        "a refused command writes nothing"
+    );
 }
 
 #[test]

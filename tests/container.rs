@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use cloudgrade::grade::{self, FeatureSource, RunInfo, TagFilter};
 use cloudgrade::report::{self, Format, Report};
-use cloudgrade_aws::world::Expectation;
 use cloudgrade_container::worlds::DockerWorld;
 use cloudgrade_container::{ContainerRequest, ImageRequest, collect_container, collect_image};
+use cloudgrade_worlds::Expectation;
 use common::*;
 
 fn in_ci() -> bool {

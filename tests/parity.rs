@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use cloudgrade_aws::world::Expectation;
+use cloudgrade_worlds::Expectation;
 use common::*;
 
 /// Writes the world as Terraform (and its plans) into `dir`.

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use cloudgrade_aws::world::Expectation;
+use cloudgrade_worlds::Expectation;
 use common::*;
 
 fn world_dir(name: &str) -> PathBuf {

@@ -3,6 +3,7 @@
 //! gradebook for Canvas and Moodle and a summary for the instructor.
 
 pub mod gradebook;
+pub mod live;
 pub mod manifest;
 pub mod merge;
 pub mod progress;

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use cloudgrade_model::{Inventory, SourceInfo};
 
+use super::live::Live;
 use super::manifest::{
     ClassResults, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, NOT_GRADED_FILE, RosterInfo,
     ScenarioInfo, Status, StudentEntry, StudentResult, activity_of, is_hidden,
@@ -64,6 +65,9 @@ pub enum BatchError {
     },
     #[error("no se pudo iniciar el runtime para leer AWS: {0}")]
     Runtime(String),
+    /// A live row in a build without the AWS SDK: nobody is graded.
+    #[error(transparent)]
+    MissingFeature(#[from] crate::optional::MissingFeature),
 }
 
 /// What a finished batch wrote.
@@ -127,10 +131,6 @@ pub fn run(
     let started_at = now();
     let filter = student_filter(opts.tags.as_deref(), opts.instructor)?;
     let scenarios = scenarios_of(plan, &filter)?;
-    std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Write {
-        path: opts.out.display().to_string(),
-        source,
-    })?;
 
     let mine: Vec<&Student> = roster
         .students
@@ -139,20 +139,15 @@ pub fn run(
         .filter(|(i, _)| opts.shard.is_none_or(|s| s.contains(*i)))
         .map(|(_, s)| s)
         .collect();
-    let runtime = if mine.iter().any(|s| s.source.is_live()) {
-        Some(
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .map_err(|e| BatchError::Runtime(e.to_string()))?,
-        )
-    } else {
-        None
-    };
+    // Before the output folder: a build that cannot read a row writes nothing.
+    let live = Live::for_students(&mine)?;
+    std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Write {
+        path: opts.out.display().to_string(),
+        source,
+    })?;
     let ctx = ReadContext {
         endpoint_url: opts.endpoint_url.clone(),
-        runtime: runtime.as_ref().map(|r| r.handle()),
+        live: live.as_ref(),
     };
 
     let queue = AccountQueue::new(

@@ -8,8 +8,8 @@ use cloudgrade_model::Inventory;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use super::live::{self, Live};
 use super::roster::SourceSpec;
-use crate::sources::{AwsTarget, collect_aws};
 
 /// What a JSON file holds, told apart by its top-level keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub struct ReadContext<'a> {
     /// An emulator for every live source (moto, LocalStack).
     pub endpoint_url: Option<String>,
     /// The runtime the AWS SDK runs on; `None` when the roster has no live source.
-    pub runtime: Option<&'a tokio::runtime::Handle>,
+    pub live: Option<&'a Live>,
 }
 
 pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
@@ -101,37 +101,6 @@ pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
         SourceSpec::Plan(path) => cloudgrade_terraform::load_plan(path)
             .map(file)
             .map_err(|e| e.to_string()),
-        SourceSpec::AwsRole { role_arn, region } => live(
-            AwsTarget {
-                endpoint_url: ctx.endpoint_url.clone(),
-                region: region.clone(),
-                profile: None,
-                role_arn: Some(role_arn.clone()),
-            },
-            ctx,
-        ),
-        SourceSpec::AwsProfile { profile, region } => live(
-            AwsTarget {
-                endpoint_url: ctx.endpoint_url.clone(),
-                region: region.clone(),
-                profile: Some(profile.clone()),
-                role_arn: None,
-            },
-            ctx,
-        ),
+        SourceSpec::AwsRole { .. } | SourceSpec::AwsProfile { .. } => live::read(spec, ctx),
     }
-}
-
-fn live(target: AwsTarget, ctx: &ReadContext<'_>) -> Result<Read, String> {
-    let Some(rt) = ctx.runtime else {
-        return Err("no hay runtime para leer AWS (error interno del corrector)".into());
-    };
-    let collected = rt
-        .block_on(collect_aws(&target))
-        .map_err(|e| e.to_string())?;
-    Ok(Read {
-        collect_ms: collected.elapsed.as_secs_f64() * 1000.0,
-        api_calls: Some(collected.calls.total()),
-        inventory: collected.inventory,
-    })
 }

@@ -4,17 +4,20 @@ use std::time::Instant;
 use cloudgrade::exit::Exit;
 use cloudgrade::grade::{self, FeatureSource, Plan, RunInfo, TagFilter};
 use cloudgrade::report::{self, Format, Report};
-use cloudgrade::sources::{self, AwsTarget, Collected, FolderError, Inventory};
+use cloudgrade::sources::{self, FolderError, Inventory};
 
-use super::Failure;
-use super::args::{AwsArgs, CheckArgs, CollectArgs, GradeArgs, RunArgs, TerraformVars};
+use super::args::{AwsArgs, CheckArgs, GradeArgs, RunArgs, TerraformVars};
 use super::output::{now_rfc3339, parse_formats, use_color, write_all};
+use super::{Failure, aws_source, container_source};
 
 /// Where `grade` reads the student's work from.
 enum Source<'a> {
     Aws(&'a AwsArgs),
-    Container(cloudgrade_container::ContainerRequest),
-    Image(cloudgrade_container::ImageRequest),
+    Container(&'a GradeArgs),
+    /// `--image`, with or without `--dockerfile`.
+    Image(&'a GradeArgs),
+    /// `--dockerfile` alone: read statically, no Docker needed.
+    Dockerfile(&'a Path),
     Snapshot(&'a Path),
     /// `terraform show -json` of a saved plan or a state.
     Plan(&'a Path),
@@ -23,18 +26,11 @@ enum Source<'a> {
 
 pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
     let source = if a.container {
-        Source::Container(cloudgrade_container::ContainerRequest {
-            emulator_image: a.emulator_image.clone(),
-            emulator_port: None,
-            world: a.world.clone(),
-            terraform: a.terraform.clone(),
-            region: a.aws.region.clone(),
-        })
-    } else if a.image.is_some() || a.dockerfile.is_some() {
-        Source::Image(cloudgrade_container::ImageRequest {
-            image: a.image.clone(),
-            dockerfile: a.dockerfile.clone(),
-        })
+        Source::Container(&a)
+    } else if a.image.is_some() {
+        Source::Image(&a)
+    } else if let Some(dockerfile) = &a.dockerfile {
+        Source::Dockerfile(dockerfile)
     } else if let Some(plan) = &a.plan {
         Source::Plan(plan)
     } else {
@@ -160,18 +156,11 @@ fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
             cloudgrade_terraform::load_plan(path).map_err(Failure::input)?,
             None,
         )),
-        Source::Aws(aws) => {
-            let c = collect(aws)?;
-            Ok((c.inventory, Some(c.calls.total())))
-        }
-        Source::Container(req) => {
-            let c = cloudgrade_container::collect_container(req).map_err(container_failure)?;
-            Ok((c.inventory, c.api_calls))
-        }
-        Source::Image(req) => {
-            let c = cloudgrade_container::collect_image(req).map_err(container_failure)?;
-            Ok((c.inventory, None))
-        }
+        Source::Aws(aws) => aws_source::read(aws),
+        Source::Container(a) => container_source::read_container(a),
+        Source::Image(a) => container_source::read_image(a),
+        // A Dockerfile that cannot be read is the user's input (exit 2).
+        Source::Dockerfile(path) => Ok((sources::dockerfile(path).map_err(Failure::input)?, None)),
         Source::Terraform(dir, vars) => {
             let opts = terraform_options(vars)?;
             // A folder that cannot be read at all is the source failing
@@ -181,7 +170,7 @@ fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
                     Failure::new(Exit::SourceUnreadable, e)
                 }
                 FolderError::Terraform(e) => Failure::input(e),
-                FolderError::Dockerfile(e) => container_failure(e),
+                FolderError::Dockerfile(e) => Failure::input(e),
             })?;
             Ok((inv, None))
         }
@@ -205,58 +194,4 @@ fn terraform_options(v: &TerraformVars) -> Result<cloudgrade_terraform::Options,
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),
     })
-}
-
-pub fn collect_command(a: CollectArgs) -> Result<Exit, Failure> {
-    if !a.aws.aws {
-        return Err(Failure::input(
-            "falta la fuente: usa --aws (cuenta o emulador)",
-        ));
-    }
-    let c = collect(&a.aws)?;
-    write_snapshot(&c.inventory, &a.out)?;
-    eprintln!(
-        "snapshot: {} ({} llamadas a la API en {:.0} ms{})",
-        a.out.display(),
-        c.calls.total(),
-        c.elapsed.as_secs_f64() * 1000.0,
-        match c.inventory.gaps.len() {
-            0 => String::new(),
-            n => format!("; {n} lecturas fallidas, anotadas como huecos"),
-        }
-    );
-    Ok(Exit::Passed)
-}
-
-fn write_snapshot(inv: &Inventory, path: &Path) -> Result<(), Failure> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Failure::input(format!(
-                "{}: no se pudo crear la carpeta: {e}",
-                dir.display()
-            ))
-        })?;
-    }
-    std::fs::write(path, inv.to_json())
-        .map_err(|e| Failure::input(format!("{}: no se pudo escribir: {e}", path.display())))
-}
-
-fn collect(a: &AwsArgs) -> Result<Collected, Failure> {
-    let target = AwsTarget {
-        endpoint_url: a.endpoint_url.clone(),
-        region: a.region.clone(),
-        profile: a.profile.clone(),
-        role_arn: a.role_arn.clone(),
-    };
-    let rt = super::runtime()?;
-    rt.block_on(sources::collect_aws(&target))
-        .map_err(|e| Failure::new(Exit::SourceUnreadable, e))
-}
-
-fn container_failure(e: cloudgrade_container::ContainerError) -> Failure {
-    let exit = match e.class() {
-        cloudgrade_container::ErrorClass::BadInput => Exit::BadInput,
-        cloudgrade_container::ErrorClass::SourceUnreadable => Exit::SourceUnreadable,
-    };
-    Failure::new(exit, e)
 }

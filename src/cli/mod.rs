@@ -1,12 +1,24 @@
 mod args;
+#[cfg(feature = "aws")]
+mod aws_source;
 mod batch_cmd;
+#[cfg(feature = "container")]
+mod container_source;
 mod diff_cmd;
 mod grade_cmd;
 mod merge_cmd;
 mod output;
 mod report_cmd;
 mod steps_cmd;
+mod without;
 mod world_cmd;
+
+// A build without a feature gets, under the same name, the module that says
+// which feature to build with.
+#[cfg(not(feature = "aws"))]
+use without::aws_source;
+#[cfg(not(feature = "container"))]
+use without::container_source;
 
 pub use args::Cli;
 
@@ -37,7 +49,7 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
     match cli.command {
         Command::Check(a) => grade_cmd::check(a),
         Command::Grade(a) => grade_cmd::grade(*a),
-        Command::Collect(a) => grade_cmd::collect_command(a),
+        Command::Collect(a) => aws_source::collect_command(a),
         Command::Report(a) => report_cmd::report(a),
         Command::Steps(a) => steps_cmd::steps(a),
         Command::World(a) => world_cmd::world(a),
@@ -45,18 +57,4 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Diff(a) => diff_cmd::diff(a),
         Command::Merge(a) => merge_cmd::merge(a),
     }
-}
-
-/// The AWS SDK is async; everything else is not, so a runtime exists only
-/// around the calls that need it.
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::new(
-                Exit::SourceUnreadable,
-                format!("no se pudo iniciar el runtime de tokio: {e}"),
-            )
-        })
 }

@@ -1,11 +1,9 @@
 use cloudgrade::exit::Exit;
-use cloudgrade_aws::config::Target;
-use cloudgrade_aws::provision;
-use cloudgrade_aws::world::{World, terraform};
 use cloudgrade_terraform::PlanStage;
+use cloudgrade_worlds::{World, terraform};
 
-use super::Failure;
 use super::args::{WorldArgs, WorldCommand};
+use super::{Failure, aws_source};
 
 pub fn world(a: WorldArgs) -> Result<Exit, Failure> {
     match a.command {
@@ -15,25 +13,8 @@ pub fn world(a: WorldArgs) -> Result<Exit, Failure> {
             region,
             force,
         } => {
-            // Refuse before reading anything: this command writes.
-            provision::ensure_emulator(endpoint_url.as_deref(), force).map_err(Failure::input)?;
-            let world = World::load(&dir).map_err(Failure::input)?;
-            let target = Target {
-                endpoint_url,
-                region,
-                ..Default::default()
-            };
-            let rt = super::runtime()?;
-            let report = rt
-                .block_on(provision::apply(&world, &target, force))
-                .map_err(|e| Failure::new(Exit::SourceUnreadable, e))?;
-            eprintln!(
-                "mundo {}: {} recursos creados en {:.1} s",
-                dir.display(),
-                report.created.len(),
-                report.elapsed.as_secs_f64()
-            );
-            Ok(Exit::Passed)
+            // Writing to an emulator is the AWS source's: needs the SDK.
+            aws_source::world_apply(dir, endpoint_url, region, force)
         }
         WorldCommand::Terraform { dir, out, plans } => {
             let world = World::load(&dir).map_err(Failure::input)?;

@@ -1,9 +1,13 @@
 //! Where the facts come from. Every source yields an Inventory plus its gaps;
 //! the AWS one lives in its own crate (`cloudgrade-aws`) so the SDK is built
-//! once and never rebuilt by edits here.
+//! once and never rebuilt by edits here, and only when the `aws` feature is
+//! on: the static sources (Terraform, plan, snapshot, Dockerfile) need none.
 
+#[cfg(feature = "aws")]
 pub use cloudgrade_aws::collect::{CollectError, Collected, collect as collect_aws};
+#[cfg(feature = "aws")]
 pub use cloudgrade_aws::config::Target as AwsTarget;
+pub use cloudgrade_dockerfile::DockerfileError;
 pub use cloudgrade_model::{Inventory, SnapshotError};
 
 /// A snapshot written by `cloudgrade collect`.
@@ -21,7 +25,7 @@ pub enum FolderError {
     #[error(transparent)]
     Terraform(#[from] cloudgrade_terraform::TerraformError),
     #[error(transparent)]
-    Dockerfile(#[from] cloudgrade_container::ContainerError),
+    Dockerfile(#[from] DockerfileError),
 }
 
 /// A student's folder: its Terraform, read statically, and the Dockerfile
@@ -34,7 +38,13 @@ pub fn terraform_folder(
     let dockerfile = dir.join(DOCKERFILE);
     if dockerfile.is_file() {
         inv.dockerfiles
-            .push(cloudgrade_container::dockerfile::read(&dockerfile)?);
+            .push(cloudgrade_dockerfile::read(&dockerfile)?);
     }
     Ok(inv)
+}
+
+/// A Dockerfile on its own (`grade --dockerfile` without `--image`): its
+/// facts, every AWS kind a gap.
+pub fn dockerfile(path: &std::path::Path) -> Result<Inventory, DockerfileError> {
+    cloudgrade_dockerfile::inventory(path)
 }

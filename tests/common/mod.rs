@@ -196,7 +196,7 @@ pub enum Strictness {
 /// What in `report` disagrees with `expect`, one line each.
 pub fn expectation_problems(
     report: &serde_json::Value,
-    expect: &cloudgrade_aws::world::Expectation,
+    expect: &cloudgrade_worlds::Expectation,
     strictness: Strictness,
 ) -> Vec<String> {
     let scenarios = report["scenarios"].as_array().expect("scenarios array");

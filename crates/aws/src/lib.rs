@@ -3,9 +3,9 @@
 //!
 //! - [`collect`] reads an account or an emulator into an [`Inventory`],
 //!   read-only (Describe/List/Get), recording what it could not read as gaps.
-//! - [`provision`] builds a reference world from `scenarios/` into an
-//!   emulator; it writes, so it refuses any endpoint that is not an emulator
-//!   unless forced.
+//! - [`provision`] builds a reference world from `scenarios/` (the format is
+//!   `cloudgrade-worlds`'s) into an emulator; it writes, so it refuses any
+//!   endpoint that is not an emulator unless forced.
 //!
 //! [`Inventory`]: cloudgrade_model::Inventory
 
@@ -13,4 +13,7 @@ pub mod calls;
 pub mod collect;
 pub mod config;
 pub mod provision;
-pub mod world;
+
+// The provisioner reads worlds as `crate::world::...`; the format lives in
+// its own crate so that nothing without the SDK has to link this one.
+use cloudgrade_worlds as world;

@@ -16,7 +16,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_ec2::types::Filter;
 use cloudgrade_aws::config::Target;
 use cloudgrade_aws::provision::{self, ProvisionError};
-use cloudgrade_aws::world::{
+use cloudgrade_worlds::{
     Expectation, RouteTarget, SecretSource, SgRule, Verdict, World, WorldError, protocol_number,
 };
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use cloudgrade_aws::config::Target;
-use cloudgrade_aws::world::World;
 use cloudgrade_aws::{collect, provision};
+use cloudgrade_worlds::World;
 
 use crate::error::ContainerError;
 use crate::source::{Collected, block_on, in_session};

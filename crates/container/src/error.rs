@@ -18,8 +18,8 @@ pub enum ContainerError {
         waited_secs: u64,
         detail: String,
     },
-    #[error("{path}: no se pudo leer el Dockerfile: {message}")]
-    Dockerfile { path: PathBuf, message: String },
+    #[error(transparent)]
+    Dockerfile(#[from] cloudgrade_dockerfile::DockerfileError),
     #[error("{0}")]
     World(String),
     #[error(
@@ -56,7 +56,7 @@ impl ContainerError {
     pub fn class(&self) -> ErrorClass {
         match self {
             ContainerError::BadImageReference(_)
-            | ContainerError::Dockerfile { .. }
+            | ContainerError::Dockerfile(_)
             | ContainerError::World(_)
             | ContainerError::TerraformInput { .. } => ErrorClass::BadInput,
             _ => ErrorClass::SourceUnreadable,

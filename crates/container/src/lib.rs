@@ -5,13 +5,14 @@
 //!   source, and removed on every exit path, Ctrl-C included.
 //! - [`image`]: the student's Docker image run once, for real: uid of PID 1,
 //!   health check, `GET /health`, SIGTERM.
-//! - [`dockerfile`]: the student's Dockerfile read statically.
+//!
+//! The student's Dockerfile read statically is `cloudgrade-dockerfile`'s,
+//! so that an offline `check` links no testcontainers.
 //!
 //! Docker missing or stopped is found by a ping before anything else and
 //! reported in one line ([`ContainerError::DockerUnavailable`]).
 
 pub mod daemon;
-pub mod dockerfile;
 pub mod emulated;
 pub mod emulator;
 pub mod error;

@@ -6,11 +6,11 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use cloudgrade_model::{Gap, GapReason, Inventory, ResourceKind, SourceInfo};
+use cloudgrade_model::{Inventory, SourceInfo};
 
 use crate::daemon::{self, Session};
 use crate::error::ContainerError;
-use crate::{dockerfile, image};
+use crate::image;
 
 /// `cloudgrade grade --image IMAGE [--dockerfile PATH]` (either or both).
 #[derive(Debug, Clone, Default)]
@@ -85,7 +85,7 @@ pub async fn collect_image_async(req: &ImageRequest) -> Result<Collected, Contai
     // Read the Dockerfile first: a typo in its path should not cost a run.
     if let Some(path) = &req.dockerfile {
         let t = Instant::now();
-        inv.dockerfiles.push(dockerfile::read(path)?);
+        inv.dockerfiles.push(cloudgrade_dockerfile::read(path)?);
         phases.push(("leer el Dockerfile".to_string(), t.elapsed()));
     }
     if let Some(reference) = &req.image {
@@ -99,9 +99,7 @@ pub async fn collect_image_async(req: &ImageRequest) -> Result<Collected, Contai
         inv.gaps.extend(gaps);
         phases.push(("ejecutar la imagen".to_string(), t.elapsed()));
     }
-    inv.gaps.extend(aws_gaps(
-        "esta fuente solo lee la imagen Docker y su Dockerfile, no AWS",
-    ));
+    inv.gaps.extend(cloudgrade_dockerfile::aws_gaps());
     Ok(Collected {
         inventory: inv,
         elapsed: started.elapsed(),
@@ -113,18 +111,4 @@ pub async fn collect_image_async(req: &ImageRequest) -> Result<Collected, Contai
 /// [`collect_image_async`] on a runtime of its own, for synchronous callers.
 pub fn collect_image(req: &ImageRequest) -> Result<Collected, ContainerError> {
     block_on(collect_image_async(req))
-}
-
-/// One gap per AWS kind: what a Docker-only source did not read.
-fn aws_gaps(message: &str) -> Vec<Gap> {
-    ResourceKind::ALL
-        .iter()
-        .filter(|k| !matches!(k, ResourceKind::DockerImage | ResourceKind::Dockerfile))
-        .map(|&kind| Gap {
-            kind,
-            operation: "--image".into(),
-            reason: GapReason::Unsupported,
-            message: message.to_string(),
-        })
-        .collect()
 }

@@ -1,4 +1,4 @@
-//! Reads a Dockerfile statically, stage by stage, into the facts the
+//! The `dockerfile` source. Reads a Dockerfile statically, stage by stage, into the facts the
 //! Dockerfile scenarios judge: bases, `COPY --from`, the last `USER` and
 //! `HEALTHCHECK`, every `ENV` and `ARG` (values reduced to facts at once,
 //! never kept), and whether a `.dockerignore` sits beside it.
@@ -12,20 +12,57 @@ use std::path::{Path, PathBuf};
 
 use cloudgrade_model::{
     DockerBase, DockerStage, Dockerfile, DockerfileHealthcheck, DockerfileUser, DockerfileVar,
-    EnvValue, EnvVar, Origin, Unknown,
+    EnvValue, EnvVar, Gap, GapReason, Inventory, Origin, ResourceKind, SourceInfo, Unknown,
 };
 
-use crate::error::ContainerError;
+/// A Dockerfile that could not be read. Parsing itself never fails: an
+/// instruction it does not know is skipped, as the scenarios judge only the
+/// ones above.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: no se pudo leer el Dockerfile: {message}", path.display())]
+pub struct DockerfileError {
+    pub path: PathBuf,
+    pub message: String,
+}
 
 /// Reads and parses the Dockerfile at `path`.
-pub fn read(path: &Path) -> Result<Dockerfile, ContainerError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ContainerError::Dockerfile {
+pub fn read(path: &Path) -> Result<Dockerfile, DockerfileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| DockerfileError {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
     let mut df = parse(&text, &path.display().to_string());
     df.dockerignore = dockerignore_beside(path).map(|p| p.display().to_string());
     Ok(df)
+}
+
+/// `grade --dockerfile` without `--image`: the Dockerfile's facts and
+/// nothing else, so no Docker is needed.
+pub fn inventory(path: &Path) -> Result<Inventory, DockerfileError> {
+    let mut inv = Inventory::new(SourceInfo {
+        kind: "container".into(),
+        location: path.display().to_string(),
+        region: None,
+        account_id: None,
+    });
+    inv.dockerfiles.push(read(path)?);
+    inv.gaps.extend(aws_gaps());
+    Ok(inv)
+}
+
+/// What a source that reads only Docker did not read: one gap per AWS kind,
+/// so the AWS scenarios graded from it are not evaluable rather than failed.
+pub fn aws_gaps() -> Vec<Gap> {
+    ResourceKind::ALL
+        .iter()
+        .filter(|k| !matches!(k, ResourceKind::DockerImage | ResourceKind::Dockerfile))
+        .map(|&kind| Gap {
+            kind,
+            operation: "--image".into(),
+            reason: GapReason::Unsupported,
+            message: "esta fuente solo lee la imagen Docker y su Dockerfile, no AWS".into(),
+        })
+        .collect()
 }
 
 /// The ignore file the builder would use: `<Dockerfile>.dockerignore` (read

@@ -3,6 +3,10 @@
 //! it must get in `expect.toml`. A broken world is its base (`extends`) plus a
 //! small overlay, so each one differs from the reference by exactly the
 //! mistake it plants. The format is specified in `scenarios/README.md`.
+//!
+//! A crate of its own, with no SDK in it: the AWS source builds a world into
+//! an emulator, and [`terraform`] writes it as the project that deploys it,
+//! which the light build (`--no-default-features`) needs without the SDK.
 
 mod expect;
 mod load;
