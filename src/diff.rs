@@ -638,6 +638,7 @@ mod tests {
             summary: Summary::of(&scenarios),
             scenarios,
             gaps: vec![],
+            network: None,
         }
     }
 

@@ -207,3 +207,123 @@ fn text_from_features_and_sources_never_becomes_markup() {
     assert!(dom.contains("&lt;b&gt;negrita&lt;/b&gt;"));
     assert!(!dom.contains("<title>pwned</title>"));
 }
+
+/// The pixels of a screenshot, as RGB triples.
+fn pixels(png_file: &Path) -> Vec<[u8; 3]> {
+    let decoder = png::Decoder::new(std::fs::File::open(png_file).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let step = info.color_type.samples();
+    assert!(step >= 3, "a colour screenshot: {:?}", info.color_type);
+    buf[..info.buffer_size()]
+        .chunks(step)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+fn screenshot(html: &Path, png_file: &Path, size: &str) {
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--window-size={size}"))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", png_file.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A real hand-in's network, in a real browser: every subnet drawn in the
+/// tier its routes put it in (the two "private" app subnets routed to the
+/// internet gateway among the public ones), those two and their routes
+/// flagged, the database's group flagged, and the flag colour really on
+/// screen above the fold, where a student looks first.
+#[test]
+fn a_student_sees_their_network_and_what_is_wrong_in_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_cloudgrade"))
+        .arg("check")
+        .arg(root.join("examples/terraform/entrega"))
+        .args(["--format", "html", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = dir.path().join("report.html");
+    let dom = dump_dom(&html);
+    assert_eq!(dom.matches("<svg class=\"network\"").count(), 1, "one VPC");
+    assert_eq!(dom.matches("<g class=\"subnet ").count(), 6);
+    for (tier, subnet) in [
+        ("public", "aws_subnet.public_a (tienda-public-a)"),
+        ("public", "aws_subnet.public_b (tienda-public-b)"),
+        ("public flagged", "aws_subnet.app_a (tienda-private-app-a)"),
+        ("public flagged", "aws_subnet.app_b (tienda-private-app-b)"),
+        ("private", "aws_subnet.db_a (tienda-private-db-a)"),
+        ("private", "aws_subnet.db_b (tienda-private-db-b)"),
+    ] {
+        let g = format!("<g class=\"subnet tier-{tier}\" data-label=\"{subnet}\">");
+        assert!(dom.contains(&g), "{g}");
+    }
+    assert_eq!(
+        dom.matches("<path class=\"route flagged\"").count(),
+        2,
+        "the two app subnets' routes to the internet gateway"
+    );
+    assert!(dom.contains(
+        "<tspan class=\"sg flagged\" fill=\"#ff2d55\" font-weight=\"700\">tienda-rds-sg</tspan>"
+    ));
+    assert!(dom.contains("RDS aws_db_instance.postgres"));
+    assert!(dom.contains("ECS tienda-api"));
+
+    // Visible, not only present: the flag colour is used for nothing else,
+    // so its pixels in the first screen are the flagged boxes and routes.
+    let png_file = dir.path().join("network.png");
+    screenshot(&html, &png_file, "1000,900");
+    let flag = [0xff, 0x2d, 0x55];
+    let near = |p: &[u8; 3], c: [u8; 3]| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) <= 24);
+    let px = pixels(&png_file);
+    let flagged = px.iter().filter(|p| near(p, flag)).count();
+    let vpc = px.iter().filter(|p| near(p, [0x09, 0x69, 0xda])).count();
+    assert!(flagged > 2_000, "flag-coloured pixels on screen: {flagged}");
+    assert!(vpc > 1_000, "the VPC's outline on screen: {vpc}");
+}
+
+/// When the path to the database is cut, the picture points at what cuts
+/// it: the NACL and the tasks' group named in the blocked path.
+#[test]
+fn the_picture_points_at_a_blocked_path() {
+    let report = graded(&unreachable_db(), "@actividad:rds or @actividad:redes");
+    let net = report.network.as_ref().expect("a network to draw");
+    let flagged: Vec<&str> = net.vpcs[0]
+        .subnets
+        .iter()
+        .filter_map(|s| s.network_acl.as_ref())
+        .chain(
+            net.vpcs[0]
+                .workloads
+                .iter()
+                .flat_map(|w| w.security_groups.iter()),
+        )
+        .filter(|n| n.flagged_by.iter().any(|f| f == "rds-only-from-ecs"))
+        .map(|n| n.label.as_str())
+        .collect();
+    assert!(!flagged.is_empty(), "{net:#?}");
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("report.html");
+    std::fs::write(&html, report::render(&report, Format::Html, false)).unwrap();
+    let dom = dump_dom(&html);
+    assert!(dom.contains("class=\"nacl flagged\"") || dom.contains("class=\"sg flagged\""));
+}

@@ -2,6 +2,7 @@
 //! run their steps, sum the points. No I/O beyond reading the features.
 
 mod features;
+mod network;
 mod run;
 mod tags;
 
@@ -69,6 +70,7 @@ pub fn grade(
             api_calls: info.api_calls,
         },
         summary: Summary::of(&scenarios),
+        network: network::map(inv, &scenarios),
         scenarios,
         gaps: inv.gaps.clone(),
     })

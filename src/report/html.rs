@@ -126,6 +126,11 @@ pub fn render(report: &Report) -> String {
         );
     }
 
+    if let Some(net) = report.network.as_ref().filter(|n| !n.vpcs.is_empty()) {
+        b.push_str("<h2>Tu red</h2>\n");
+        b.push_str(&super::network_svg::render(net));
+    }
+
     b.push_str("<h2>Escenarios</h2>\n<table>\n<thead><tr><th>Resultado</th><th>Escenario</th><th>Actividad</th><th class=\"num\">Puntos</th></tr></thead>\n<tbody>\n");
     for sc in &report.scenarios {
         let _ = writeln!(

@@ -6,9 +6,12 @@ pub mod html;
 mod junit;
 mod markdown;
 mod model;
+mod network;
+mod network_svg;
 mod terminal;
 
 pub use model::*;
+pub use network::*;
 
 use std::str::FromStr;
 

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use cloudgrade_model::{Gap, SourceInfo};
 
+use super::NetworkMap;
+
 pub const REPORT_SCHEMA: &str = "cloudgrade.report/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +21,10 @@ pub struct Report {
     /// `not_evaluable` and name the gap.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// The student's network, for the picture in the HTML report; absent
+    /// when the source read no VPC (and in reports written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkMap>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
