@@ -4,6 +4,7 @@
 
 pub mod gradebook;
 pub mod manifest;
+pub mod marker;
 pub mod merge;
 pub mod progress;
 mod queue;

@@ -80,6 +80,8 @@ pub struct ReadContext<'a> {
     pub endpoint_url: Option<String>,
     /// The runtime the AWS SDK runs on; `None` when the roster has no live source.
     pub runtime: Option<&'a tokio::runtime::Handle>,
+    /// For Terraform folders: the assignment's variables and workspace.
+    pub terraform: cloudgrade_terraform::Options,
 }
 
 pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
@@ -91,9 +93,10 @@ pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
     };
     match spec {
         SourceSpec::Terraform(dir) => {
-            // A student's configuration is graded as written: the
-            // instructor's TF_VAR_* must not leak into it.
-            crate::sources::terraform_folder(dir, &cloudgrade_terraform::Options::default())
+            // A student's configuration is graded as written (with the
+            // assignment's variables): the instructor's TF_VAR_* must not
+            // leak into it.
+            crate::sources::terraform_folder(dir, &ctx.terraform)
                 .map(file)
                 .map_err(|e| e.to_string())
         }
@@ -110,6 +113,7 @@ pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
             },
             ctx,
         ),
+        SourceSpec::Unavailable { reason, .. } => Err(reason.clone()),
         SourceSpec::AwsProfile { profile, region } => live(
             AwsTarget {
                 endpoint_url: ctx.endpoint_url.clone(),

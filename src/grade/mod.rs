@@ -67,6 +67,7 @@ pub fn grade(
                 evaluate_ms,
             },
             api_calls: info.api_calls,
+            assignment: None,
         },
         summary: Summary::of(&scenarios),
         scenarios,
