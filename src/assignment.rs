@@ -370,7 +370,11 @@ impl Assignment {
             sc.evidence = vec![Evidence {
                 status: EvidenceStatus::Fail,
                 subject: r.file.clone(),
-                message: format!("no está en {}", folder.display()),
+                message: format!(
+                    "no se ha entregado: no está en {} y la tarea lo pide para la actividad «{}»",
+                    folder.display(),
+                    r.activity
+                ),
                 location: None,
             }];
             sc.reason = Some(why);
@@ -449,7 +453,16 @@ fn var_value(v: &toml::Value) -> String {
 
 /// toml's messages, with the ones an instructor meets most said in Spanish.
 fn toml_message(e: &toml::de::Error) -> String {
-    let m = e.message().trim();
+    // One line: the message goes after `file:line:col`, and toml's own
+    // second line ("expected `]`") is part of it.
+    let flat = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let m = flat.as_str();
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or(rest);
         return format!("clave desconocida «{key}»; las claves son: {KEYS}");

@@ -29,9 +29,29 @@ struct Keys {
     schema: Option<String>,
 }
 
+/// Far above any class's plan or snapshot (tens of MiB at most).
+const MAX_JSON_BYTES: u64 = 256 << 20;
+
 /// A cloudgrade snapshot has `schema_version`; `terraform show -json` has
 /// `format_version` and the plan's or state's values.
 pub fn detect_json(path: &Path) -> Result<JsonKind, String> {
+    // A device or a pipe (`/dev/zero`) would be read until memory runs out.
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("{}: no se pudo leer ({e})", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{}: no es un archivo normal ni una carpeta",
+            path.display()
+        ));
+    }
+    if meta.len() > MAX_JSON_BYTES {
+        return Err(format!(
+            "{}: ocupa {} MiB; un snapshot o un plan no pasa de {} MiB",
+            path.display(),
+            meta.len() >> 20,
+            MAX_JSON_BYTES >> 20
+        ));
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: no se pudo leer ({e})", path.display()))?;
     let keys: Keys = serde_json::from_str(&text).map_err(|e| {
