@@ -498,3 +498,27 @@ fn a_killed_batch_leaves_the_previous_gradebook_marked_stale() {
         o.stderr
     );
 }
+
+#[test]
+fn the_course_assignment_in_examples_grades_the_course_solution() {
+    let dir = class();
+    let root = dir.path();
+    let example = repo().join("examples/assignment/cloudgrade.toml");
+    let mut c = cloudgrade();
+    c.current_dir(root).args([
+        "check",
+        "e/ana",
+        "--assignment",
+        example.to_str().unwrap(),
+        "--out",
+        "chk",
+        "--quiet",
+    ]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "no Dockerfile in the solution's folder\n{}", o.stderr);
+    let r = json(&root.join("chk/report.json"));
+    assert_eq!(scenario(&r, "net-private-egress-nat")["max_points"], 15.0);
+    assert_eq!(scenario(&r, "net-private-egress-nat")["verdict"], "passed");
+    assert_eq!(scenario(&r, "dockerfile-healthcheck")["verdict"], "failed");
+    assert!(!ids(&r).contains(&"ecs-secrets-from-secrets-manager".to_string()));
+}
