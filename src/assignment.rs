@@ -110,8 +110,7 @@ struct RawTerraform {
     workspace: Option<Spanned<String>>,
 }
 
-const KEYS: &str =
-    "name, activities, tags, points, hidden, [[required]] (file, activity), [terraform] (var_files, vars, workspace)";
+const KEYS: &str = "name, activities, tags, points, hidden, [[required]] (file, activity), [terraform] (var_files, vars, workspace)";
 
 impl Assignment {
     /// `dir/cloudgrade.toml`, when there is one.
@@ -253,7 +252,10 @@ impl Assignment {
         for r in &raw.required {
             let file = r.file.get_ref();
             let escapes = Path::new(file).components().any(|c| {
-                !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir)
+                !matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
             });
             if file.is_empty() || escapes {
                 return Err(at(
@@ -409,10 +411,14 @@ pub fn select(
         && folder.is_some_and(|d| !d.join(crate::sources::DOCKERFILE).is_file())
         && !assignment.is_some_and(|a| a.claims(DOCKER_ACTIVITY) || a.activities.is_some());
     let not_docker = format!("not @actividad:{DOCKER_ACTIVITY}");
-    let parts: Vec<String> = [base, tags.map(str::to_string), docker_left_out.then_some(not_docker)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let parts: Vec<String> = [
+        base,
+        tags.map(str::to_string),
+        docker_left_out.then_some(not_docker),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     // One part reads back as typed; several are each kept whole.
     let tags = match parts.as_slice() {
         [] => None,
@@ -501,7 +507,12 @@ mod tests {
     }
 
     fn parse(text: &str) -> Result<Assignment, AssignmentError> {
-        Assignment::parse(text.as_bytes(), "tarea.toml", Path::new("/curso"), &course())
+        Assignment::parse(
+            text.as_bytes(),
+            "tarea.toml",
+            Path::new("/curso"),
+            &course(),
+        )
     }
 
     fn error(text: &str) -> String {
@@ -549,7 +560,10 @@ workspace = "dev"
     #[test]
     fn mistakes_are_named_with_line_and_column() {
         let e = error("name = \"x\"\ncolor = \"rojo\"\n");
-        assert!(e.starts_with("tarea.toml:2:1: clave desconocida «color»"), "{e}");
+        assert!(
+            e.starts_with("tarea.toml:2:1: clave desconocida «color»"),
+            "{e}"
+        );
         let e = error("activities = [\"redes\", \"kubernetes\"]\n");
         assert!(
             e.starts_with("tarea.toml:1:24: la actividad «kubernetes» no existe"),
@@ -587,7 +601,11 @@ workspace = "dev"
             .unwrap();
         assert!(nat.tags.contains(&"puntos:12".to_string()));
         assert!(!nat.tags.contains(&"puntos:10".to_string()));
-        let rds = p.scenarios.iter().find(|s| s.id == "rds-only-from-ecs").unwrap();
+        let rds = p
+            .scenarios
+            .iter()
+            .find(|s| s.id == "rds-only-from-ecs")
+            .unwrap();
         assert!(rds.tags.contains(&"oculto".to_string()));
     }
 
@@ -598,7 +616,9 @@ workspace = "dev"
         assert!(none.docker_left_out);
         assert_eq!(none.tags.as_deref(), Some("not @actividad:docker"));
         assert_eq!(
-            select(None, Some("@redes"), Some(dir.path())).tags.as_deref(),
+            select(None, Some("@redes"), Some(dir.path()))
+                .tags
+                .as_deref(),
             Some("@redes")
         );
         assert_eq!(select(None, None, None).tags, None);

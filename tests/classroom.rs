@@ -41,8 +41,14 @@ fn scenario<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
 fn class() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    copy_dir(&repo().join("examples/terraform/curso"), &root.join("e/ana"));
-    copy_dir(&repo().join("examples/terraform/curso"), &root.join("e/bea"));
+    copy_dir(
+        &repo().join("examples/terraform/curso"),
+        &root.join("e/ana"),
+    );
+    copy_dir(
+        &repo().join("examples/terraform/curso"),
+        &root.join("e/bea"),
+    );
     std::fs::write(
         root.join("e/bea/Dockerfile"),
         "FROM python:3.12-slim@sha256:0000000000000000000000000000000000000000000000000000000000000000\nUSER app\n",
@@ -75,7 +81,11 @@ fn missing_and_empty_submissions_are_their_students_and_the_rest_is_graded() {
     let dir = class();
     let root = dir.path();
     let o = batch(root, &[]);
-    assert_eq!(o.code, 3, "documented: some student could not be read\n{}", o.stderr);
+    assert_eq!(
+        o.code, 3,
+        "documented: some student could not be read\n{}",
+        o.stderr
+    );
     let m = json(&root.join("salida/batch.json"));
     let st = |id: &str| {
         m["students"]
@@ -90,7 +100,10 @@ fn missing_and_empty_submissions_are_their_students_and_the_rest_is_graded() {
     assert_eq!(st("bea")["status"], "graded");
     assert_eq!(st("carl")["status"], "not_submitted");
     assert!(
-        st("carl")["reason"].as_str().unwrap().ends_with("e/no-existe: no existe"),
+        st("carl")["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("e/no-existe: no existe"),
         "{}",
         st("carl")
     );
@@ -130,11 +143,20 @@ fn an_unreadable_submission_is_no_corregido_not_a_roster_error() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["student_id"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .map(|s| {
+            (
+                s["student_id"].as_str().unwrap(),
+                s["status"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         statuses,
-        [("ana", "graded"), ("cerrada", "not_graded"), ("main", "not_graded")]
+        [
+            ("ana", "graded"),
+            ("cerrada", "not_graded"),
+            ("main", "not_graded")
+        ]
     );
     assert!(root.join("salida/ana/report.json").exists());
 }
@@ -186,7 +208,11 @@ fn batch_and_check_grade_the_same_scenarios_and_terraform_only_classes_get_total
 
     // With a Dockerfile in some folder, that student is graded on Docker
     // too, as `check` would, and the others' Docker cells wait.
-    std::fs::write(root.join("roster.csv"), "student_id,source\nana,e/ana\nbea,e/bea\n").unwrap();
+    std::fs::write(
+        root.join("roster.csv"),
+        "student_id,source\nana,e/ana\nbea,e/bea\n",
+    )
+    .unwrap();
     let o = batch(root, &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mut c = cloudgrade();
@@ -197,7 +223,10 @@ fn batch_and_check_grade_the_same_scenarios_and_terraform_only_classes_get_total
         ids(&json(&root.join("salida/bea/report.json"))),
         ids(&json(&root.join("check-bea/report.json")))
     );
-    assert!(ids(&json(&root.join("salida/bea/report.json"))).contains(&"dockerfile-multi-stage".to_string()));
+    assert!(
+        ids(&json(&root.join("salida/bea/report.json")))
+            .contains(&"dockerfile-multi-stage".to_string())
+    );
 }
 
 const TAREA: &str = r#"# La entrega final del módulo 5b
@@ -218,14 +247,21 @@ fn a_class_graded_with_one_assignment_fails_a_missing_dockerfile_and_records_its
     let dir = class();
     let root = dir.path();
     std::fs::write(root.join("tarea.toml"), TAREA).unwrap();
-    std::fs::write(root.join("roster.csv"), "student_id,source\nana,e/ana\nbea,e/bea\n").unwrap();
+    std::fs::write(
+        root.join("roster.csv"),
+        "student_id,source\nana,e/ana\nbea,e/bea\n",
+    )
+    .unwrap();
     let o = batch(root, &["--assignment", "tarea.toml"]);
     assert_eq!(o.code, 0, "both graded\n{}", o.stderr);
     let ana = json(&root.join("salida/ana/report.json"));
     let df = scenario(&ana, "dockerfile-multi-stage");
     assert_eq!(df["verdict"], "failed", "{df}");
     assert!(
-        df["reason"].as_str().unwrap().starts_with("no se ha entregado Dockerfile"),
+        df["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("no se ha entregado Dockerfile"),
         "{df}"
     );
     assert_eq!(scenario(&ana, "net-private-egress-nat")["max_points"], 12.0);
@@ -237,11 +273,19 @@ fn a_class_graded_with_one_assignment_fails_a_missing_dockerfile_and_records_its
     assert_eq!(ana["provenance"]["assignment"]["sha256"], sha.as_str());
     assert_eq!(ana["schema"], "cloudgrade.report/2");
     let bea = json(&root.join("salida/bea/report.json"));
-    assert_ne!(scenario(&bea, "dockerfile-multi-stage")["reason"].as_str().map(|r| r.starts_with("no se ha entregado")), Some(true));
+    assert_ne!(
+        scenario(&bea, "dockerfile-multi-stage")["reason"]
+            .as_str()
+            .map(|r| r.starts_with("no se ha entregado")),
+        Some(true)
+    );
     // A failed scenario, not a pending one: ana's total is a number.
     let moodle = std::fs::read_to_string(root.join("salida/gradebook-moodle.csv")).unwrap();
     let row = moodle.lines().find(|l| l.starts_with("ana,")).unwrap();
-    assert!(row.contains("No superados: dockerfile-multi-stage"), "{row}");
+    assert!(
+        row.contains("No superados: dockerfile-multi-stage"),
+        "{row}"
+    );
     assert!(!row.ends_with(",-"), "{row}");
     let m = json(&root.join("salida/batch.json"));
     assert_eq!(m["assignment"]["sha256"], sha.as_str());
@@ -251,7 +295,10 @@ fn a_class_graded_with_one_assignment_fails_a_missing_dockerfile_and_records_its
     let o = batch(root, &[]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     let ana = json(&root.join("salida/ana/report.json"));
-    assert_eq!(scenario(&ana, "dockerfile-multi-stage")["verdict"], "failed");
+    assert_eq!(
+        scenario(&ana, "dockerfile-multi-stage")["verdict"],
+        "failed"
+    );
 }
 
 fn sha2_of(bytes: &[u8]) -> impl std::fmt::LowerHex {
@@ -268,8 +315,16 @@ fn check_reads_the_folder_s_assignment_and_grade_takes_one_by_path() {
     c.current_dir(root)
         .args(["check", "e/ana", "--out", "chk", "--color", "never"]);
     let o = run(c);
-    assert_eq!(o.code, 1, "the missing Dockerfile fails\n{}{}", o.stdout, o.stderr);
-    assert!(o.stdout.contains("Dockerfile: no se ha entregado"), "{}", o.stdout);
+    assert_eq!(
+        o.code, 1,
+        "the missing Dockerfile fails\n{}{}",
+        o.stdout, o.stderr
+    );
+    assert!(
+        o.stdout.contains("Dockerfile: no se ha entregado"),
+        "{}",
+        o.stdout
+    );
     assert!(
         !o.stderr.contains("no tiene Dockerfile; corrígelo"),
         "the assignment claims Docker: no hint to leave it out\n{}",
@@ -298,7 +353,10 @@ fn check_reads_the_folder_s_assignment_and_grade_takes_one_by_path() {
     ]);
     let o = run(c);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(ids(&json(&root.join("g/report.json"))), ["net-private-egress-nat"]);
+    assert_eq!(
+        ids(&json(&root.join("g/report.json"))),
+        ["net-private-egress-nat"]
+    );
 }
 
 #[test]
@@ -306,7 +364,10 @@ fn a_malformed_assignment_is_one_located_message_and_exit_2() {
     let dir = class();
     let root = dir.path();
     for (text, want) in [
-        ("name = \"x\"\ncolour = 1\n", "tarea.toml:2:1: clave desconocida «colour»"),
+        (
+            "name = \"x\"\ncolour = 1\n",
+            "tarea.toml:2:1: clave desconocida «colour»",
+        ),
         (
             "activities = [\"redes\", \"kubernetes\"]\n",
             "tarea.toml:1:24: la actividad «kubernetes» no existe en las features",
@@ -320,7 +381,14 @@ fn a_malformed_assignment_is_one_located_message_and_exit_2() {
         std::fs::write(root.join("tarea.toml"), text).unwrap();
         for args in [
             vec!["check", "e/ana", "--assignment", "tarea.toml"],
-            vec!["batch", "roster.csv", "--out", "salida", "--assignment", "tarea.toml"],
+            vec![
+                "batch",
+                "roster.csv",
+                "--out",
+                "salida",
+                "--assignment",
+                "tarea.toml",
+            ],
         ] {
             let mut c = cloudgrade();
             c.current_dir(root).args(&args);
@@ -328,7 +396,11 @@ fn a_malformed_assignment_is_one_located_message_and_exit_2() {
             assert_eq!(o.code, 2, "{args:?} {text}: {}", o.stderr);
             let lines: Vec<&str> = o.stderr.lines().collect();
             assert_eq!(lines.len(), 1, "one message: {}", o.stderr);
-            assert!(lines[0].starts_with(&format!("error: {want}")), "{}", o.stderr);
+            assert!(
+                lines[0].starts_with(&format!("error: {want}")),
+                "{}",
+                o.stderr
+            );
         }
         assert!(!root.join("salida").exists(), "nothing may run");
     }
@@ -356,9 +428,10 @@ fn a_version_1_report_still_reads() {
 
 #[test]
 fn the_report_schema_names_the_version_written_and_the_assignment() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(repo().join("reports/report.schema.json")).unwrap())
-            .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("reports/report.schema.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(schema["$id"], "cloudgrade.report/2");
     let versions = schema["properties"]["schema"]["enum"].as_array().unwrap();
     assert!(versions.contains(&"cloudgrade.report/1".into()));
@@ -372,7 +445,10 @@ fn the_report_schema_names_the_version_written_and_the_assignment() {
 fn big_class(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    copy_dir(&repo().join("examples/terraform/curso"), &root.join("e/curso"));
+    copy_dir(
+        &repo().join("examples/terraform/curso"),
+        &root.join("e/curso"),
+    );
     let mut roster = String::from("student_id,source\n");
     for i in 0..n {
         roster.push_str(&format!("s{i:04},e/curso\n"));
@@ -412,7 +488,9 @@ fn batch_signalled(root: &Path, after: usize, signal: &str) -> (i32, String) {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let code = child.wait().unwrap();
     use std::os::unix::process::ExitStatusExt;
-    let code = code.code().unwrap_or_else(|| 128 + code.signal().unwrap_or(0));
+    let code = code
+        .code()
+        .unwrap_or_else(|| 128 + code.signal().unwrap_or(0));
     (code, format!("{}\n{}", seen.join("\n"), rest.join("\n")))
 }
 
@@ -421,36 +499,57 @@ fn ctrl_c_writes_the_gradebook_of_those_graded_marked_partial() {
     let dir = big_class(400);
     let root = dir.path();
     let (code, stderr) = batch_signalled(root, 3, "-INT");
-    assert_eq!(code, 130, "documented exit for an interrupted batch\n{stderr}");
+    assert_eq!(
+        code, 130,
+        "documented exit for an interrupted batch\n{stderr}"
+    );
     assert!(stderr.contains("Interrumpido"), "{stderr}");
     let out = root.join("salida");
     assert!(out.join("gradebook.partial.csv").exists());
     assert!(out.join("gradebook-moodle.partial.csv").exists());
-    assert!(!out.join("gradebook.csv").exists(), "a partial gradebook is never the full one");
+    assert!(
+        !out.join("gradebook.csv").exists(),
+        "a partial gradebook is never the full one"
+    );
     assert!(!out.join("batch.running.json").exists());
     let m = json(&out.join("batch.json"));
     assert_eq!(m["partial"], true);
     let students = m["students"].as_array().unwrap();
     let graded = students.iter().filter(|s| s["status"] == "graded").count();
-    assert!(graded >= 3 && graded < 400, "{graded} graded");
+    assert!((3..400).contains(&graded), "{graded} graded");
     let cut = students
         .iter()
         .find(|s| s["status"] == "not_graded")
         .unwrap();
     assert!(
-        cut["reason"].as_str().unwrap().contains("se interrumpió (Ctrl-C)"),
+        cut["reason"]
+            .as_str()
+            .unwrap()
+            .contains("se interrumpió (Ctrl-C)"),
         "{cut}"
     );
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
-    assert!(summary.contains("PARCIAL: la corrección se interrumpió"), "{summary}");
+    assert!(
+        summary.contains("PARCIAL: la corrección se interrumpió"),
+        "{summary}"
+    );
     // Those graded have a number; the rest an empty cell, never a zero.
     let canvas = std::fs::read_to_string(out.join("gradebook.partial.csv")).unwrap();
-    assert!(canvas.lines().any(|l| l.contains(",s0000,") && l.ends_with(",35")), "{canvas}");
+    assert!(
+        canvas
+            .lines()
+            .any(|l| l.contains(",s0000,") && l.ends_with(",35")),
+        "{canvas}"
+    );
     let last = canvas.lines().find(|l| l.contains(",s0399,")).unwrap();
     assert!(last.ends_with(",,,,,"), "{last}");
 
     // A complete run afterwards replaces the partial gradebooks.
-    std::fs::write(root.join("roster.csv"), "student_id,source\ns0000,e/curso\n").unwrap();
+    std::fs::write(
+        root.join("roster.csv"),
+        "student_id,source\ns0000,e/curso\n",
+    )
+    .unwrap();
     let mut c = cloudgrade();
     c.current_dir(root)
         .args(["batch", "roster.csv", "--out", "salida", "--quiet"]);
@@ -476,14 +575,20 @@ fn a_killed_batch_leaves_the_previous_gradebook_marked_stale() {
     let out = root.join("salida");
     let marker = json(&out.join("batch.running.json"));
     assert!(marker["started_at"].as_str().is_some(), "{marker}");
-    assert!(!out.join("gradebook.csv").exists(), "nothing stale looks current");
+    assert!(
+        !out.join("gradebook.csv").exists(),
+        "nothing stale looks current"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("gradebook.stale.csv")).unwrap(),
         before
     );
     for f in ["summary.md", "summary.html"] {
         let s = std::fs::read_to_string(out.join(f)).unwrap();
-        assert!(s.contains("DESACTUALIZADO: este resumen es de la corrección del"), "{f}: {s}");
+        assert!(
+            s.contains("DESACTUALIZADO: este resumen es de la corrección del"),
+            "{f}: {s}"
+        );
         assert!(s.contains("gradebook.stale.csv"), "{f}");
     }
     // merge says so too.
@@ -515,7 +620,11 @@ fn the_course_assignment_in_examples_grades_the_course_solution() {
         "--quiet",
     ]);
     let o = run(c);
-    assert_eq!(o.code, 1, "no Dockerfile in the solution's folder\n{}", o.stderr);
+    assert_eq!(
+        o.code, 1,
+        "no Dockerfile in the solution's folder\n{}",
+        o.stderr
+    );
     let r = json(&root.join("chk/report.json"));
     assert_eq!(scenario(&r, "net-private-egress-nat")["max_points"], 15.0);
     assert_eq!(scenario(&r, "net-private-egress-nat")["verdict"], "passed");

@@ -425,10 +425,7 @@ fn local_source(path: PathBuf) -> SourceSpec {
             return unavailable(format!("{}: no existe", path.display()), false);
         }
         Err(e) => {
-            return unavailable(
-                format!("{}: no se puede leer ({e})", path.display()),
-                true,
-            );
+            return unavailable(format!("{}: no se puede leer ({e})", path.display()), true);
         }
     };
     if meta.is_dir() {
@@ -545,9 +542,13 @@ mod tests {
             e.contains("r.csv:1: la columna `email` aparece dos veces en la cabecera («correo», columna 3, y «email», columna 4)"),
             "{e}"
         );
-        let e = Roster::parse(b"student_id,source,source\na,b,c\n", "r.csv", Path::new("/nope"))
-            .unwrap_err()
-            .to_string();
+        let e = Roster::parse(
+            b"student_id,source,source\na,b,c\n",
+            "r.csv",
+            Path::new("/nope"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("`source` aparece dos veces"), "{e}");
     }
 
@@ -572,8 +573,17 @@ mod tests {
                 other => panic!("{other:?}"),
             })
             .collect();
-        assert!(!kinds[0].0 && kinds[0].1.ends_with("no-existe: no existe"), "{kinds:?}");
-        assert!(!kinds[1].0 && kinds[1].1.contains("ningún archivo .tf"), "{kinds:?}");
-        assert!(kinds[2].0 && kinds[2].1.contains("no es una carpeta Terraform"), "{kinds:?}");
+        assert!(
+            !kinds[0].0 && kinds[0].1.ends_with("no-existe: no existe"),
+            "{kinds:?}"
+        );
+        assert!(
+            !kinds[1].0 && kinds[1].1.contains("ningún archivo .tf"),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds[2].0 && kinds[2].1.contains("no es una carpeta Terraform"),
+            "{kinds:?}"
+        );
     }
 }

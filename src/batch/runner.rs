@@ -16,9 +16,9 @@ use super::manifest::{
     ClassResults, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, NOT_GRADED_FILE, RosterInfo,
     ScenarioInfo, Status, StudentEntry, StudentResult, activity_of, is_hidden,
 };
+use super::marker::{self, GRADEBOOKS, Running};
 use super::progress::Progress;
 use super::queue::AccountQueue;
-use super::marker::{self, GRADEBOOKS, Running};
 use super::roster::{Roster, SourceSpec, Student};
 use super::shard::Shard;
 use super::source::{self, ReadContext};

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
+use cloudgrade::assignment::Assignment;
 use cloudgrade::batch::{
     self, BatchError, BatchOptions, Manifest, Roster, Shard, Status, progress,
 };
-use cloudgrade::assignment::Assignment;
 use cloudgrade::exit::Exit;
 use cloudgrade::grade::{self, FeatureSource};
 
@@ -114,9 +114,8 @@ pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
 /// Ctrl-C exits at once (the run marker then says the outputs are stale).
 fn on_ctrl_c() -> Result<Arc<AtomicBool>, Failure> {
     let flag = Arc::new(AtomicBool::new(false));
-    let failed = |e: std::io::Error| {
-        Failure::input(format!("no se pudo preparar la espera de Ctrl-C: {e}"))
-    };
+    let failed =
+        |e: std::io::Error| Failure::input(format!("no se pudo preparar la espera de Ctrl-C: {e}"));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
