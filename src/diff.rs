@@ -634,6 +634,7 @@ mod tests {
                 tags: None,
                 timings: Timings::default(),
                 api_calls: None,
+                assignment: None,
             },
             summary: Summary::of(&scenarios),
             scenarios,

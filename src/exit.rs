@@ -20,6 +20,9 @@ pub enum Exit {
     /// The grader is at fault: an undefined or ambiguous step, a feature that
     /// does not parse. Takes precedence over failures: the run cannot be trusted.
     GraderError = 4,
+    /// `batch` stopped by Ctrl-C (SIGINT): what was graded is written, as
+    /// partial. 128 + 2, what shells report for a process ended by SIGINT.
+    Interrupted = 130,
 }
 
 impl Exit {

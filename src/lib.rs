@@ -4,6 +4,7 @@
 //! only wires these together.
 
 pub mod analysis;
+pub mod assignment;
 pub mod batch;
 pub mod diff;
 pub mod exit;

@@ -67,9 +67,15 @@ fn cell(class: &ClassResults, student: &StudentResult, activity: &str, max: f64)
             .reason
             .clone()
             .unwrap_or_else(|| "sin informe".into());
+        let label = student.entry.status.label_capitalized();
+        let label = if student.entry.status == Status::NotSubmitted {
+            label
+        } else {
+            "No corregido".to_string()
+        };
         return (
-            Cell::Pending(format!("No corregido: {why}")),
-            format!("No corregido: {why}"),
+            Cell::Pending(format!("{label}: {why}")),
+            format!("{label}: {why}"),
         );
     };
     let mut earned = 0.0;

@@ -30,6 +30,13 @@ pub struct Manifest {
     /// Every scenario a student is graded on, with its activity and points.
     pub scenarios: Vec<ScenarioInfo>,
     pub students: Vec<StudentEntry>,
+    /// Interrupted (Ctrl-C): the students not reached are "no corregido"
+    /// and the gradebooks are written as `*.partial.csv`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+    /// The `cloudgrade.toml` the class was graded with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<crate::report::AssignmentRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +66,10 @@ pub enum Status {
     KeptPrevious,
     /// No report: "no corregido", never a zero.
     NotGraded,
+    /// Nothing handed in at the roster's path (no folder, or one without a
+    /// `.tf`): "no entregado", with the reason, never a zero either (the
+    /// roster may point at the wrong folder).
+    NotSubmitted,
 }
 
 impl Status {
@@ -67,7 +78,22 @@ impl Status {
             Status::Graded => "corregido",
             Status::KeptPrevious => "se conserva la corrección anterior",
             Status::NotGraded => "no corregido",
+            Status::NotSubmitted => "no entregado",
         }
+    }
+
+    /// No report to count: not graded this time, or nothing handed in.
+    pub fn is_missing(self) -> bool {
+        matches!(self, Status::NotGraded | Status::NotSubmitted)
+    }
+
+    /// `No corregido`, `No entregado`: how a gradebook cell starts.
+    pub fn label_capitalized(self) -> String {
+        let l = self.label_es();
+        let mut c = l.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
     }
 }
 

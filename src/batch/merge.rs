@@ -107,6 +107,22 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
             ));
         }
     }
+    for (dir, m) in &loaded {
+        if m.partial {
+            warnings.push(format!(
+                "el fragmento de {} se interrumpió (Ctrl-C): sus alumnos no alcanzados no tienen nota",
+                dir.display()
+            ));
+        }
+        if let Some(r) = super::marker::running(dir) {
+            warnings.push(format!(
+                "en {} hay una corrección empezada el {} que no terminó: su batch.json es de la anterior, del {}",
+                dir.display(),
+                r.started_at,
+                m.started_at
+            ));
+        }
+    }
     if students.len() < first.roster.students {
         warnings.push(format!(
             "la lista tiene {} alumnos y solo {} están en los fragmentos combinados",
@@ -135,6 +151,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
         tags: first.tags.clone(),
         scenarios: first.scenarios.clone(),
         students: students.iter().map(|(here, _)| here.clone()).collect(),
+        partial: loaded.iter().any(|(_, m)| m.partial),
+        assignment: first.assignment.clone(),
     };
     let mut class = ClassResults::from_manifest(&manifest, Path::new(""));
     class.warnings = warnings;

@@ -5,6 +5,7 @@
 pub mod gradebook;
 pub mod live;
 pub mod manifest;
+pub mod marker;
 pub mod merge;
 pub mod progress;
 mod queue;

@@ -2,6 +2,13 @@
 //! Every row is checked before anything runs, and every problem is reported
 //! at once with its line, so an instructor fixes the file in one pass instead
 //! of discovering a typo on row 180 after grading 179 students.
+//!
+//! Only the file itself can be wrong here (a missing or repeated column, a
+//! repeated id, a row of the wrong length, an unknown scheme, a role that is
+//! not an ARN). A submission that is missing, empty or unreadable is that
+//! student's problem, not the class's: it becomes
+//! [`SourceSpec::Unavailable`] and the student's row says why, while
+//! everyone else is graded.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +35,15 @@ pub enum SourceSpec {
     AwsProfile {
         profile: String,
         region: Option<String>,
+    },
+    /// Nothing to grade at that path: a folder that does not exist or holds
+    /// no `.tf`, a file that cannot be read or is not a source.
+    Unavailable {
+        path: PathBuf,
+        reason: String,
+        /// The student handed nothing in (no folder, an empty one), as
+        /// opposed to handing in something that cannot be read.
+        submitted: bool,
     },
 }
 
@@ -68,6 +84,7 @@ impl SourceSpec {
             SourceSpec::AwsProfile { profile, region } => {
                 format!("aws-profile://{profile}{}", at(region))
             }
+            SourceSpec::Unavailable { path, .. } => path.display().to_string(),
         }
     }
 }
@@ -250,14 +267,29 @@ impl Roster {
 }
 
 fn header_columns(header: &csv::StringRecord) -> Result<HashMap<&'static str, usize>, Problem> {
-    let mut found = HashMap::new();
+    let mut found: HashMap<&'static str, usize> = HashMap::new();
     for (i, h) in header.iter().enumerate() {
         let h = h.trim().to_lowercase();
         if let Some((canon, _)) = COLUMNS
             .iter()
             .find(|(_, names)| names.contains(&h.as_str()))
         {
-            found.entry(*canon).or_insert(i);
+            // Two columns for one thing (`email` and `correo`, or `source`
+            // twice): which one is meant cannot be guessed, and taking the
+            // first would grade the wrong folder without a word.
+            if let Some(&first) = found.get(canon) {
+                return Err(Problem {
+                    line: 1,
+                    message: format!(
+                        "la columna `{canon}` aparece dos veces en la cabecera («{}», columna {}, y «{}», columna {}); deja solo una",
+                        header.get(first).unwrap_or("").trim(),
+                        first + 1,
+                        header.get(i).unwrap_or("").trim(),
+                        i + 1
+                    ),
+                });
+            }
+            found.insert(*canon, i);
         }
     }
     let missing: Vec<&str> = ["student_id", "source"]
@@ -376,39 +408,64 @@ pub(crate) fn parse_source(source: &str, base: &Path) -> Result<SourceSpec, Stri
             )),
         };
     }
-    let path = base.join(source);
-    let meta = std::fs::metadata(&path)
-        .map_err(|e| format!("{}: no existe o no se puede leer ({e})", path.display()))?;
+    Ok(local_source(base.join(source)))
+}
+
+/// A path on disk: what it holds decides the source, and a path that holds
+/// nothing gradable is the student's "no entregado" / "no corregido".
+fn local_source(path: PathBuf) -> SourceSpec {
+    let unavailable = |reason: String, submitted: bool| SourceSpec::Unavailable {
+        path: path.clone(),
+        reason,
+        submitted,
+    };
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return unavailable(format!("{}: no existe", path.display()), false);
+        }
+        Err(e) => {
+            return unavailable(format!("{}: no se puede leer ({e})", path.display()), true);
+        }
+    };
     if meta.is_dir() {
-        return if has_terraform(&path) {
-            Ok(SourceSpec::Terraform(path))
-        } else {
-            Err(format!(
-                "{}: la carpeta no contiene ningún archivo .tf",
-                path.display()
-            ))
+        return match has_terraform(&path) {
+            Ok(true) => SourceSpec::Terraform(path),
+            Ok(false) => unavailable(
+                format!(
+                    "{}: la carpeta no contiene ningún archivo .tf",
+                    path.display()
+                ),
+                false,
+            ),
+            Err(e) => unavailable(
+                format!("{}: no se puede leer la carpeta ({e})", path.display()),
+                true,
+            ),
         };
     }
     if path.extension().is_some_and(|e| e == "tf") {
-        return Err(format!(
-            "{}: es un archivo .tf; la fuente Terraform es la carpeta que lo contiene",
-            path.display()
-        ));
+        return unavailable(
+            format!(
+                "{}: es un archivo .tf; la fuente Terraform es la carpeta que lo contiene",
+                path.display()
+            ),
+            true,
+        );
     }
-    match detect_json(&path)? {
-        JsonKind::Snapshot => Ok(SourceSpec::Snapshot(path)),
-        JsonKind::Plan => Ok(SourceSpec::Plan(path)),
+    match detect_json(&path) {
+        Ok(JsonKind::Snapshot) => SourceSpec::Snapshot(path),
+        Ok(JsonKind::Plan) => SourceSpec::Plan(path),
+        Err(reason) => unavailable(reason, true),
     }
 }
 
-fn has_terraform(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.ends_with(".tf") || name.ends_with(".tf.json")
-        })
-    })
+fn has_terraform(dir: &Path) -> std::io::Result<bool> {
+    Ok(std::fs::read_dir(dir)?.filter_map(Result::ok).any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        name.ends_with(".tf") || name.ends_with(".tf.json")
+    }))
 }
 
 #[cfg(test)]
@@ -470,5 +527,63 @@ mod tests {
         assert!(check_id("../etc").is_err());
         assert!(check_id("a b").is_err());
         assert!(check_id(".hidden").is_err());
+    }
+
+    #[test]
+    fn a_repeated_column_is_refused_naming_both() {
+        let e = Roster::parse(
+            b"student_id,source,correo,email\na,b,c,d\n",
+            "r.csv",
+            Path::new("/nope"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("r.csv:1: la columna `email` aparece dos veces en la cabecera («correo», columna 3, y «email», columna 4)"),
+            "{e}"
+        );
+        let e = Roster::parse(
+            b"student_id,source,source\na,b,c\n",
+            "r.csv",
+            Path::new("/nope"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`source` aparece dos veces"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_or_empty_submission_is_the_student_s_not_the_roster_s() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("vacia")).unwrap();
+        std::fs::write(dir.path().join("x.json"), "[1]").unwrap();
+        let r = Roster::parse(
+            b"student_id,source\na,no-existe\nb,vacia\nc,x.json\n",
+            "r.csv",
+            dir.path(),
+        )
+        .unwrap();
+        let kinds: Vec<(bool, String)> = r
+            .students
+            .iter()
+            .map(|s| match &s.source {
+                SourceSpec::Unavailable {
+                    submitted, reason, ..
+                } => (*submitted, reason.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(
+            !kinds[0].0 && kinds[0].1.ends_with("no-existe: no existe"),
+            "{kinds:?}"
+        );
+        assert!(
+            !kinds[1].0 && kinds[1].1.contains("ningún archivo .tf"),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds[2].0 && kinds[2].1.contains("no es una carpeta Terraform"),
+            "{kinds:?}"
+        );
     }
 }

@@ -7,6 +7,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use cloudgrade_model::{Inventory, SourceInfo};
@@ -16,12 +17,14 @@ use super::manifest::{
     ClassResults, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, NOT_GRADED_FILE, RosterInfo,
     ScenarioInfo, Status, StudentEntry, StudentResult, activity_of, is_hidden,
 };
+use super::marker::{self, GRADEBOOKS, Running};
 use super::progress::Progress;
 use super::queue::AccountQueue;
-use super::roster::{Roster, Student};
+use super::roster::{Roster, SourceSpec, Student};
 use super::shard::Shard;
 use super::source::{self, ReadContext};
 use super::{gradebook, summary};
+use crate::assignment::{self, Assignment};
 use crate::grade::{self, GradeError, Plan, RunInfo, TagFilter, TagFilterError};
 use crate::report::{self, Format, Report, Verdict, gradescope};
 
@@ -46,6 +49,21 @@ pub struct BatchOptions {
     /// An emulator for every live source.
     pub endpoint_url: Option<String>,
     pub tags: Option<String>,
+    /// The class's `cloudgrade.toml`: activities, points, hidden scenarios,
+    /// required files, Terraform variables. A `cloudgrade.toml` inside a
+    /// student's folder is never read: the rules are the instructor's.
+    pub assignment: Option<Assignment>,
+    /// Set (by a Ctrl-C handler) to stop taking students: those graded are
+    /// written, the others are "no corregido", and the outputs are partial.
+    pub interrupt: Option<std::sync::Arc<AtomicBool>>,
+}
+
+impl BatchOptions {
+    fn interrupted(&self) -> bool {
+        self.interrupt
+            .as_ref()
+            .is_some_and(|i| i.load(Ordering::SeqCst))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +92,28 @@ pub enum BatchError {
 pub struct BatchOutcome {
     pub manifest: Manifest,
     pub class: ClassResults,
+}
+
+/// The plan with the assignment's points and hidden scenarios written in.
+fn planned(plan: &Plan, assignment: Option<&Assignment>) -> Plan {
+    let mut p = Plan {
+        scenarios: plan.scenarios.clone(),
+        broken: plan.broken.clone(),
+        files: plan.files.clone(),
+    };
+    if let Some(a) = assignment {
+        a.apply(&mut p);
+    }
+    p
+}
+
+/// The folder a student's source is, when it is one: what decides whether
+/// the Docker activity is theirs to be graded on, as in `check`.
+fn folder_of(s: &Student) -> Option<&Path> {
+    match &s.source {
+        SourceSpec::Terraform(dir) => Some(dir),
+        _ => None,
+    }
 }
 
 /// `--tags` plus, for students, everything but the hidden scenarios.
@@ -129,25 +169,88 @@ pub fn run(
 ) -> Result<BatchOutcome, BatchError> {
     let start = Instant::now();
     let started_at = now();
-    let filter = student_filter(opts.tags.as_deref(), opts.instructor)?;
-    let scenarios = scenarios_of(plan, &filter)?;
-
+    let plan = &planned(plan, opts.assignment.as_ref());
+    let in_shard = |i: usize| opts.shard.is_none_or(|s| s.contains(i));
     let mine: Vec<&Student> = roster
         .students
         .iter()
         .enumerate()
-        .filter(|(i, _)| opts.shard.is_none_or(|s| s.contains(*i)))
+        .filter(|(i, _)| in_shard(*i))
         .map(|(_, s)| s)
         .collect();
     // Before the output folder: a build that cannot read a row writes nothing.
     let live = Live::for_students(&mine)?;
+
+    // Each student is graded on what `check` would grade in their folder;
+    // the class's columns are every scenario anyone in the roster is graded
+    // on (the whole roster, so that every shard has the same columns).
+    let mut filters: Vec<(Option<String>, TagFilter)> = Vec::new();
+    let mut student_filters = Vec::with_capacity(mine.len());
+    for (k, s) in roster.students.iter().enumerate() {
+        let sel = assignment::select(opts.assignment.as_ref(), opts.tags.as_deref(), folder_of(s));
+        let i = match filters.iter().position(|(t, _)| *t == sel.tags) {
+            Some(i) => i,
+            None => {
+                let f = student_filter(sel.tags.as_deref(), opts.instructor)?;
+                filters.push((sel.tags, f));
+                filters.len() - 1
+            }
+        };
+        if in_shard(k) {
+            student_filters.push(i);
+        }
+    }
+    if filters.is_empty() {
+        let f = student_filter(opts.tags.as_deref(), opts.instructor)?;
+        filters.push((opts.tags.clone(), f));
+    }
+    let mut scenarios: Vec<ScenarioInfo> = Vec::new();
+    let mut first_error = None;
+    for (_, f) in &filters {
+        match scenarios_of(plan, f) {
+            Ok(list) => {
+                for info in list {
+                    if !scenarios.iter().any(|s| s.id == info.id) {
+                        scenarios.push(info);
+                    }
+                }
+            }
+            // A selection that leaves a student nothing is theirs to be
+            // told about; the class stops only if nobody has anything.
+            Err(BatchError::NothingSelected(e)) => first_error = first_error.or(Some(e)),
+            Err(e) => return Err(e),
+        }
+    }
+    if scenarios.is_empty()
+        && let Some(e) = first_error
+    {
+        return Err(BatchError::NothingSelected(e));
+    }
+    let order = |id: &str| plan.scenarios.iter().position(|p| p.id == id);
+    scenarios.sort_by_key(|s| order(&s.id));
+
     std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Write {
         path: opts.out.display().to_string(),
         source,
     })?;
+    marker::begin(
+        &opts.out,
+        &Running {
+            started_at: started_at.clone(),
+            pid: std::process::id(),
+            roster: roster.path.display().to_string(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+        },
+    )
+    .map_err(|source| BatchError::Write {
+        path: opts.out.join(marker::RUNNING_FILE).display().to_string(),
+        source,
+    })?;
+
     let ctx = ReadContext {
         endpoint_url: opts.endpoint_url.clone(),
         live: live.as_ref(),
+        terraform: terraform_options(opts.assignment.as_ref()),
     };
 
     let queue = AccountQueue::new(
@@ -162,9 +265,15 @@ pub fn run(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                while let Some(ticket) = queue.take() {
+                while !opts.interrupted() {
+                    let Some(ticket) = queue.take() else { break };
+                    if opts.interrupted() {
+                        queue.done(ticket);
+                        break;
+                    }
                     let student = mine[ticket.position];
-                    let (entry, points) = grade_one(student, plan, &filter, &ctx, opts);
+                    let filter = &filters[student_filters[ticket.position]].1;
+                    let (entry, points) = grade_one(student, plan, filter, &ctx, opts);
                     progress.finished(&entry, points);
                     if let Ok(mut r) = results.lock() {
                         r[ticket.position] = Some(entry);
@@ -175,6 +284,7 @@ pub fn run(
         }
     });
     progress.end();
+    let partial = opts.interrupted();
 
     let students: Vec<StudentEntry> = results
         .into_inner()
@@ -182,14 +292,15 @@ pub fn run(
         .into_iter()
         .zip(&mine)
         .map(|(entry, s)| {
-            // Only a worker that died outside grade_one leaves a hole.
+            // A hole: the run was interrupted first, or a worker died
+            // outside grade_one.
             entry.unwrap_or_else(|| {
-                base_entry(
-                    s,
-                    Status::NotGraded,
-                    Some("el corrector no llegó a este alumno".into()),
-                    0.0,
-                )
+                let why = if partial {
+                    "la corrección se interrumpió (Ctrl-C) antes de llegar a este alumno"
+                } else {
+                    "el corrector no llegó a este alumno"
+                };
+                base_entry(s, Status::NotGraded, Some(why.into()), 0.0)
             })
         })
         .collect();
@@ -208,22 +319,65 @@ pub fn run(
         tags: opts.tags.clone(),
         scenarios,
         students,
+        partial,
+        assignment: opts.assignment.as_ref().map(Assignment::reference),
     };
     let class = ClassResults::from_manifest(&manifest, &opts.out);
     write_outputs(&opts.out, &manifest, &class)?;
+    marker::finish(&opts.out).map_err(|source| BatchError::Write {
+        path: opts.out.join(marker::RUNNING_FILE).display().to_string(),
+        source,
+    })?;
     Ok(BatchOutcome { manifest, class })
 }
 
-/// `batch.json`, both gradebooks and the summary in Markdown and HTML.
+/// The assignment's variables and workspace; never the grader's `TF_VAR_*`.
+fn terraform_options(a: Option<&Assignment>) -> cloudgrade_terraform::Options {
+    a.map(|a| cloudgrade_terraform::Options {
+        vars: a.vars.clone(),
+        var_files: a.var_files.clone(),
+        env_vars: Vec::new(),
+        workspace: a.workspace.clone(),
+    })
+    .unwrap_or_default()
+}
+
+/// `batch.json`, both gradebooks and the summary in Markdown and HTML. A
+/// partial run (interrupted) writes its gradebooks as `*.partial.csv` and
+/// says so at the top of the summary.
 pub fn write_outputs(
     out: &Path,
     manifest: &Manifest,
     class: &ClassResults,
 ) -> Result<(), BatchError> {
+    let mut class = class.clone();
+    let [(canvas, canvas_partial, _), (moodle, moodle_partial, _)] = GRADEBOOKS;
+    let (canvas, moodle) = if manifest.partial {
+        let graded = manifest
+            .students
+            .iter()
+            .filter(|s| !s.status.is_missing())
+            .count();
+        class.warnings.insert(
+            0,
+            format!(
+                "PARCIAL: la corrección se interrumpió; {graded} de {} alumnos tienen resultado. Los libros de calificaciones son {canvas_partial} y {moodle_partial} (los demás alumnos, sin nota: nunca un cero). Vuelve a ejecutar `cloudgrade batch` para la clase entera.",
+                manifest.students.len()
+            ),
+        );
+        (canvas_partial, moodle_partial)
+    } else {
+        marker::remove_partial(out).map_err(|source| BatchError::Write {
+            path: out.display().to_string(),
+            source,
+        })?;
+        (canvas, moodle)
+    };
+    let class = &class;
     let files = [
         (MANIFEST_FILE, manifest.to_json()),
-        ("gradebook.csv", gradebook::canvas(class)),
-        ("gradebook-moodle.csv", gradebook::moodle(class)),
+        (canvas, gradebook::canvas(class)),
+        (moodle, gradebook::moodle(class)),
         ("summary.md", summary::markdown(class)),
         ("summary.html", summary::html(class)),
     ];
@@ -294,7 +448,15 @@ fn grade_one(
             api_calls: read.api_calls,
         };
         match grade::grade(&read.inventory, plan, filter, info) {
-            Ok(r) => Outcome::Graded(Box::new((r, read.inventory))),
+            Ok(mut r) => {
+                if let Some(a) = &opts.assignment {
+                    if let Some(dir) = folder_of(student) {
+                        a.enforce(&mut r, dir);
+                    }
+                    r.provenance.assignment = Some(a.reference());
+                }
+                Outcome::Graded(Box::new((r, read.inventory)))
+            }
             Err(e) => Outcome::Failed(e.to_string()),
         }
     }))
@@ -362,7 +524,13 @@ fn grade_one(
                 (entry, Some((prev.summary.points, prev.summary.max_points)))
             }
             _ => {
-                let mut entry = base_entry(student, Status::NotGraded, Some(reason.clone()), 0.0);
+                let status = match student.source {
+                    SourceSpec::Unavailable {
+                        submitted: false, ..
+                    } => Status::NotSubmitted,
+                    _ => Status::NotGraded,
+                };
+                let mut entry = base_entry(student, status, Some(reason.clone()), 0.0);
                 entry.api_calls = api_calls;
                 if let Err(e) = write_not_graded(&dir, &reason, opts) {
                     entry.reason = Some(format!("{reason}; además, {e}"));

@@ -29,9 +29,29 @@ struct Keys {
     schema: Option<String>,
 }
 
+/// Far above any class's plan or snapshot (tens of MiB at most).
+const MAX_JSON_BYTES: u64 = 256 << 20;
+
 /// A cloudgrade snapshot has `schema_version`; `terraform show -json` has
 /// `format_version` and the plan's or state's values.
 pub fn detect_json(path: &Path) -> Result<JsonKind, String> {
+    // A device or a pipe (`/dev/zero`) would be read until memory runs out.
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("{}: no se pudo leer ({e})", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{}: no es un archivo normal ni una carpeta",
+            path.display()
+        ));
+    }
+    if meta.len() > MAX_JSON_BYTES {
+        return Err(format!(
+            "{}: ocupa {} MiB; un snapshot o un plan no pasa de {} MiB",
+            path.display(),
+            meta.len() >> 20,
+            MAX_JSON_BYTES >> 20
+        ));
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: no se pudo leer ({e})", path.display()))?;
     let keys: Keys = serde_json::from_str(&text).map_err(|e| {
@@ -80,6 +100,8 @@ pub struct ReadContext<'a> {
     pub endpoint_url: Option<String>,
     /// The runtime the AWS SDK runs on; `None` when the roster has no live source.
     pub live: Option<&'a Live>,
+    /// For Terraform folders: the assignment's variables and workspace.
+    pub terraform: cloudgrade_terraform::Options,
 }
 
 pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
@@ -91,9 +113,10 @@ pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
     };
     match spec {
         SourceSpec::Terraform(dir) => {
-            // A student's configuration is graded as written: the
-            // instructor's TF_VAR_* must not leak into it.
-            crate::sources::terraform_folder(dir, &cloudgrade_terraform::Options::default())
+            // A student's configuration is graded as written (with the
+            // assignment's variables): the instructor's TF_VAR_* must not
+            // leak into it.
+            crate::sources::terraform_folder(dir, &ctx.terraform)
                 .map(file)
                 .map_err(|e| e.to_string())
         }
@@ -102,5 +125,6 @@ pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
             .map(file)
             .map_err(|e| e.to_string()),
         SourceSpec::AwsRole { .. } | SourceSpec::AwsProfile { .. } => live::read(spec, ctx),
+        SourceSpec::Unavailable { reason, .. } => Err(reason.clone()),
     }
 }

@@ -139,6 +139,26 @@ struct Overview {
     pending: Vec<(String, String, String, String)>,
 }
 
+/// Without a report: not graded this time or nothing handed in.
+fn missing(class: &ClassResults) -> Vec<&StudentResult> {
+    class
+        .students
+        .iter()
+        .filter(|s| s.entry.status.is_missing())
+        .collect()
+}
+
+/// The reason of a student without a report; "no entregado" is said, "no
+/// corregido" is the section's title already.
+fn missing_reason(s: &StudentResult) -> String {
+    let why = s.entry.reason.as_deref().unwrap_or("");
+    if s.entry.status == Status::NotSubmitted {
+        format!("No entregado: {why}")
+    } else {
+        why.to_string()
+    }
+}
+
 fn with_status(class: &ClassResults, status: Status) -> Vec<&StudentResult> {
     class
         .students
@@ -178,7 +198,7 @@ fn overview(class: &ClassResults) -> Overview {
     Overview {
         graded: count(Status::Graded),
         kept: count(Status::KeptPrevious),
-        not_graded: count(Status::NotGraded),
+        not_graded: count(Status::NotGraded) + count(Status::NotSubmitted),
         max_total: activities.iter().map(|(_, m)| m).sum(),
         totals: totals(&mut complete),
         pending,
@@ -275,7 +295,7 @@ pub fn markdown(class: &ClassResults) -> String {
         }
     }
     out.push_str("\n## No corregidos\n\n");
-    let not: Vec<_> = with_status(class, Status::NotGraded);
+    let not: Vec<_> = missing(class);
     if not.is_empty() {
         out.push_str("Todos los alumnos se han podido corregir.\n");
     } else {
@@ -287,7 +307,7 @@ pub fn markdown(class: &ClassResults) -> String {
                 s.entry.student_id,
                 cell(s.entry.display_name()),
                 s.entry.source,
-                cell(s.entry.reason.as_deref().unwrap_or(""))
+                cell(&missing_reason(s))
             );
         }
     }
@@ -417,7 +437,7 @@ pub fn html(class: &ClassResults) -> String {
         b.push_str("</ol>\n");
     }
     b.push_str("<h2 id=\"no-corregidos\">No corregidos</h2>\n");
-    let not: Vec<_> = with_status(class, Status::NotGraded);
+    let not: Vec<_> = missing(class);
     if not.is_empty() {
         b.push_str("<p>Todos los alumnos se han podido corregir.</p>\n");
     } else {
@@ -429,7 +449,7 @@ pub fn html(class: &ClassResults) -> String {
                 escape(&s.entry.student_id),
                 escape(s.entry.display_name()),
                 escape(&s.entry.source),
-                escape(s.entry.reason.as_deref().unwrap_or(""))
+                escape(&missing_reason(s))
             );
         }
         b.push_str("</tbody>\n</table>\n");

@@ -142,6 +142,9 @@ pub struct RunArgs {
     /// Guarda también el inventario (inventory.json) junto al informe, para `cloudgrade diff`.
     #[arg(long)]
     pub save_inventory: bool,
+    /// El archivo de la tarea (docs/assignment.md). Por defecto, cloudgrade.toml en la carpeta corregida.
+    #[arg(long, value_name = "ARCHIVO")]
+    pub assignment: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,11 @@
 //! `cloudgrade batch ROSTER.csv --out DIR`: a whole class at once.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
+use cloudgrade::assignment::Assignment;
 use cloudgrade::batch::{
     self, BatchError, BatchOptions, Manifest, Roster, Shard, Status, progress,
 };
@@ -52,6 +55,10 @@ pub struct BatchArgs {
     /// Sin barra de progreso ni líneas por alumno.
     #[arg(long, short)]
     pub quiet: bool,
+    /// El archivo de la tarea para toda la clase (docs/assignment.md). Por defecto,
+    /// cloudgrade.toml junto a la lista de alumnos; nunca el de la carpeta de un alumno.
+    #[arg(long, value_name = "ARCHIVO")]
+    pub assignment: Option<PathBuf>,
 }
 
 pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
@@ -63,6 +70,13 @@ pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
         .clone()
         .map_or(FeatureSource::Embedded, FeatureSource::Dir);
     let plan = grade::plan(&features.load().map_err(Failure::input)?);
+    let assignment = a
+        .assignment
+        .clone()
+        .or_else(|| a.roster.parent().and_then(Assignment::find))
+        .map(|p| Assignment::load(&p, &plan).map_err(Failure::input))
+        .transpose()?;
+    let interrupt = on_ctrl_c()?;
     let opts = BatchOptions {
         out: a.out.clone(),
         jobs: a
@@ -76,6 +90,8 @@ pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
         save_inventory: a.save_inventory,
         endpoint_url: a.endpoint_url.clone(),
         tags: a.tags.clone(),
+        assignment,
+        interrupt: Some(interrupt),
     };
     let progress: Box<dyn progress::Progress> = if a.quiet {
         Box::new(progress::Silent)
@@ -93,9 +109,52 @@ pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
     Ok(exit_of(&outcome.manifest))
 }
 
+/// Ctrl-C stops taking students: those in progress finish, the gradebook of
+/// what was graded is written as partial, and the run exits 130. A second
+/// Ctrl-C exits at once (the run marker then says the outputs are stale).
+fn on_ctrl_c() -> Result<Arc<AtomicBool>, Failure> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let failed =
+        |e: std::io::Error| Failure::input(format!("no se pudo preparar la espera de Ctrl-C: {e}"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(failed)?;
+    // The handler is installed here, before any student, so a Ctrl-C that
+    // comes early is never the default "die at once, write nothing".
+    #[cfg(unix)]
+    let mut signal = rt
+        .block_on(async {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        })
+        .map_err(failed)?;
+    let set = flag.clone();
+    std::thread::spawn(move || {
+        rt.block_on(async {
+            #[cfg(unix)]
+            let mut next = async || signal.recv().await.is_some();
+            #[cfg(not(unix))]
+            let next = async || tokio::signal::ctrl_c().await.is_ok();
+            if next().await {
+                set.store(true, Ordering::SeqCst);
+                eprintln!(
+                    "\nInterrumpido: se terminan los alumnos en curso y se escribe el libro de calificaciones parcial (otro Ctrl-C sale sin escribirlo)."
+                );
+            }
+            if next().await {
+                std::process::exit(Exit::Interrupted as i32);
+            }
+        });
+    });
+    Ok(flag)
+}
+
 /// The batch did its job when every student has a grade; a student who
 /// could not be read this time is the documented "source unreadable".
 pub fn exit_of(m: &Manifest) -> Exit {
+    if m.partial {
+        return Exit::Interrupted;
+    }
     if m.students.iter().any(|s| s.status != Status::Graded) {
         Exit::SourceUnreadable
     } else {
@@ -126,7 +185,7 @@ pub fn report_line(m: &Manifest, out: &std::path::Path) -> String {
             .unwrap_or_default(),
         count(Status::Graded),
         count(Status::KeptPrevious),
-        count(Status::NotGraded),
+        count(Status::NotGraded) + count(Status::NotSubmitted),
         secs,
         rate,
         if calls > 0 {

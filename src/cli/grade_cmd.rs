@@ -1,6 +1,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cloudgrade::assignment::{self, Assignment};
 use cloudgrade::exit::Exit;
 use cloudgrade::grade::{self, FeatureSource, Plan, RunInfo, TagFilter};
 use cloudgrade::report::{self, Format, Report};
@@ -46,22 +47,22 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
             }
         }
     };
-    run(source, &a.run, Some(&a.out))
+    let folder = match &source {
+        Source::Terraform(dir, _) => Some(*dir),
+        _ => None,
+    };
+    run(&source, &a.run, Some(&a.out), folder, false).map(|(exit, _)| exit)
 }
 
 /// `cloudgrade check [DIR]`: the student's folder, Terraform and, when there
 /// is one, its Dockerfile. Without a Dockerfile the Docker activity is left
-/// out (unless `--tags` says otherwise) and a line says how to grade it,
-/// rather than eleven scenarios a student can do nothing about here.
+/// out (unless `--tags` or the assignment say otherwise) and a line says how
+/// to grade it, rather than eleven scenarios a student can do nothing about
+/// here. `batch` decides the same way (`assignment::select`).
 pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
-    let has_dockerfile = a.dir.join(sources::DOCKERFILE).is_file();
-    let mut r = a.run;
-    let docker_left_out = r.tags.is_none() && !has_dockerfile;
-    if docker_left_out {
-        r.tags = Some(NOT_DOCKER.into());
-    }
-    let exit = run(Source::Terraform(&a.dir, &a.vars), &r, a.out.as_deref())?;
-    if docker_left_out && !r.quiet {
+    let source = Source::Terraform(&a.dir, &a.vars);
+    let (exit, docker_left_out) = run(&source, &a.run, a.out.as_deref(), Some(&a.dir), true)?;
+    if docker_left_out && !a.run.quiet {
         eprintln!(
             "Docker: {} no tiene Dockerfile; corrígelo con `cloudgrade grade --dockerfile RUTA` (y `--image IMAGEN` para ejecutarla)",
             a.dir.display()
@@ -70,33 +71,70 @@ pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
     Ok(exit)
 }
 
-const NOT_DOCKER: &str = "not @actividad:docker";
+/// The assignment given with `--assignment`, else the folder's own
+/// `cloudgrade.toml`; checked against the features it will grade.
+fn load_assignment(
+    r: &RunArgs,
+    folder: Option<&Path>,
+    plan: &Plan,
+) -> Result<Option<Assignment>, Failure> {
+    let path = r
+        .assignment
+        .clone()
+        .or_else(|| folder.and_then(Assignment::find));
+    path.map(|p| Assignment::load(&p, plan).map_err(Failure::input))
+        .transpose()
+}
 
-fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure> {
+/// Grades `source`; `folder` is the graded folder (its `cloudgrade.toml`,
+/// its required files) and `docker_rule` applies check's rule for a folder
+/// without a Dockerfile. Returns the exit and whether Docker was left out.
+fn run(
+    source: &Source,
+    r: &RunArgs,
+    out: Option<&Path>,
+    folder: Option<&Path>,
+    docker_rule: bool,
+) -> Result<(Exit, bool), Failure> {
     let save_inventory = r.save_inventory;
     // Check everything the user typed before touching the source: a typo in
     // --features should not cost a full collection first.
     let formats = parse_formats(&r.formats)?;
-    let filter = TagFilter::parse(r.tags.as_deref())
-        .map_err(Failure::input)?
-        .with_instructor(r.instructor);
     let features = r
         .features
         .clone()
         .map_or(FeatureSource::Embedded, FeatureSource::Dir);
-    let plan: Plan = grade::plan(&features.load().map_err(Failure::input)?);
+    let mut plan: Plan = grade::plan(&features.load().map_err(Failure::input)?);
+    let assignment = load_assignment(r, folder, &plan)?;
+    if let Some(a) = &assignment {
+        a.apply(&mut plan);
+    }
+    let selection = assignment::select(
+        assignment.as_ref(),
+        r.tags.as_deref(),
+        folder.filter(|_| docker_rule),
+    );
+    let filter = TagFilter::parse(selection.tags.as_deref())
+        .map_err(Failure::input)?
+        .with_instructor(r.instructor);
 
     let started_at = now_rfc3339();
     let grade_once = || -> Result<(Report, Inventory), Failure> {
         let t = Instant::now();
-        let (inv, api_calls) = read(&source)?;
+        let (inv, api_calls) = read(source, assignment.as_ref())?;
         let collect_ms = t.elapsed().as_secs_f64() * 1000.0;
         let info = RunInfo {
             started_at,
             collect_ms,
             api_calls,
         };
-        let report = grade::grade(&inv, &plan, &filter, info).map_err(Failure::input)?;
+        let mut report = grade::grade(&inv, &plan, &filter, info).map_err(Failure::input)?;
+        if let Some(a) = &assignment {
+            if let Some(dir) = folder {
+                a.enforce(&mut report, dir);
+            }
+            report.provenance.assignment = Some(a.reference());
+        }
         Ok((report, inv))
     };
     // Gradescope shows students only "the autograder failed" when its file is
@@ -145,10 +183,13 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
             println!("Informe: {}", out.join(Format::Json.file_name()).display());
         }
     }
-    Ok(Exit::of(&report))
+    Ok((Exit::of(&report), selection.docker_left_out))
 }
 
-fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
+fn read(
+    source: &Source,
+    assignment: Option<&Assignment>,
+) -> Result<(Inventory, Option<u32>), Failure> {
     match source {
         Source::Snapshot(path) => Ok((sources::load_snapshot(path).map_err(Failure::input)?, None)),
         // A plan that cannot be read or parsed is the user's input (exit 2).
@@ -162,7 +203,7 @@ fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
         // A Dockerfile that cannot be read is the user's input (exit 2).
         Source::Dockerfile(path) => Ok((sources::dockerfile(path).map_err(Failure::input)?, None)),
         Source::Terraform(dir, vars) => {
-            let opts = terraform_options(vars)?;
+            let opts = terraform_options(vars, assignment)?;
             // A folder that cannot be read at all is the source failing
             // (exit 3); a syntax error is the student's input (exit 2).
             let inv = sources::terraform_folder(dir, &opts).map_err(|e| match e {
@@ -177,8 +218,13 @@ fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {
     }
 }
 
-fn terraform_options(v: &TerraformVars) -> Result<cloudgrade_terraform::Options, Failure> {
-    let vars = v
+/// The assignment's variables first, then the command line's: like
+/// terraform, the last value given wins.
+fn terraform_options(
+    v: &TerraformVars,
+    assignment: Option<&Assignment>,
+) -> Result<cloudgrade_terraform::Options, Failure> {
+    let cli_vars: Vec<(String, String)> = v
         .vars
         .iter()
         .map(|kv| {
@@ -187,11 +233,16 @@ fn terraform_options(v: &TerraformVars) -> Result<cloudgrade_terraform::Options,
                 .ok_or_else(|| Failure::input(format!("--var «{kv}»: se espera NOMBRE=VALOR")))
         })
         .collect::<Result<_, _>>()?;
+    let mut vars = assignment.map(|a| a.vars.clone()).unwrap_or_default();
+    vars.extend(cli_vars);
+    let mut var_files = assignment.map(|a| a.var_files.clone()).unwrap_or_default();
+    var_files.extend(v.var_files.iter().map(PathBuf::from));
     Ok(cloudgrade_terraform::Options {
         vars,
-        var_files: v.var_files.iter().map(PathBuf::from).collect(),
+        var_files,
         env_vars: std::env::vars()
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),
+        workspace: assignment.and_then(|a| a.workspace.clone()),
     })
 }

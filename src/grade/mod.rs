@@ -68,6 +68,7 @@ pub fn grade(
                 evaluate_ms,
             },
             api_calls: info.api_calls,
+            assignment: None,
         },
         summary: Summary::of(&scenarios),
         network: network::map(inv, &scenarios),

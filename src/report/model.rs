@@ -9,7 +9,11 @@ use cloudgrade_model::{Gap, SourceInfo};
 
 use super::NetworkMap;
 
-pub const REPORT_SCHEMA: &str = "cloudgrade.report/1";
+pub const REPORT_SCHEMA: &str = "cloudgrade.report/2";
+
+/// Older schemas this version still reads: `/1` is `/2` without
+/// `provenance.assignment`.
+pub const READABLE_SCHEMAS: [&str; 2] = ["cloudgrade.report/1", REPORT_SCHEMA];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -41,6 +45,15 @@ pub struct Provenance {
     /// AWS API calls made to collect the facts (live sources only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_calls: Option<u32>,
+    /// The `cloudgrade.toml` the run was graded with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<AssignmentRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentRef {
+    pub path: String,
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -46,6 +46,9 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// The caller's environment; only `TF_VAR_*` entries are used.
     pub env_vars: Vec<(String, String)>,
+    /// `terraform workspace select`: what `terraform.workspace` is
+    /// (`default` when `None`). Set by an assignment's `[terraform]`.
+    pub workspace: Option<String>,
 }
 
 /// Deep enough for any real configuration and for adversarial nesting:
