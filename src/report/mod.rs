@@ -120,7 +120,7 @@ pub fn load(path: &std::path::Path) -> Result<Report, LoadError> {
         column: e.column(),
         message: e.to_string(),
     })?;
-    if report.schema != REPORT_SCHEMA {
+    if !READABLE_SCHEMAS.contains(&report.schema.as_str()) {
         return Err(LoadError::Schema {
             path: shown,
             found: report.schema,

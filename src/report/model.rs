@@ -7,7 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use cloudgrade_model::{Gap, SourceInfo};
 
-pub const REPORT_SCHEMA: &str = "cloudgrade.report/1";
+pub const REPORT_SCHEMA: &str = "cloudgrade.report/2";
+
+/// Every schema [`crate::report::load`] reads. `/2` only added optional
+/// fields (Gherkin keywords, feature lines and tags, step durations), so a
+/// `/1` report still reads, with those fields absent.
+pub const READABLE_SCHEMAS: [&str; 2] = ["cloudgrade.report/1", REPORT_SCHEMA];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -41,6 +46,17 @@ pub struct Provenance {
 pub struct FeatureFile {
     pub path: String,
     pub sha256: String,
+    /// The file's `Característica:`/`Feature:` keyword, name, line and own
+    /// tags (without `@`), for formats that show features (Cucumber JSON).
+    /// Absent in `/1` reports and for a file that does not parse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -153,6 +169,9 @@ pub struct ScenarioReport {
     pub feature: String,
     /// `path:line` of the scenario in its feature file.
     pub location: String,
+    /// `Escenario`, `Esquema del escenario`, `Scenario`… as the file says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
     pub name: String,
     pub verdict: Verdict,
     pub points: f64,
@@ -181,6 +200,9 @@ pub struct StepReport {
     pub text: String,
     pub line: usize,
     pub status: StepStatus,
+    /// How long the step's check ran; absent for steps that did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ns: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
