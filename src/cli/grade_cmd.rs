@@ -58,25 +58,65 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
 /// out (unless `--tags` says otherwise) and a line says how to grade it,
 /// rather than eleven scenarios a student can do nothing about here.
 pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
+    if a.watch {
+        return super::watch_cmd::watch(&a);
+    }
+    let (r, docker_left_out) = check_run_args(&a);
+    let exit = run(Source::Terraform(&a.dir, &a.vars), &r, a.out.as_deref())?;
+    if docker_left_out && !r.quiet {
+        eprintln!("{}", docker_note(&a.dir));
+    }
+    Ok(exit)
+}
+
+/// The run `check` makes of `a`, and whether the Docker activity was left out.
+fn check_run_args(a: &CheckArgs) -> (RunArgs, bool) {
     let has_dockerfile = a.dir.join(sources::DOCKERFILE).is_file();
-    let mut r = a.run;
+    let mut r = a.run.clone();
     let docker_left_out = r.tags.is_none() && !has_dockerfile;
     if docker_left_out {
         r.tags = Some(NOT_DOCKER.into());
     }
-    let exit = run(Source::Terraform(&a.dir, &a.vars), &r, a.out.as_deref())?;
-    if docker_left_out && !r.quiet {
-        eprintln!(
-            "Docker: {} no tiene Dockerfile; corrígelo con `cloudgrade grade --dockerfile RUTA` (y `--image IMAGEN` para ejecutarla)",
-            a.dir.display()
-        );
-    }
-    Ok(exit)
+    (r, docker_left_out)
+}
+
+pub fn docker_note(dir: &Path) -> String {
+    format!(
+        "Docker: {} no tiene Dockerfile; corrígelo con `cloudgrade grade --dockerfile RUTA` (y `--image IMAGEN` para ejecutarla)",
+        dir.display()
+    )
+}
+
+/// One `check` of `a`, as `check` grades it, writing `--out` if given but
+/// printing nothing: for `check --watch`, which prints its own way.
+pub fn check_once(a: &CheckArgs) -> Result<(Report, Inventory, bool), Failure> {
+    let (r, docker_left_out) = check_run_args(a);
+    let (report, inv) = grade_and_write(&Source::Terraform(&a.dir, &a.vars), &r, a.out.as_deref())?;
+    Ok((report, inv, docker_left_out))
 }
 
 const NOT_DOCKER: &str = "not @actividad:docker";
 
 fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure> {
+    let (report, _) = grade_and_write(&source, r, out)?;
+    if !r.quiet {
+        print!(
+            "{}",
+            report::render(&report, Format::Terminal, use_color(r.color))
+        );
+        if let Some(out) = out {
+            println!("Informe: {}", out.join(Format::Json.file_name()).display());
+        }
+    }
+    Ok(Exit::of(&report))
+}
+
+/// Reads the source, grades it and writes `--out`: everything but printing.
+fn grade_and_write(
+    source: &Source,
+    r: &RunArgs,
+    out: Option<&Path>,
+) -> Result<(Report, Inventory), Failure> {
     let save_inventory = r.save_inventory;
     // Check everything the user typed before touching the source: a typo in
     // --features should not cost a full collection first.
@@ -93,7 +133,7 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
     let started_at = now_rfc3339();
     let grade_once = || -> Result<(Report, Inventory), Failure> {
         let t = Instant::now();
-        let (inv, api_calls) = read(&source)?;
+        let (inv, api_calls) = read(source)?;
         let collect_ms = t.elapsed().as_secs_f64() * 1000.0;
         let info = RunInfo {
             started_at,
@@ -140,16 +180,7 @@ fn run(source: Source, r: &RunArgs, out: Option<&Path>) -> Result<Exit, Failure>
             })?;
         }
     }
-    if !r.quiet {
-        print!(
-            "{}",
-            report::render(&report, Format::Terminal, use_color(r.color))
-        );
-        if let Some(out) = out {
-            println!("Informe: {}", out.join(Format::Json.file_name()).display());
-        }
-    }
-    Ok(Exit::of(&report))
+    Ok((report, inv))
 }
 
 fn read(source: &Source) -> Result<(Inventory, Option<u32>), Failure> {

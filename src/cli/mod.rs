@@ -6,6 +6,7 @@ mod merge_cmd;
 mod output;
 mod report_cmd;
 mod steps_cmd;
+mod watch_cmd;
 mod world_cmd;
 
 pub use args::Cli;
