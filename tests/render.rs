@@ -124,8 +124,13 @@ fn the_json_report_matches_its_schema() {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
+    // The snapshot's redacted hashes are not hashes: a real-looking one.
+    let mut r = graded();
+    for f in &mut r.provenance.features {
+        f.sha256 = "0".repeat(64);
+    }
     let instance: serde_json::Value =
-        serde_json::from_str(&report::render(&graded(), Format::Json, false)).unwrap();
+        serde_json::from_str(&report::render(&r, Format::Json, false)).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&instance)
         .map(|e| format!("{}: {e}", e.instance_path()))
@@ -201,10 +206,13 @@ fn every_verdict() -> Report {
 
 fn sarif_errors(text: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join("reports/sarif-schema-2.1.0.json")).unwrap(),
-    )
-    .unwrap();
+    // The official schema's `run.language` pattern ends in a stray `]`, a
+    // literal in ECMA regexes but an error for the validator's engine:
+    // escaping it means the same. Nothing else is touched.
+    let text = std::fs::read_to_string(root.join("reports/sarif-schema-2.1.0.json"))
+        .unwrap()
+        .replace("[a-zA-Z]{2}]?$", "[a-zA-Z]{2}\\\\]?$");
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let instance: serde_json::Value = serde_json::from_str(text).unwrap();
     validator
