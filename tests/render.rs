@@ -209,10 +209,10 @@ fn sarif_errors(text: &str) -> Vec<String> {
     // The official schema's `run.language` pattern ends in a stray `]`, a
     // literal in ECMA regexes but an error for the validator's engine:
     // escaping it means the same. Nothing else is touched.
-    let text = std::fs::read_to_string(root.join("reports/sarif-schema-2.1.0.json"))
+    let schema_text = std::fs::read_to_string(root.join("reports/sarif-schema-2.1.0.json"))
         .unwrap()
         .replace("[a-zA-Z]{2}]?$", "[a-zA-Z]{2}\\\\]?$");
-    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let instance: serde_json::Value = serde_json::from_str(text).unwrap();
     validator
