@@ -69,6 +69,7 @@ pub fn watch(a: &CheckArgs) -> Result<Exit, Failure> {
 
     // Events name absolute paths: strip the folder's to show `network.tf`.
     let root = std::fs::canonicalize(&a.dir).unwrap_or_else(|_| a.dir.clone());
+    let mut seen = stamps(&a.dir);
     let mut last = grade(a, color, None, &[]);
     loop {
         if interrupted.load(Ordering::SeqCst) {
@@ -90,13 +91,21 @@ pub fn watch(a: &CheckArgs) -> Result<Exit, Failure> {
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return Err(gone(&a.dir)),
         };
-        let mut changed: Vec<PathBuf> = events
-            .into_iter()
-            .map(|e| e.path)
-            .filter(|p| is_graded_input(p))
+        // Reading the files to grade them raises access events too: only a
+        // graded input whose size or modification time moved is a change.
+        if !events.iter().any(|e| is_graded_input(&e.path)) {
+            continue;
+        }
+        let now = stamps(&a.dir);
+        let mut changed: Vec<PathBuf> = now
+            .iter()
+            .filter(|(p, st)| seen.get(*p) != Some(*st))
+            .map(|(p, _)| p.clone())
+            .chain(seen.keys().filter(|p| !now.contains_key(*p)).cloned())
             .collect();
         changed.sort();
         changed.dedup();
+        seen = now;
         if changed.is_empty() {
             continue;
         }
@@ -168,6 +177,29 @@ fn grade(
     print!("{out}");
     let _ = std::io::stdout().flush();
     kept
+}
+
+type Stamp = (Option<std::time::SystemTime>, u64);
+
+/// Size and modification time of every graded input under `dir`.
+fn stamps(dir: &Path) -> std::collections::BTreeMap<PathBuf, Stamp> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(p);
+            } else if is_graded_input(&p) {
+                out.insert(p, (meta.modified().ok(), meta.len()));
+            }
+        }
+    }
+    out
 }
 
 /// What `check` reads: Terraform files, variable files and the Dockerfile.
