@@ -13,6 +13,7 @@
 //!   `skipped` is the one status that neither passes nor fails a run, which
 //!   is what a check the source cannot answer is. `pending` would say the
 //!   step definition is unfinished, which is not true.
+//!
 //! A feature file that does not parse is an element with one failed step
 //! carrying the parse error, as cucumber itself reports it.
 
