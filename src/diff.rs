@@ -609,6 +609,7 @@ mod tests {
             id: id.into(),
             feature: "f".into(),
             location: "f.feature:1".into(),
+            keyword: None,
             name: id.into(),
             verdict: v,
             points: p,

@@ -107,6 +107,10 @@ pub struct CheckArgs {
     /// Si se da, escribe aquí report.json y los demás formatos.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Vuelve a corregir cada vez que cambia un .tf, un .tfvars o el
+    /// Dockerfile de la carpeta, y muestra arriba qué cambió (Ctrl-C para salir).
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -120,7 +124,7 @@ pub struct TerraformVars {
 }
 
 /// What every grading command shares: which scenarios, and how to show them.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 pub struct RunArgs {
     /// Carpeta (o archivo) de features. Por defecto, las del curso, incluidas en cloudgrade.
     #[arg(long)]
@@ -128,7 +132,7 @@ pub struct RunArgs {
     /// Expresión de etiquetas, p. ej. "@actividad:redes and not @oculto".
     #[arg(long)]
     pub tags: Option<String>,
-    /// Formatos a escribir en --out además de report.json: terminal, junit, markdown, json, html, gradescope.
+    /// Formatos a escribir en --out además de report.json: terminal, junit, markdown, json, html, gradescope, sarif, cucumber-json, github.
     #[arg(long = "format", value_name = "F")]
     pub formats: Vec<String>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -158,7 +162,7 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Formato: terminal, junit, markdown, json, html, gradescope.
+    /// Formato: terminal, junit, markdown, json, html, gradescope, sarif, cucumber-json, github.
     #[arg(long, default_value = "terminal")]
     pub format: String,
     /// El report.json de una corrección anterior.

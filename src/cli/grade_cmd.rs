@@ -60,15 +60,30 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
 /// to grade it, rather than eleven scenarios a student can do nothing about
 /// here. `batch` decides the same way (`assignment::select`).
 pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
+    if a.watch {
+        return super::watch_cmd::watch(&a);
+    }
     let source = Source::Terraform(&a.dir, &a.vars);
     let (exit, docker_left_out) = run(&source, &a.run, a.out.as_deref(), Some(&a.dir), true)?;
     if docker_left_out && !a.run.quiet {
-        eprintln!(
-            "Docker: {} no tiene Dockerfile; corrígelo con `cloudgrade grade --dockerfile RUTA` (y `--image IMAGEN` para ejecutarla)",
-            a.dir.display()
-        );
+        eprintln!("{}", docker_note(&a.dir));
     }
     Ok(exit)
+}
+
+pub fn docker_note(dir: &Path) -> String {
+    format!(
+        "Docker: {} no tiene Dockerfile; corrígelo con `cloudgrade grade --dockerfile RUTA` (y `--image IMAGEN` para ejecutarla)",
+        dir.display()
+    )
+}
+
+/// One `check` of `a`, as `check` grades it, writing `--out` if given but
+/// printing nothing: for `check --watch`, which prints its own way.
+/// Returns the report, the inventory and whether Docker was left out.
+pub fn check_once(a: &CheckArgs) -> Result<(Report, Inventory, bool), Failure> {
+    let source = Source::Terraform(&a.dir, &a.vars);
+    grade_and_write(&source, &a.run, a.out.as_deref(), Some(&a.dir), true)
 }
 
 /// The assignment given with `--assignment`, else the folder's own
@@ -86,9 +101,10 @@ fn load_assignment(
         .transpose()
 }
 
-/// Grades `source`; `folder` is the graded folder (its `cloudgrade.toml`,
-/// its required files) and `docker_rule` applies check's rule for a folder
-/// without a Dockerfile. Returns the exit and whether Docker was left out.
+/// Grades `source` and prints it; `folder` is the graded folder (its
+/// `cloudgrade.toml`, its required files) and `docker_rule` applies check's
+/// rule for a folder without a Dockerfile. Returns the exit and whether
+/// Docker was left out.
 fn run(
     source: &Source,
     r: &RunArgs,
@@ -96,6 +112,27 @@ fn run(
     folder: Option<&Path>,
     docker_rule: bool,
 ) -> Result<(Exit, bool), Failure> {
+    let (report, _, docker_left_out) = grade_and_write(source, r, out, folder, docker_rule)?;
+    if !r.quiet {
+        print!(
+            "{}",
+            report::render(&report, Format::Terminal, use_color(r.color))
+        );
+        if let Some(out) = out {
+            println!("Informe: {}", out.join(Format::Json.file_name()).display());
+        }
+    }
+    Ok((Exit::of(&report), docker_left_out))
+}
+
+/// Reads the source, grades it and writes `--out`: everything but printing.
+fn grade_and_write(
+    source: &Source,
+    r: &RunArgs,
+    out: Option<&Path>,
+    folder: Option<&Path>,
+    docker_rule: bool,
+) -> Result<(Report, Inventory, bool), Failure> {
     let save_inventory = r.save_inventory;
     // Check everything the user typed before touching the source: a typo in
     // --features should not cost a full collection first.
@@ -174,16 +211,7 @@ fn run(
             })?;
         }
     }
-    if !r.quiet {
-        print!(
-            "{}",
-            report::render(&report, Format::Terminal, use_color(r.color))
-        );
-        if let Some(out) = out {
-            println!("Informe: {}", out.join(Format::Json.file_name()).display());
-        }
-    }
-    Ok((Exit::of(&report), selection.docker_left_out))
+    Ok((report, inv, selection.docker_left_out))
 }
 
 fn read(

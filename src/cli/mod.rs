@@ -11,6 +11,7 @@ mod output;
 mod report_cmd;
 mod steps_cmd;
 mod without;
+mod watch_cmd;
 mod world_cmd;
 
 // A build without a feature gets, under the same name, the module that says

@@ -15,6 +15,8 @@ pub struct PlannedScenario {
     pub feature: String,
     pub file: String,
     pub line: usize,
+    /// `Escenario`, `Esquema del escenario`…
+    pub keyword: String,
     pub name: String,
     /// Feature, rule and scenario tags, without `@`, in that order.
     pub tags: Vec<String>,
@@ -143,14 +145,25 @@ fn discover(root: &Path) -> Result<Vec<PathBuf>, FeaturesError> {
 pub fn plan(files: &[FeatureText]) -> Plan {
     let mut plan = Plan::default();
     for (name, text) in files {
-        plan.files.push(FeatureFile {
+        let mut file = FeatureFile {
             path: name.clone(),
             sha256: format!("{:x}", Sha256::digest(text.as_bytes())),
-        });
-        match parse(text, name) {
-            Ok(scenarios) => plan.scenarios.extend(scenarios),
+            keyword: None,
+            name: None,
+            line: None,
+            tags: Vec::new(),
+        };
+        match parse_feature(text, name) {
+            Ok((head, scenarios)) => {
+                file.keyword = Some(head.keyword.trim().to_string());
+                file.name = Some(head.name.clone());
+                file.line = Some(head.position.line);
+                file.tags = head.tags.clone();
+                plan.scenarios.extend(scenarios);
+            }
             Err(broken) => plan.broken.push(broken),
         }
+        plan.files.push(file);
     }
     check_unique_ids(&mut plan);
     plan
@@ -179,6 +192,15 @@ fn check_unique_ids(plan: &mut Plan) {
 }
 
 pub fn parse(text: &str, file: &str) -> Result<Vec<PlannedScenario>, BrokenFeature> {
+    parse_feature(text, file).map(|(_, scenarios)| scenarios)
+}
+
+/// The parsed feature (its keyword, name, line and tags go in the report)
+/// and its scenarios.
+fn parse_feature(
+    text: &str,
+    file: &str,
+) -> Result<(gherkin::Feature, Vec<PlannedScenario>), BrokenFeature> {
     let feature = gherkin::Feature::parse(text, gherkin::GherkinEnv::default())
         .map_err(|e| broken(text, file, &e))?;
     let mut out = Vec::new();
@@ -218,7 +240,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<PlannedScenario>, BrokenFeatu
             ));
         }
     }
-    Ok(out)
+    Ok((feature, out))
 }
 
 fn steps_of(steps: &[gherkin::Step]) -> Vec<PlannedStep> {
@@ -257,6 +279,7 @@ fn expand(
             feature: feature.to_string(),
             file: file.to_string(),
             line: sc.position.line,
+            keyword: sc.keyword.trim().to_string(),
             name,
             tags,
             steps,

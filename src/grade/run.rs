@@ -47,6 +47,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         id: s.id.clone(),
         feature: s.feature.clone(),
         location: format!("{}:{}", s.file, s.line),
+        keyword: Some(s.keyword.clone()),
         name: s.name.clone(),
         verdict: Verdict::Passed,
         points: 0.0,
@@ -101,6 +102,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
             text: st.text.clone(),
             line: st.line,
             status,
+            duration_ns: None,
         });
         resolved.push(found);
     }
@@ -119,7 +121,11 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
     let (mut passed, mut unknown) = (0usize, 0usize);
     for (i, found) in resolved.into_iter().enumerate() {
         let Some((def, args)) = found else { continue };
+        let started = std::time::Instant::now();
         let result = (def.run)(&mut world, &args);
+        // Saturates rather than wraps: no check runs for 584 years.
+        report.steps[i].duration_ns =
+            Some(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX));
         let (status, outcome) = match result {
             Ok(()) => (StepStatus::Passed, None),
             Err(StepError::Failed(m)) => (StepStatus::Failed, Some((Verdict::Failed, m))),
@@ -192,6 +198,7 @@ fn broken_report(b: &BrokenFeature) -> ScenarioReport {
             id: format!("feature:{}", b.file),
             feature: b.file.clone(),
             location: format!("{}:{}", b.file, b.line),
+            keyword: None,
             name: format!("{} no se pudo leer", b.file),
             verdict: Verdict::GraderError,
             points: 0.0,

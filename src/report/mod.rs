@@ -1,6 +1,8 @@
 //! The canonical report and its renderings. A renderer reads a [`Report`]
 //! and nothing else: it never recomputes a verdict.
 
+mod cucumber;
+mod github;
 pub mod gradescope;
 pub mod html;
 mod junit;
@@ -8,6 +10,8 @@ mod markdown;
 mod model;
 mod network;
 mod network_svg;
+pub mod sarif;
+mod source_paths;
 mod terminal;
 
 pub use model::*;
@@ -23,16 +27,24 @@ pub enum Format {
     Markdown,
     Gradescope,
     Html,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    CucumberJson,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 9] = [
         Format::Json,
         Format::Terminal,
         Format::Junit,
         Format::Markdown,
         Format::Gradescope,
         Format::Html,
+        Format::Sarif,
+        Format::CucumberJson,
+        Format::Github,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +55,9 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Gradescope => "gradescope",
             Format::Html => "html",
+            Format::Sarif => "sarif",
+            Format::CucumberJson => "cucumber-json",
+            Format::Github => "github",
         }
     }
 
@@ -55,6 +70,9 @@ impl Format {
             Format::Markdown => "report.md",
             Format::Gradescope => gradescope::FILE_NAME,
             Format::Html => "report.html",
+            Format::Sarif => "report.sarif",
+            Format::CucumberJson => "cucumber.json",
+            Format::Github => "github-annotations.txt",
         }
     }
 }
@@ -83,6 +101,9 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Markdown => markdown::render(report),
         Format::Gradescope => gradescope::render(report),
         Format::Html => html::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::CucumberJson => cucumber::render(report),
+        Format::Github => github::render(report),
     }
 }
 

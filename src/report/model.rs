@@ -11,8 +11,9 @@ use super::NetworkMap;
 
 pub const REPORT_SCHEMA: &str = "cloudgrade.report/2";
 
-/// Older schemas this version still reads: `/1` is `/2` without
-/// `provenance.assignment`.
+/// Every schema [`crate::report::load`] reads. `/2` only added optional
+/// fields (`provenance.assignment`, Gherkin keywords, feature lines and
+/// tags, step durations), so a `/1` report still reads, with them absent.
 pub const READABLE_SCHEMAS: [&str; 2] = ["cloudgrade.report/1", REPORT_SCHEMA];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +61,17 @@ pub struct AssignmentRef {
 pub struct FeatureFile {
     pub path: String,
     pub sha256: String,
+    /// The file's `Característica:`/`Feature:` keyword, name, line and own
+    /// tags (without `@`), for formats that show features (Cucumber JSON).
+    /// Absent in `/1` reports and for a file that does not parse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -172,6 +184,9 @@ pub struct ScenarioReport {
     pub feature: String,
     /// `path:line` of the scenario in its feature file.
     pub location: String,
+    /// `Escenario`, `Esquema del escenario`, `Scenario`… as the file says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
     pub name: String,
     pub verdict: Verdict,
     pub points: f64,
@@ -200,6 +215,9 @@ pub struct StepReport {
     pub text: String,
     pub line: usize,
     pub status: StepStatus,
+    /// How long the step's check ran; absent for steps that did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ns: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
