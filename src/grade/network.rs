@@ -224,6 +224,7 @@ mod tests {
             id: id.into(),
             feature: "f".into(),
             location: "f.feature:1".into(),
+            keyword: None,
             name: id.into(),
             verdict: Verdict::Failed,
             points: 0.0,

@@ -94,10 +94,12 @@ mod tests {
                 tags: None,
                 timings: Timings::default(),
                 api_calls: None,
+                assignment: None,
             },
             summary: Summary::default(),
             scenarios: vec![],
             gaps: vec![],
+            network: None,
         }
     }
 
