@@ -204,6 +204,8 @@ fn terraform_options(v: &TerraformVars) -> Result<cloudgrade_terraform::Options,
         env_vars: std::env::vars()
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),
+        root: v.root.clone(),
+        workspace: v.workspace.clone(),
     })
 }
 

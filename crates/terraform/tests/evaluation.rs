@@ -61,6 +61,7 @@ resource "aws_vpc" "t" {
             ("TF_VAR_b".into(), "env".into()),
             ("a".into(), "no TF_VAR_ prefix: ignored".into()),
         ],
+        ..Default::default()
     };
     let inv = cloudgrade_terraform::load_dir(dir.path(), &opts).unwrap();
     let t = &inv.vpc("aws_vpc.t").unwrap().tags;

@@ -224,7 +224,7 @@ impl Evaluator<'_> {
                 Ok((v, 1))
             }
             "terraform" => match attr(0).as_deref() {
-                Some("workspace") => Ok((Value::str("default"), 1)),
+                Some("workspace") => Ok((Value::str(self.workspace.clone()), 1)),
                 _ => Err(err(
                     "de `terraform` solo se lee `terraform.workspace`".into()
                 )),

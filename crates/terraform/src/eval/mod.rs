@@ -210,6 +210,8 @@ pub(crate) struct Evaluator<'c> {
     pub root_dir: PathBuf,
     pub root_vars: HashMap<String, Value>,
     pub region: Option<String>,
+    /// `terraform.workspace`.
+    pub workspace: String,
     pub gaps: Vec<PendingGap>,
     mods: Vec<ModInst>,
     depth: usize,
@@ -223,6 +225,7 @@ impl<'c> Evaluator<'c> {
             root_dir,
             root_vars,
             region: None,
+            workspace: "default".into(),
             gaps: Vec::new(),
             mods: vec![ModInst::new(0, String::new(), None)],
             depth: 0,
@@ -575,24 +578,12 @@ impl<'c> Evaluator<'c> {
                 .source
                 .clone()
                 .unwrap_or_else(|| "(sin `source` literal)".into());
-            let (construct, message) = if decl
-                .source
-                .as_deref()
-                .is_some_and(crate::config::is_local)
-            {
-                (
-                    format!("{at} {address} (source = \"{source}\")"),
-                    format!(
-                        "el módulo local `{source}` no se encontró o no tiene ficheros .tf: lo que declara no se ha podido leer"
-                    ),
-                )
-            } else {
-                (
-                    format!("{at} {address} (source = \"{source}\")"),
-                    format!(
-                        "el módulo `{source}` viene de un registro o de un repositorio, y la fuente terraform solo lee módulos locales: lo que declara no está en el inventario"
-                    ),
-                )
+            let construct = format!("{at} {address} (source = \"{source}\")");
+            let message = match &decl.problem {
+                Some(p) => format!("{p}: lo que declara el módulo no está en el inventario"),
+                None => format!(
+                    "el módulo `{source}` no tiene `source` literal: lo que declara no está en el inventario"
+                ),
             };
             self.gap(
                 crate::map::kinds_of_module(&source),
