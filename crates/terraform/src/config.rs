@@ -86,6 +86,8 @@ pub(crate) struct ProviderDecl {
 pub(crate) struct ModuleConfig {
     /// Relative to the graded directory: `.` for the root, `modules/red`.
     pub rel_dir: String,
+    /// Canonical: the file functions may read below it.
+    pub abs_dir: PathBuf,
     pub variables: Vec<VarDecl>,
     pub locals: Vec<ExprDecl>,
     pub outputs: Vec<ExprDecl>,
@@ -140,19 +142,29 @@ fn canonical(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// The folder local modules may be read from: the one the caller names,
-/// else the nearest ancestor holding `.git` (the repository), else
-/// [`MAX_ANCESTORS`] folders above the graded one.
-pub(crate) fn boundary(root: &Path, named: Option<&Path>) -> PathBuf {
+/// The repository: the folder the caller names, else the nearest ancestor
+/// holding `.git`.
+pub(crate) fn repository(root: &Path, named: Option<&Path>) -> Option<PathBuf> {
     if let Some(n) = named {
-        return canonical(n);
+        return Some(canonical(n));
+    }
+    canonical(root)
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The folder local modules may be read from: the repository, else
+/// [`MAX_ANCESTORS`] folders above the graded one (never the file system's
+/// root).
+fn boundary(root: &Path, named: Option<&Path>) -> PathBuf {
+    if let Some(repo) = repository(root, named) {
+        return repo;
     }
     let root = canonical(root);
-    if let Some(repo) = root.ancestors().find(|a| a.join(".git").exists()) {
-        return repo.to_path_buf();
-    }
     root.ancestors()
         .take(MAX_ANCESTORS + 1)
+        .filter(|a| a.parent().is_some())
         .last()
         .unwrap_or(&root)
         .to_path_buf()
@@ -240,6 +252,7 @@ impl Loader {
         }
         let mut cfg = ModuleConfig {
             rel_dir: rel_dir.to_string(),
+            abs_dir: canonical(dir),
             json_files: json,
             ..Default::default()
         };

@@ -82,6 +82,7 @@ fn evaluate_dir<T>(
     }
     let configs = config::load(dir, opts.root.as_deref())?;
     let mut ev = eval::Evaluator::new(&configs, dir.to_path_buf(), HashMap::new());
+    ev.repository = config::repository(dir, opts.root.as_deref());
     if let Some(w) = &opts.workspace {
         ev.workspace.clone_from(w);
     }

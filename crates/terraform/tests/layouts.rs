@@ -290,3 +290,125 @@ fn a_folder_that_declares_nothing_the_rules_read_says_so() {
     )]);
     assert!(load_in(dir.path(), &Options::default()).gaps.is_empty());
 }
+
+/// The module shape most hand-ins have: subnets, NATs and tables counted
+/// over a list the root gives no value.
+const COUNTED_NETWORK: &str = r#"
+variable "azs" { type = list(string) }
+variable "private_cidrs" { type = list(string) }
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_internet_gateway" "igw" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_subnet" "public" {
+  count                   = length(var.azs)
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = cidrsubnet("10.0.0.0/16", 8, count.index)
+  availability_zone       = var.azs[count.index]
+  map_public_ip_on_launch = true
+}
+
+resource "aws_subnet" "private" {
+  count             = length(var.private_cidrs)
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = var.private_cidrs[count.index]
+  availability_zone = element(var.azs, count.index)
+  tags              = { Name = "private-${count.index}" }
+}
+
+resource "aws_eip" "nat" {
+  count  = length(var.azs)
+  domain = "vpc"
+}
+
+resource "aws_nat_gateway" "nat" {
+  count         = length(var.azs)
+  allocation_id = aws_eip.nat[count.index].id
+  subnet_id     = aws_subnet.public[count.index].id
+}
+
+resource "aws_route_table" "private" {
+  count  = length(var.private_cidrs)
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.nat[count.index].id
+  }
+}
+
+resource "aws_route_table_association" "private" {
+  count          = length(var.private_cidrs)
+  subnet_id      = aws_subnet.private[count.index].id
+  route_table_id = aws_route_table.private[count.index].id
+}
+
+resource "aws_db_subnet_group" "db" {
+  name       = "db"
+  subnet_ids = aws_subnet.private[*].id
+}
+"#;
+
+#[test]
+fn a_count_over_an_unknown_list_is_one_representative_instance() {
+    let dir = write(&[("main.tf", COUNTED_NETWORK)]);
+    let inv = load_in(dir.path(), &Options::default());
+    let subnet = inv
+        .subnet("aws_subnet.private[0]")
+        .expect("one representative subnet");
+    assert!(inv.is_representative("aws_subnet.private[0]"));
+    assert!(!inv.is_representative("aws_vpc.main"));
+    // Index-dependent attributes are unknown; the rest is known.
+    assert!(subnet.cidr.as_known().is_none(), "{:?}", subnet.cidr);
+    assert_eq!(subnet.vpc_id, "aws_vpc.main");
+    assert_eq!(subnet.map_public_ip_on_launch, Attr::Known(false));
+    // The representative table is associated with the representative
+    // subnet and routes through the representative NAT.
+    let table = inv
+        .route_tables
+        .iter()
+        .find(|t| t.id == "aws_route_table.private[0]")
+        .expect("the representative table");
+    assert_eq!(table.subnet_ids, vec!["aws_subnet.private[0]"]);
+    assert_eq!(inv.nat_gateways.len(), 1);
+    assert_eq!(inv.nat_gateways[0].subnet_id, "aws_subnet.public[0]");
+    // Nothing per instance is a gap; which subnets the group has is.
+    let kinds: Vec<ResourceKind> = inv.gaps.iter().map(|g| g.kind).collect();
+    assert_eq!(kinds, vec![ResourceKind::DbSubnetGroup], "{}", gap_text(&inv));
+}
+
+#[test]
+fn a_for_each_over_an_unknown_map_is_one_representative_instance() {
+    let main = r#"
+variable "rules" { type = map(object({ port = number })) }
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_security_group" "db" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_security_group" "app" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_vpc_security_group_ingress_rule" "db" {
+  for_each                     = var.rules
+  security_group_id            = aws_security_group.db.id
+  referenced_security_group_id = aws_security_group.app.id
+  ip_protocol                  = "tcp"
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+}
+"#;
+    let dir = write(&[("main.tf", main)]);
+    let inv = load_in(dir.path(), &Options::default());
+    assert!(
+        inv.is_representative("aws_vpc_security_group_ingress_rule.db[each.key]"),
+        "{:?}",
+        inv.representative
+    );
+    assert!(inv.security_group("aws_security_group.db").is_some());
+}

@@ -717,6 +717,8 @@ pub(crate) fn index(v: Value, k: Value) -> Result<Value, String> {
     let (k, s2) = k.flatten().unmark();
     let s = s1 || s2;
     let out = match (v, k) {
+        // Any instance of a representative resource is that instance.
+        (Value::Unknown(ref u), _) if let Some(r) = &u.rep => Value::Resource(r.clone()),
         (Value::Unknown(u), k) => {
             let step = match &k {
                 Value::String(x) => format!("[\"{x}\"]"),

@@ -251,6 +251,7 @@ pub(crate) fn build(
             }
         }
     }
+    inv.representative = std::mem::take(&mut ev.representative);
     let default_tags = ev.default_tags();
     for cfg in &ev.configs.modules {
         for f in &cfg.json_files {
