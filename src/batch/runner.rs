@@ -338,6 +338,8 @@ fn terraform_options(a: Option<&Assignment>) -> cloudgrade_terraform::Options {
         var_files: a.var_files.clone(),
         env_vars: Vec::new(),
         workspace: a.workspace.clone(),
+        // Each submission's modules: from its own repository (the default).
+        root: None,
     })
     .unwrap_or_default()
 }

@@ -121,6 +121,12 @@ pub struct TerraformVars {
     /// Archivo de variables, como `terraform -var-file`.
     #[arg(long = "var-file", value_name = "ARCHIVO")]
     pub var_files: Vec<PathBuf>,
+    /// Carpeta desde la que se leen módulos locales (`../../modules/x`). Por defecto, la raíz del repositorio git.
+    #[arg(long, value_name = "CARPETA")]
+    pub root: Option<PathBuf>,
+    /// Valor de `terraform.workspace` (por defecto, `default`).
+    #[arg(long, value_name = "NOMBRE")]
+    pub workspace: Option<String>,
 }
 
 /// What every grading command shares: which scenarios, and how to show them.

@@ -271,6 +271,11 @@ fn terraform_options(
         env_vars: std::env::vars()
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),
-        workspace: assignment.and_then(|a| a.workspace.clone()),
+        root: v.root.clone(),
+        // The command line wins over the assignment, as with variables.
+        workspace: v
+            .workspace
+            .clone()
+            .or_else(|| assignment.and_then(|a| a.workspace.clone())),
     })
 }

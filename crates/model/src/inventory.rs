@@ -48,10 +48,27 @@ pub struct Inventory {
     /// Dockerfiles read statically (`--dockerfile`).
     #[serde(default)]
     pub dockerfiles: Vec<Dockerfile>,
+    /// Resources that stand for an unknown number of instances: a
+    /// static source evaluated one representative instance of a `count` or
+    /// `for_each` it could not expand (its index-dependent attributes are
+    /// unknown). A rule true of each instance can be decided on it; one that
+    /// counts instances cannot ("una instancia representativa").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub representative: Vec<Representative>,
     /// What the source could not read, and why. A kind listed here is not
     /// "empty": it is unknown, and the scenarios that need it are not evaluable.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+}
+
+/// One instance standing for all of a `count`/`for_each` that could not be
+/// expanded (see [`Inventory::representative`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Representative {
+    /// The resource's id in the Inventory: `aws_subnet.private[0]`.
+    pub id: String,
+    /// What the number of instances depends on: `var.azs`.
+    pub depends_on: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,6 +205,17 @@ impl Inventory {
             source,
             ..Default::default()
         }
+    }
+
+    /// Whether `id` is one representative instance of an unknown number.
+    pub fn is_representative(&self, id: &str) -> bool {
+        self.representative(id).is_some()
+    }
+
+    /// What the number of instances `id` stands for depends on, if it is a
+    /// representative instance.
+    pub fn representative(&self, id: &str) -> Option<&Representative> {
+        self.representative.iter().find(|r| r.id == id)
     }
 
     /// The gaps that keep a kind of resource from being known.

@@ -69,8 +69,10 @@ pub(crate) struct ModuleCallDecl {
     /// The literal `source`, if it is one.
     pub source: Option<String>,
     pub body: Body,
-    /// Index into the loaded configurations, for a local module that loaded.
+    /// Index into the loaded configurations, for a module that loaded.
     pub child: Option<usize>,
+    /// Why a module with a literal `source` was not loaded (`file:line: ...`).
+    pub problem: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +86,8 @@ pub(crate) struct ProviderDecl {
 pub(crate) struct ModuleConfig {
     /// Relative to the graded directory: `.` for the root, `modules/red`.
     pub rel_dir: String,
+    /// Canonical: the file functions may read below it.
+    pub abs_dir: PathBuf,
     pub variables: Vec<VarDecl>,
     pub locals: Vec<ExprDecl>,
     pub outputs: Vec<ExprDecl>,
@@ -106,112 +110,272 @@ pub(crate) struct Configs {
     pub modules: Vec<ModuleConfig>,
 }
 
-/// How deep local modules may nest before the loader assumes a cycle.
+/// How deep modules may nest before the loader stops following them.
 const MAX_DEPTH: usize = 16;
 
-pub(crate) fn load(root: &Path) -> Result<Configs, TerraformError> {
+/// Without a `.git` above the graded folder, local modules are read up to
+/// this many folders above it: `environments/dev` calling
+/// `../../modules/vpc` needs two, `envs/prod/eu-west-1` three.
+pub(crate) const MAX_ANCESTORS: usize = 3;
+
+/// Where `terraform init` records the modules it unpacked.
+const MANIFEST: &str = ".terraform/modules/modules.json";
+
+/// What the loader needs besides the root: how far above it local modules
+/// may be read from.
+struct Loader {
+    /// Canonical: no module outside it is read.
+    bound: PathBuf,
+    root: PathBuf,
+    /// Canonical root: its own subfolders are always the student's.
+    root_canon: PathBuf,
+    /// `modules.json`: module key (`vpc`, `vpc.subnets`) -> its `Dir`,
+    /// relative to the root; or why it could not be read.
+    manifest: Result<HashMap<String, String>, String>,
+    by_path: HashMap<PathBuf, usize>,
+    /// Canonical folders of the modules being loaded, outermost first: a
+    /// call to one of them is a cycle.
+    stack: Vec<PathBuf>,
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The repository: the folder the caller names, else the nearest ancestor
+/// holding `.git`.
+pub(crate) fn repository(root: &Path, named: Option<&Path>) -> Option<PathBuf> {
+    if let Some(n) = named {
+        return Some(canonical(n));
+    }
+    canonical(root)
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The folder local modules may be read from: the repository, else
+/// [`MAX_ANCESTORS`] folders above the graded one (never the file system's
+/// root).
+fn boundary(root: &Path, named: Option<&Path>) -> PathBuf {
+    if let Some(repo) = repository(root, named) {
+        return repo;
+    }
+    let root = canonical(root);
+    root.ancestors()
+        .take(MAX_ANCESTORS + 1)
+        .filter(|a| a.parent().is_some())
+        .last()
+        .unwrap_or(&root)
+        .to_path_buf()
+}
+
+pub(crate) fn load(root: &Path, bound: Option<&Path>) -> Result<Configs, TerraformError> {
     let mut configs = Configs::default();
-    let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
-    load_dir(root, root, ".", 0, &mut configs, &mut by_path)?;
+    let mut loader = Loader {
+        bound: boundary(root, bound),
+        root: root.to_path_buf(),
+        root_canon: canonical(root),
+        manifest: read_manifest(root),
+        by_path: HashMap::new(),
+        stack: Vec::new(),
+    };
+    loader.load_dir(root, ".", "", 0, &mut configs)?;
     Ok(configs)
 }
 
-fn load_dir(
-    root: &Path,
-    dir: &Path,
-    rel_dir: &str,
-    depth: usize,
-    configs: &mut Configs,
-    by_path: &mut HashMap<PathBuf, usize>,
-) -> Result<usize, TerraformError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| TerraformError::Io {
-        path: rel_dir.to_string(),
-        source,
+/// `Ok(empty)` when `terraform init` has not run (no manifest at all).
+fn read_manifest(root: &Path) -> Result<HashMap<String, String>, String> {
+    let path = root.join(MANIFEST);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(HashMap::new());
+    };
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{MANIFEST}:{}: no es un modules.json de `terraform init` ({e}); vuelve a ejecutar `terraform init`",
+            e.line()
+        )
     })?;
-    let mut names: Vec<String> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| TerraformError::Io {
+    let entries = v
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .ok_or_else(|| {
+            format!("{MANIFEST}:1: no tiene la lista `Modules` de `terraform init`; vuelve a ejecutar `terraform init`")
+        })?;
+    Ok(entries
+        .iter()
+        .filter_map(|e| {
+            let key = e.get("Key")?.as_str()?;
+            let dir = e.get("Dir")?.as_str()?;
+            Some((key.to_string(), dir.to_string()))
+        })
+        .collect())
+}
+impl Loader {
+    fn load_dir(
+        &mut self,
+        dir: &Path,
+        rel_dir: &str,
+        key: &str,
+        depth: usize,
+        configs: &mut Configs,
+    ) -> Result<usize, TerraformError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| TerraformError::Io {
             path: rel_dir.to_string(),
             source,
         })?;
-        let is_file = entry
-            .file_type()
-            .map(|t| t.is_file() || t.is_symlink())
-            .unwrap_or(false);
-        if is_file && let Some(name) = entry.file_name().to_str() {
-            names.push(name.to_string());
-        }
-    }
-    names.sort();
-    let tf: Vec<&String> = names.iter().filter(|n| n.ends_with(".tf")).collect();
-    let json: Vec<String> = names
-        .iter()
-        .filter(|n| n.ends_with(".tf.json"))
-        .map(|n| rel_path(rel_dir, n))
-        .collect();
-    if tf.is_empty() && json.is_empty() {
-        return Err(TerraformError::NoTerraform {
-            dir: dir.display().to_string(),
-        });
-    }
-    let mut cfg = ModuleConfig {
-        rel_dir: rel_dir.to_string(),
-        json_files: json,
-        ..Default::default()
-    };
-    let (overrides, normal): (Vec<&String>, Vec<&String>) = tf
-        .into_iter()
-        .partition(|n| *n == "override.tf" || n.ends_with("_override.tf"));
-    for name in normal {
-        let file = Rc::new(source::read(&dir.join(name), &rel_path(rel_dir, name))?);
-        let body = source::parse(&file)?;
-        add_body(&mut cfg, &file, body, false)?;
-    }
-    for name in overrides {
-        let file = Rc::new(source::read(&dir.join(name), &rel_path(rel_dir, name))?);
-        let body = source::parse(&file)?;
-        add_body(&mut cfg, &file, body, true)?;
-    }
-    let idx = configs.modules.len();
-    let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    by_path.insert(key, idx);
-    configs.modules.push(cfg);
-
-    // Children after the parent is registered, so a module that calls
-    // itself is found instead of loaded forever.
-    let calls: Vec<(usize, String)> = configs.modules[idx]
-        .modules
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| m.source.clone().filter(|s| is_local(s)).map(|s| (i, s)))
-        .collect();
-    for (i, src) in calls {
-        let child_dir = dir.join(&src);
-        if !child_dir.is_dir() || depth >= MAX_DEPTH {
-            continue;
-        }
-        let key = child_dir
-            .canonicalize()
-            .unwrap_or_else(|_| child_dir.clone());
-        // Outside the graded directory is not the student's work to read.
-        let root_key = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        if !key.starts_with(&root_key) {
-            continue;
-        }
-        let child = match by_path.get(&key) {
-            Some(&c) => c,
-            None => {
-                let child_rel = normalize(&rel_path(rel_dir, &src));
-                match load_dir(root, &child_dir, &child_rel, depth + 1, configs, by_path) {
-                    Ok(c) => c,
-                    Err(TerraformError::NoTerraform { .. }) => continue,
-                    Err(e) => return Err(e),
-                }
+        let mut names: Vec<String> = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| TerraformError::Io {
+                path: rel_dir.to_string(),
+                source,
+            })?;
+            let is_file = entry
+                .file_type()
+                .map(|t| t.is_file() || t.is_symlink())
+                .unwrap_or(false);
+            if is_file && let Some(name) = entry.file_name().to_str() {
+                names.push(name.to_string());
             }
+        }
+        names.sort();
+        let tf: Vec<&String> = names.iter().filter(|n| n.ends_with(".tf")).collect();
+        let json: Vec<String> = names
+            .iter()
+            .filter(|n| n.ends_with(".tf.json"))
+            .map(|n| rel_path(rel_dir, n))
+            .collect();
+        if tf.is_empty() && json.is_empty() {
+            return Err(TerraformError::NoTerraform {
+                dir: dir.display().to_string(),
+            });
+        }
+        let mut cfg = ModuleConfig {
+            rel_dir: rel_dir.to_string(),
+            abs_dir: canonical(dir),
+            json_files: json,
+            ..Default::default()
         };
-        configs.modules[idx].modules[i].child = Some(child);
+        let (overrides, normal): (Vec<&String>, Vec<&String>) = tf
+            .into_iter()
+            .partition(|n| *n == "override.tf" || n.ends_with("_override.tf"));
+        for name in normal {
+            let file = Rc::new(source::read(&dir.join(name), &rel_path(rel_dir, name))?);
+            let body = source::parse(&file)?;
+            add_body(&mut cfg, &file, body, false)?;
+        }
+        for name in overrides {
+            let file = Rc::new(source::read(&dir.join(name), &rel_path(rel_dir, name))?);
+            let body = source::parse(&file)?;
+            add_body(&mut cfg, &file, body, true)?;
+        }
+        let idx = configs.modules.len();
+        let here = canonical(dir);
+        self.by_path.insert(here.clone(), idx);
+        configs.modules.push(cfg);
+
+        // Children after the parent is registered, so a module that calls
+        // itself is found instead of loaded forever.
+        self.stack.push(here);
+        let calls: Vec<(usize, String, Option<String>)> = configs.modules[idx]
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (i, m.name.clone(), m.source.clone()))
+            .collect();
+        for (i, name, src) in calls {
+            let Some(src) = src else { continue };
+            let child_key = if key.is_empty() {
+                name
+            } else {
+                format!("{key}.{name}")
+            };
+            let found = if is_local(&src) {
+                self.local_child(dir, rel_dir, &src)
+            } else {
+                self.installed_child(&child_key, &src)
+            };
+            let (child_dir, child_rel) = match found {
+                Ok(found) => found,
+                Err(problem) => {
+                    configs.modules[idx].modules[i].problem = Some(problem);
+                    continue;
+                }
+            };
+            let ck = canonical(&child_dir);
+            if self.stack.contains(&ck) {
+                configs.modules[idx].modules[i].problem = Some(format!(
+                    "el módulo `{src}` se llama a sí mismo a través de otros módulos (un ciclo, que Terraform rechaza): no se lee dos veces"
+                ));
+                continue;
+            }
+            if depth >= MAX_DEPTH {
+                configs.modules[idx].modules[i].problem = Some(format!(
+                    "los módulos anidan más de {MAX_DEPTH} niveles: `{src}` no se lee"
+                ));
+                continue;
+            }
+            let child = match self.by_path.get(&ck) {
+                Some(&c) => c,
+                None => {
+                    match self.load_dir(&child_dir, &child_rel, &child_key, depth + 1, configs) {
+                        Ok(c) => c,
+                        Err(TerraformError::NoTerraform { .. }) => {
+                            configs.modules[idx].modules[i].problem = Some(format!(
+                                "la carpeta `{child_rel}` del módulo `{src}` no tiene ficheros .tf"
+                            ));
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            configs.modules[idx].modules[i].child = Some(child);
+        }
+        self.stack.pop();
+        Ok(idx)
     }
-    Ok(idx)
+
+    /// A local `source`: its folder, bounded by the repository.
+    fn local_child(
+        &self,
+        dir: &Path,
+        rel_dir: &str,
+        src: &str,
+    ) -> Result<(PathBuf, String), String> {
+        let child_dir = dir.join(src);
+        let child_rel = normalize(&rel_path(rel_dir, src));
+        if !child_dir.is_dir() {
+            return Err(format!(
+                "la carpeta del módulo local `{src}` (`{child_rel}`) no existe"
+            ));
+        }
+        let ck = canonical(&child_dir);
+        if !ck.starts_with(&self.bound) && !ck.starts_with(&self.root_canon) {
+            return Err(format!(
+                "el módulo local `{src}` está fuera de la raíz del repositorio (`{}`): no se lee; indica otra raíz con --root",
+                self.bound.display()
+            ));
+        }
+        Ok((child_dir, child_rel))
+    }
+
+    /// A registry or git `source`: where `terraform init` unpacked it.
+    fn installed_child(&self, key: &str, src: &str) -> Result<(PathBuf, String), String> {
+        let manifest = self.manifest.as_ref().map_err(|why| format!("{why}"))?;
+        let Some(d) = manifest.get(key) else {
+            return Err(format!(
+                "el módulo `{src}` viene de un registro o de un repositorio y no está descargado: ejecuta `terraform init` en la carpeta para que cloudgrade lo lea"
+            ));
+        };
+        let child_dir = self.root.join(d);
+        if !child_dir.is_dir() {
+            return Err(format!(
+                "{MANIFEST} dice que el módulo `{key}` está en `{d}`, y esa carpeta no existe: vuelve a ejecutar `terraform init`"
+            ));
+        }
+        Ok((child_dir, normalize(d)))
+    }
 }
 
 /// One file's text as a whole configuration (for the fuzz entry point).
@@ -245,8 +409,10 @@ fn normalize(p: &str) -> String {
         match seg {
             "" | "." => {}
             ".." => {
-                if out.pop().is_none() {
+                if out.last().is_none_or(|l| *l == "..") {
                     out.push("..");
+                } else {
+                    out.pop();
                 }
             }
             s => out.push(s),
@@ -432,6 +598,7 @@ fn add_body(
                     source,
                     body: block.body,
                     child: None,
+                    problem: None,
                 };
                 match cfg.module_index.get(name) {
                     Some(&i) if is_override => {
@@ -486,6 +653,8 @@ mod tests {
         assert_eq!(normalize("./modules/../modules/red"), "modules/red");
         assert_eq!(normalize("modules/red/./"), "modules/red");
         assert_eq!(normalize("."), ".");
+        assert_eq!(normalize("../../modules/vpc"), "../../modules/vpc");
+        assert_eq!(normalize("../a/../b"), "../b");
     }
 
     #[test]

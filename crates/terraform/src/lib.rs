@@ -46,8 +46,12 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// The caller's environment; only `TF_VAR_*` entries are used.
     pub env_vars: Vec<(String, String)>,
-    /// `terraform workspace select`: what `terraform.workspace` is
-    /// (`default` when `None`). Set by an assignment's `[terraform]`.
+    /// The folder local modules may be read from (`--root`); `None`: the
+    /// enclosing repository (the nearest ancestor with `.git`), else three
+    /// folders above the graded one.
+    pub root: Option<PathBuf>,
+    /// `terraform.workspace` (`--workspace`, or an assignment's
+    /// `[terraform]`); `None`: `default`.
     pub workspace: Option<String>,
 }
 
@@ -77,8 +81,12 @@ fn evaluate_dir<T>(
             dir: dir.display().to_string(),
         });
     }
-    let configs = config::load(dir)?;
+    let configs = config::load(dir, opts.root.as_deref())?;
     let mut ev = eval::Evaluator::new(&configs, dir.to_path_buf(), HashMap::new());
+    ev.repository = config::repository(dir, opts.root.as_deref());
+    if let Some(w) = &opts.workspace {
+        ev.workspace.clone_from(w);
+    }
     ev.root_vars = vars::resolve(&mut ev, dir, opts)?;
     let instances = ev.evaluate_all();
     Ok(then(&mut ev, &instances))

@@ -47,6 +47,9 @@ pub(crate) struct Unknown {
     /// (`main.tf:12 función \`foo\``), not because Terraform itself would not
     /// know it before apply: where it matters, it becomes a recorded gap.
     pub gap: Option<String>,
+    /// Set on the value of a resource whose `count`/`for_each` is unknown:
+    /// its one representative instance, which any index of it yields.
+    pub rep: Option<Rc<ResObj>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +79,7 @@ impl Unknown {
             refs: vec![r.into()],
             text: None,
             gap: None,
+            rep: None,
         }
     }
 
@@ -84,6 +88,7 @@ impl Unknown {
             refs: vec![r.into()],
             text: Some(text.into()),
             gap: None,
+            rep: None,
         }
     }
 
@@ -92,6 +97,7 @@ impl Unknown {
             refs: vec![r.into()],
             text: None,
             gap: Some(gap.into()),
+            rep: None,
         }
     }
 
@@ -112,6 +118,7 @@ impl Unknown {
             refs: Vec::new(),
             text: None,
             gap: None,
+            rep: None,
         };
         for u in items {
             for r in &u.refs {
@@ -137,12 +144,14 @@ impl Unknown {
                 refs: vec![format!("{}{step}", self.refs[0])],
                 text: None,
                 gap: self.gap.clone(),
+                rep: None,
             }
         } else {
             Unknown {
                 refs: self.refs.clone(),
                 text: None,
                 gap: self.gap.clone(),
+                rep: None,
             }
         }
     }
@@ -277,6 +286,7 @@ impl Value {
                     refs: u.refs.clone(),
                     text: crate::json::encode_text(&inner).ok(),
                     gap: u.gap.clone(),
+                    rep: None,
                 }),
             },
             v => v,

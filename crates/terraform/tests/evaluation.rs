@@ -422,7 +422,7 @@ resource "aws_subnet" "none" {
 }
 
 #[test]
-fn an_unknown_count_is_a_gap_not_an_empty_list() {
+fn an_unknown_count_is_one_representative_instance_not_an_empty_list() {
     let main = r#"
 resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
 resource "aws_db_instance" "d" { engine = "postgres" }
@@ -433,16 +433,15 @@ resource "aws_subnet" "s" {
 }
 "#;
     let inv = load(&[("main.tf", main)]);
-    assert!(inv.subnets.is_empty());
-    let gap = inv
-        .gaps_for(cloudgrade_model::ResourceKind::Subnet)
-        .next()
-        .unwrap();
-    assert!(
-        gap.operation.starts_with("main.tf:4 aws_subnet.s"),
-        "{gap:?}"
-    );
-    assert!(gap.message.contains("aws_db_instance.d.address"), "{gap:?}");
+    // Not an empty list: one instance stands for however many there are.
+    let ids: Vec<&str> = inv.subnets.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["aws_subnet.s[0]"]);
+    let rep = inv.representative("aws_subnet.s[0]").expect("marked");
+    assert_eq!(rep.depends_on, "aws_db_instance.d.address");
+    let s = inv.subnet("aws_subnet.s[0]").unwrap();
+    assert_eq!(s.cidr.as_known().map(String::as_str), Some("10.0.1.0/24"));
+    let origin = s.origin.as_ref().unwrap();
+    assert_eq!((origin.file.as_str(), origin.line), ("main.tf", 4));
 }
 
 #[test]

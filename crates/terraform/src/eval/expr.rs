@@ -224,7 +224,7 @@ impl Evaluator<'_> {
                 Ok((v, 1))
             }
             "terraform" => match attr(0).as_deref() {
-                Some("workspace") => Ok((Value::str("default"), 1)),
+                Some("workspace") => Ok((Value::str(self.workspace.clone()), 1)),
                 _ => Err(err(
                     "de `terraform` solo se lee `terraform.workspace`".into()
                 )),
@@ -717,6 +717,8 @@ pub(crate) fn index(v: Value, k: Value) -> Result<Value, String> {
     let (k, s2) = k.flatten().unmark();
     let s = s1 || s2;
     let out = match (v, k) {
+        // Any instance of a representative resource is that instance.
+        (Value::Unknown(ref u), _) if let Some(r) = &u.rep => Value::Resource(r.clone()),
         (Value::Unknown(u), k) => {
             let step = match &k {
                 Value::String(x) => format!("[\"{x}\"]"),

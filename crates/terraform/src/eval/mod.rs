@@ -208,9 +208,16 @@ const MAX_DEPTH: usize = 128;
 pub(crate) struct Evaluator<'c> {
     pub configs: &'c Configs,
     pub root_dir: PathBuf,
+    /// Canonical: the file functions read below it, below `root_dir` and
+    /// below a module's folder, nowhere else.
+    pub repository: Option<PathBuf>,
     pub root_vars: HashMap<String, Value>,
     pub region: Option<String>,
+    /// `terraform.workspace`.
+    pub workspace: String,
     pub gaps: Vec<PendingGap>,
+    /// Addresses of representative instances (see `Inventory::representative`).
+    pub representative: Vec<cloudgrade_model::Representative>,
     mods: Vec<ModInst>,
     depth: usize,
     work: u64,
@@ -220,10 +227,13 @@ impl<'c> Evaluator<'c> {
     pub fn new(configs: &'c Configs, root_dir: PathBuf, root_vars: HashMap<String, Value>) -> Self {
         Evaluator {
             configs,
+            repository: None,
             root_dir,
             root_vars,
             region: None,
+            workspace: "default".into(),
             gaps: Vec::new(),
+            representative: Vec::new(),
             mods: vec![ModInst::new(0, String::new(), None)],
             depth: 0,
             work: 0,
@@ -575,24 +585,12 @@ impl<'c> Evaluator<'c> {
                 .source
                 .clone()
                 .unwrap_or_else(|| "(sin `source` literal)".into());
-            let (construct, message) = if decl
-                .source
-                .as_deref()
-                .is_some_and(crate::config::is_local)
-            {
-                (
-                    format!("{at} {address} (source = \"{source}\")"),
-                    format!(
-                        "el módulo local `{source}` no se encontró o no tiene ficheros .tf: lo que declara no se ha podido leer"
-                    ),
-                )
-            } else {
-                (
-                    format!("{at} {address} (source = \"{source}\")"),
-                    format!(
-                        "el módulo `{source}` viene de un registro o de un repositorio, y la fuente terraform solo lee módulos locales: lo que declara no está en el inventario"
-                    ),
-                )
+            let construct = format!("{at} {address} (source = \"{source}\")");
+            let message = match &decl.problem {
+                Some(p) => format!("{p}: lo que declara el módulo no está en el inventario"),
+                None => format!(
+                    "el módulo `{source}` no tiene `source` literal: lo que declara no está en el inventario"
+                ),
             };
             self.gap(
                 crate::map::kinds_of_module(&source),
@@ -797,17 +795,60 @@ impl<'c> Evaluator<'c> {
                     .collect(),
             ),
             Repetition::Unknown(u) => {
-                if let Some(kind) = crate::map::kind_of(&decl.rtype) {
-                    self.gap(
-                        vec![kind],
-                        format!("{}:{} {address} (count/for_each)", decl.at.file.rel, decl.at.line),
-                        format!(
-                            "no se puede saber cuántas instancias de `{address}` habrá: `count`/`for_each` depende de {}",
-                            u.primary()
+                // One representative instance, its index symbolic: what is
+                // true of it is true of each (`una instancia representativa`).
+                let (suffix, binding) = if decl.body.has_attribute("count") {
+                    (
+                        "[0]".to_string(),
+                        (
+                            "count".to_string(),
+                            Value::Object(
+                                [(
+                                    "index".to_string(),
+                                    Value::unknown(Unknown::reference("count.index")),
+                                )]
+                                .into_iter()
+                                .collect(),
+                            ),
                         ),
-                    );
-                }
-                Value::Unknown(u)
+                    )
+                } else {
+                    (
+                        "[each.key]".to_string(),
+                        (
+                            "each".to_string(),
+                            Value::Object(
+                                [
+                                    (
+                                        "key".to_string(),
+                                        Value::unknown(Unknown::reference("each.key")),
+                                    ),
+                                    (
+                                        "value".to_string(),
+                                        Value::unknown(Unknown::reference("each.value")),
+                                    ),
+                                ]
+                                .into_iter()
+                                .collect(),
+                            ),
+                        ),
+                    )
+                };
+                let a = format!("{address}{suffix}");
+                let (obj, inst) = self.instance(&cx, decl, &a, vec![binding]);
+                self.representative.push(cloudgrade_model::Representative {
+                    id: a,
+                    depends_on: u.primary().to_string(),
+                });
+                instances.push(inst);
+                let rep = match obj {
+                    Value::Resource(r) => Some(r),
+                    _ => None,
+                };
+                Value::Unknown(Rc::new(Unknown {
+                    rep,
+                    ..(*u).clone()
+                }))
             }
         };
         ResourceEval { value, instances }

@@ -1,6 +1,8 @@
 //! File functions. Paths are relative to the graded directory (Terraform's
-//! working directory), and nothing outside it is read: a configuration that
-//! reads `~/.ssh/id_rsa` gets an unknown and a gap, not the grader's file.
+//! working directory), and nothing is read outside it, the folders of the
+//! modules it loaded and the enclosing repository (`.git` or `--root`): a
+//! configuration that reads `~/.ssh/id_rsa` gets an unknown and a gap, not
+//! the grader's file.
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -41,17 +43,17 @@ pub(super) fn call(ev: &mut Evaluator, cx: &Cx, name: &str, args: Vec<Value>) ->
     let (first, sensitive) = arg(&args, 0).clone().deep_unmark();
     let path = s(&first.flatten())?;
     let out = match name {
-        "fileexists" => Value::Bool(resolve(&ev.root_dir, &path).is_ok_and(|p| p.is_file())),
+        "fileexists" => Value::Bool(resolve(ev, &path).is_ok_and(|p| p.is_file())),
         "abspath" => Value::String(ev.root_dir.join(&path).display().to_string()),
-        "file" => Value::String(read(&ev.root_dir, &path)?),
+        "file" => Value::String(read(ev, &path)?),
         "filebase64" => {
-            let p = resolve(&ev.root_dir, &path)?;
+            let p = resolve(ev, &path)?;
             let bytes = std::fs::read(&p)
                 .map_err(|e| FnErr::Invalid(format!("no se pudo leer `{path}`: {e}")))?;
             Value::String(super::encoding::base64_encode(&bytes))
         }
         "templatefile" => {
-            let text = read(&ev.root_dir, &path)?;
+            let text = read(ev, &path)?;
             let vars = match args.get(1).map(|v| v.clone().unmark()) {
                 Some((Value::Object(m), s)) => m.into_iter().map(|(k, v)| (k, v.mark(s))).collect(),
                 Some((Value::Resource(r), _)) => r.attrs.clone().into_iter().collect(),
@@ -89,14 +91,15 @@ pub(super) fn call(ev: &mut Evaluator, cx: &Cx, name: &str, args: Vec<Value>) ->
     Ok(out.mark(sensitive))
 }
 
-fn read(root: &Path, path: &str) -> Result<String, FnErr> {
-    let p = resolve(root, path)?;
+fn read(ev: &Evaluator, path: &str) -> Result<String, FnErr> {
+    let p = resolve(ev, path)?;
     let bytes =
         std::fs::read(&p).map_err(|e| FnErr::Invalid(format!("no se pudo leer `{path}`: {e}")))?;
     String::from_utf8(bytes).map_err(|_| FnErr::Invalid(format!("`{path}` no es texto UTF-8")))
 }
 
-fn resolve(root: &Path, path: &str) -> Result<PathBuf, FnErr> {
+fn resolve(ev: &Evaluator, path: &str) -> Result<PathBuf, FnErr> {
+    let root = ev.root_dir.as_path();
     let p = Path::new(path);
     let full = if p.is_absolute() {
         p.to_path_buf()
@@ -109,9 +112,15 @@ fn resolve(root: &Path, path: &str) -> Result<PathBuf, FnErr> {
     let root = root
         .canonicalize()
         .map_err(|e| FnErr::Invalid(format!("no se pudo resolver el directorio: {e}")))?;
-    if !canon.starts_with(&root) {
+    let inside = canon.starts_with(&root)
+        || ev.repository.as_ref().is_some_and(|r| canon.starts_with(r))
+        || ev.configs.modules.iter().any(|m| {
+            // A configuration read from text has no folder.
+            !m.abs_dir.as_os_str().is_empty() && canon.starts_with(&m.abs_dir)
+        });
+    if !inside {
         return Err(FnErr::Invalid(format!(
-            "`{path}` está fuera del directorio de la configuración y no se lee"
+            "`{path}` está fuera del directorio de la configuración y de su repositorio, y no se lee; indica la raíz del repositorio con --root"
         )));
     }
     Ok(canon)

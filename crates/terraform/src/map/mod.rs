@@ -46,7 +46,9 @@ pub(crate) fn kind_of(rtype: &str) -> Option<ResourceKind> {
         | "aws_network_acl_rule"
         | "aws_network_acl_association"
         | "aws_default_network_acl" => ResourceKind::NetworkAcl,
-        "aws_db_instance" => ResourceKind::DbInstance,
+        "aws_db_instance" | "aws_rds_cluster" | "aws_rds_cluster_instance" => {
+            ResourceKind::DbInstance
+        }
         "aws_db_subnet_group" => ResourceKind::DbSubnetGroup,
         "aws_ecs_cluster" => ResourceKind::EcsCluster,
         "aws_ecs_service" => ResourceKind::EcsService,
@@ -74,7 +76,7 @@ fn kinds_of_data(rtype: &str) -> Vec<ResourceKind> {
         "aws_nat_gateway" | "aws_nat_gateways" => vec![NatGateway],
         "aws_security_group" | "aws_security_groups" => vec![SecurityGroup],
         "aws_network_acls" => vec![NetworkAcl],
-        "aws_db_instance" => vec![DbInstance],
+        "aws_db_instance" | "aws_rds_cluster" => vec![DbInstance],
         "aws_db_subnet_group" => vec![DbSubnetGroup],
         "aws_ecs_cluster" => vec![EcsCluster],
         "aws_ecs_service" => vec![EcsService],
@@ -249,6 +251,7 @@ pub(crate) fn build(
             }
         }
     }
+    inv.representative = std::mem::take(&mut ev.representative);
     let default_tags = ev.default_tags();
     for cfg in &ev.configs.modules {
         for f in &cfg.json_files {
@@ -264,8 +267,25 @@ pub(crate) fn build(
             }
         }
     }
+    let reads_something = instances.iter().any(|i| match i.mode {
+        Mode::Managed => kind_of(&i.rtype).is_some(),
+        Mode::Data => !kinds_of_data(&i.rtype).is_empty(),
+    });
+    if !reads_something && inv.gaps.is_empty() {
+        // Parsed fine and declares nothing the rules read: said once, as
+        // the reason of every verdict, instead of a list of failures.
+        for kind in ResourceKind::ALL {
+            if !matches!(kind, ResourceKind::DockerImage | ResourceKind::Dockerfile) {
+                note(&mut inv, kind, NOTHING_DECLARED.into(), NOTHING_DECLARED_WHY.into());
+            }
+        }
+    }
     map_instances(inv, default_tags, instances)
 }
+
+/// The gap of a configuration that declares nothing the rules read.
+pub(crate) const NOTHING_DECLARED: &str = "*.tf";
+const NOTHING_DECLARED_WHY: &str = "los ficheros .tf se leen bien, pero no declaran ningún recurso que las reglas lean (red, RDS, ECS, IAM, secretos ni logs): ¿es la carpeta correcta?";
 
 fn note(inv: &mut Inventory, kind: ResourceKind, operation: String, message: String) {
     if !inv

@@ -89,6 +89,79 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             origin: Mapper::origin(i),
         });
     }
+    map_clusters(m, by_type);
+}
+
+/// An Aurora cluster is one database to the rules: its endpoint, groups and
+/// subnets are the cluster's, and whether it is reachable from the internet
+/// or spans zones is a property of its `aws_rds_cluster_instance`s.
+fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
+    let members = by_type("aws_rds_cluster_instance");
+    for i in by_type("aws_rds_cluster") {
+        let kind = ResourceKind::DbInstance;
+        let o = Obj::of(i);
+        let own_name = o.known_str("cluster_identifier");
+        let mine: Vec<Obj> = members
+            .iter()
+            .map(|x| Obj::of(x))
+            .filter(|x| {
+                x.text("cluster_identifier").is_some_and(|c| {
+                    c == i.address
+                        || c.strip_suffix(".id") == Some(i.address.as_str())
+                        || own_name.as_deref() == Some(c.as_str())
+                })
+            })
+            .collect();
+        let engine = o.text("engine").unwrap_or_else(|| "aurora".into());
+        let port = match o.int("port") {
+            Some(Ok(p)) => i32::try_from(p).map_or_else(
+                |_| Attr::unknown(format!("{}.port", i.address)),
+                Attr::Known,
+            ),
+            Some(Err(u)) => Attr::unknown(u.primary()),
+            None => default_port(&engine)
+                .map_or_else(|| Attr::unknown(format!("{}.port", i.address)), Attr::Known),
+        };
+        // Public if any member is; unknown if one is unknown and none is public.
+        let mut publicly_accessible = Attr::Known(false);
+        for x in &mine {
+            match x.bool_or("publicly_accessible", false) {
+                Attr::Known(true) => {
+                    publicly_accessible = Attr::Known(true);
+                    break;
+                }
+                Attr::Known(false) => {}
+                u @ Attr::Unknown(_) => publicly_accessible = u,
+            }
+        }
+        let subnet_group = m.id(kind, i, &o, "db_subnet_group_name");
+        let security_group_ids = m.ids(kind, i, &o, "vpc_security_group_ids");
+        let managed = o.known_bool("manage_master_user_password") == Some(true);
+        m.inv.db_instances.push(DbInstance {
+            id: i.address.clone(),
+            engine,
+            port,
+            publicly_accessible,
+            subnet_group,
+            security_group_ids,
+            storage_encrypted: Some(o.known_bool("storage_encrypted").unwrap_or(false))
+                .filter(|_| known_or_unset(&o, "storage_encrypted")),
+            backup_retention_days: if o.has("backup_retention_period") {
+                o.known_int("backup_retention_period")
+            } else {
+                Some(1)
+            },
+            // A cluster survives a zone's loss when it has a reader in
+            // another zone: two members or more.
+            multi_az: Some(mine.len() >= 2),
+            deletion_protection: Some(o.known_bool("deletion_protection").unwrap_or(false))
+                .filter(|_| known_or_unset(&o, "deletion_protection")),
+            master_user_secret_arn: managed
+                .then(|| format!("{}.master_user_secret[0].secret_arn", i.address)),
+            tags: m.tags(&o),
+            origin: Mapper::origin(i),
+        });
+    }
 }
 
 /// Whether a bool argument is known: set to a known value, or not set (then
