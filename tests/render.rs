@@ -63,6 +63,21 @@ fn junit() {
     insta::assert_snapshot!(report::render(&graded(), Format::Junit, false));
 }
 
+/// What a JUnit reader counts: read back with a JUnit parser, the
+/// failures, skips and cases are the report's.
+#[test]
+fn junit_reads_back_with_the_reports_counts() {
+    let r = graded();
+    let xml = report::render(&r, Format::Junit, false);
+    let back = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit XML");
+    assert_eq!(back.tests, r.summary.total);
+    assert_eq!(back.failures, r.summary.failed);
+    assert_eq!(back.skipped, r.summary.not_evaluable);
+    assert_eq!(back.errors, r.summary.grader_error);
+    let cases: usize = back.test_suites.iter().map(|s| s.test_cases.len()).sum();
+    assert_eq!(cases, r.scenarios.len());
+}
+
 #[test]
 fn the_json_report_round_trips() {
     let r = graded();

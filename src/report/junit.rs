@@ -1,21 +1,22 @@
 //! JUnit XML, for CI systems that show test results: one test suite per
 //! feature, one test case per scenario. `not_evaluable` is a skip (with its
-//! reason), `grader_error` an error, `failed` a failure.
+//! reason), `grader_error` an error, `failed` a failure. Written by
+//! quick-junit (cargo-nextest's serializer), which counts, escapes and drops
+//! what XML 1.0 cannot hold.
 
 use std::fmt::Write;
+use std::time::Duration;
 
-use super::{EvidenceStatus, Report, Verdict, escape_markup, points};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+
+use super::{EvidenceStatus, Report, ScenarioReport, Verdict, points};
 
 pub fn render(report: &Report) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let s = &report.summary;
-    let secs =
-        (report.provenance.timings.collect_ms + report.provenance.timings.evaluate_ms) / 1000.0;
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"cloudgrade\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{secs:.3}\">",
-        s.total, s.failed, s.grader_error, s.not_evaluable
-    );
+    let mut out = quick_junit::Report::new("cloudgrade");
+    let timings = &report.provenance.timings;
+    out.set_time(Duration::from_secs_f64(
+        ((timings.collect_ms + timings.evaluate_ms) / 1000.0).max(0.0),
+    ));
     let mut features: Vec<&str> = Vec::new();
     for sc in &report.scenarios {
         if !features.contains(&sc.feature.as_str()) {
@@ -23,87 +24,70 @@ pub fn render(report: &Report) -> String {
         }
     }
     for feature in features {
-        let cases: Vec<_> = report
-            .scenarios
-            .iter()
-            .filter(|sc| sc.feature == feature)
-            .collect();
-        let count = |v| cases.iter().filter(|c| c.verdict == v).count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">",
-            escape_markup(feature),
-            cases.len(),
-            count(Verdict::Failed),
-            count(Verdict::GraderError),
-            count(Verdict::NotEvaluable)
-        );
-        for c in cases {
-            let _ = writeln!(
-                out,
-                "    <testcase classname=\"{}\" name=\"{} ({}/{} puntos)\" file=\"{}\">",
-                escape_markup(&c.id),
-                escape_markup(&c.name),
-                points(c.points),
-                points(c.max_points),
-                escape_markup(
-                    c.location
-                        .rsplit_once(':')
-                        .map_or(c.location.as_str(), |(f, _)| f)
-                )
-            );
-            let reason = c.reason.as_deref().unwrap_or("");
-            let mut body = String::new();
-            for e in c
-                .evidence
+        let mut suite = TestSuite::new(feature);
+        suite.add_test_cases(
+            report
+                .scenarios
                 .iter()
-                .filter(|e| matches!(e.status, EvidenceStatus::Fail | EvidenceStatus::Unknown))
-            {
-                let _ = writeln!(body, "{}: {}", e.subject, e.message);
-            }
-            if let Some(h) = &c.hint {
-                let _ = writeln!(body, "Pista: {h}");
-            }
-            match c.verdict {
-                Verdict::Passed => {}
-                Verdict::Failed => {
-                    let _ = writeln!(
-                        out,
-                        "      <failure message=\"{}\">{}</failure>",
-                        escape_markup(reason),
-                        escape_markup(&body)
-                    );
-                }
-                Verdict::NotEvaluable => {
-                    let _ = writeln!(
-                        out,
-                        "      <skipped message=\"no evaluable: {}\"/>",
-                        escape_markup(reason)
-                    );
-                }
-                Verdict::GraderError => {
-                    let _ = writeln!(
-                        out,
-                        "      <error message=\"error del corrector: {}\"/>",
-                        escape_markup(reason)
-                    );
-                }
-            }
-            out.push_str("    </testcase>\n");
-        }
-        out.push_str("  </testsuite>\n");
+                .filter(|sc| sc.feature == feature)
+                .map(case),
+        );
+        out.add_test_suite(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
+    // Serializing an in-memory report into a String cannot fail on I/O,
+    // and quick-junit filters the characters XML cannot carry.
+    out.to_string().expect("JUnit XML into a String")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(
-            super::escape_markup("a<b & \"c\"\u{1}"),
-            "a&lt;b &amp; &quot;c&quot;"
-        );
+fn case(c: &ScenarioReport) -> TestCase {
+    let reason = c.reason.as_deref().unwrap_or("");
+    let status = match c.verdict {
+        Verdict::Passed => TestCaseStatus::success(),
+        Verdict::Failed => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(reason).set_description(body(c));
+            s
+        }
+        Verdict::NotEvaluable => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!("no evaluable: {reason}"));
+            s
+        }
+        Verdict::GraderError => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            s.set_message(format!("error del corrector: {reason}"));
+            s
+        }
+    };
+    let name = format!(
+        "{} ({}/{} puntos)",
+        c.name,
+        points(c.points),
+        points(c.max_points)
+    );
+    let mut case = TestCase::new(name, status);
+    case.set_classname(c.id.as_str());
+    // The feature file, without the line: what JUnit readers link to.
+    let file = c
+        .location
+        .rsplit_once(':')
+        .map_or(c.location.as_str(), |(f, _)| f);
+    case.extra.insert("file".into(), file.into());
+    case
+}
+
+/// What failed and the hint, the failure's text node.
+fn body(c: &ScenarioReport) -> String {
+    let mut body = String::new();
+    for e in c
+        .evidence
+        .iter()
+        .filter(|e| matches!(e.status, EvidenceStatus::Fail | EvidenceStatus::Unknown))
+    {
+        let _ = writeln!(body, "{}: {}", e.subject, e.message);
     }
+    if let Some(h) = &c.hint {
+        let _ = writeln!(body, "Pista: {h}");
+    }
+    body
 }

@@ -181,3 +181,14 @@ pub fn escape_markup(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod markup_tests {
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(
+            super::escape_markup("a<b & \"c\"\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;"
+        );
+    }
+}
