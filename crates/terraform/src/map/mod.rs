@@ -18,7 +18,9 @@ mod secrets;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use cloudgrade_model::{Gap, GapReason, Inventory, Origin, ResourceKind, SourceInfo, Tags};
+use cloudgrade_model::{
+    Gap, GapField, GapReason, Inventory, Origin, ResourceKind, SourceInfo, Tags,
+};
 
 use crate::config::Mode;
 use crate::eval::{Evaluator, Instance};
@@ -152,13 +154,55 @@ impl Mapper {
         note(&mut self.inv, kind, operation, message);
     }
 
+    /// A gap confined to one attribute of `kind`: only the questions that
+    /// read `field` are kept from their verdict by it.
+    pub fn note_field(
+        &mut self,
+        kind: ResourceKind,
+        field: &str,
+        operation: String,
+        message: String,
+    ) {
+        let inv = &mut self.inv;
+        let scoped = |inv: &Inventory, op: &str| {
+            inv.gap_fields
+                .iter()
+                .any(|f| f.kind == kind && f.operation == op)
+        };
+        match inv
+            .gaps
+            .iter()
+            .any(|g| g.kind == kind && g.operation == operation)
+        {
+            // Already a gap of the whole kind: it stays one.
+            true if !scoped(inv, &operation) => return,
+            true => {}
+            false => inv.gaps.push(Gap {
+                kind,
+                operation: operation.clone(),
+                reason: GapReason::NotModelled,
+                message,
+            }),
+        }
+        let f = GapField {
+            kind,
+            operation,
+            field: field.to_string(),
+        };
+        if !inv.gap_fields.contains(&f) {
+            inv.gap_fields.push(f);
+        }
+    }
+
     /// Records a gap when a value the model needs depends on a construct
-    /// this crate does not evaluate.
+    /// this crate does not evaluate; it is confined to `field`.
     pub fn check(&mut self, kind: ResourceKind, inst: &Instance, field: &str, v: &Value) {
+        let field_name = field.rsplit('.').next().unwrap_or(field);
         if let Some(u) = read::not_modelled(v) {
             let op = u.gap.clone().unwrap_or_default();
-            self.note(
+            self.note_field(
                 kind,
+                field_name,
                 op,
                 format!(
                     "`{}.{field}` depende de algo que la fuente terraform no evalúa ({}): ese dato no se conoce",
@@ -199,8 +243,9 @@ impl Mapper {
                 .map(|t| self.canon(t))
                 .collect(),
             Err(u) => {
-                self.note(
+                self.note_field(
                     kind,
+                    field,
                     format!("{}:{} {}.{field}", inst.file.rel, obj.line, inst.address),
                     format!(
                         "no se sabe qué elementos tiene `{}.{field}`: depende de {}",
@@ -276,7 +321,12 @@ pub(crate) fn build(
         // the reason of every verdict, instead of a list of failures.
         for kind in ResourceKind::ALL {
             if !matches!(kind, ResourceKind::DockerImage | ResourceKind::Dockerfile) {
-                note(&mut inv, kind, NOTHING_DECLARED.into(), NOTHING_DECLARED_WHY.into());
+                note(
+                    &mut inv,
+                    kind,
+                    NOTHING_DECLARED.into(),
+                    NOTHING_DECLARED_WHY.into(),
+                );
             }
         }
     }
@@ -288,6 +338,9 @@ pub(crate) const NOTHING_DECLARED: &str = "*.tf";
 const NOTHING_DECLARED_WHY: &str = "los ficheros .tf se leen bien, pero no declaran ningún recurso que las reglas lean (red, RDS, ECS, IAM, secretos ni logs): ¿es la carpeta correcta?";
 
 fn note(inv: &mut Inventory, kind: ResourceKind, operation: String, message: String) {
+    // A gap of the whole kind outweighs the same gap confined to a field.
+    inv.gap_fields
+        .retain(|f| !(f.kind == kind && f.operation == operation));
     if !inv
         .gaps
         .iter()
