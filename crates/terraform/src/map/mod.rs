@@ -95,6 +95,28 @@ fn kinds_of_data(rtype: &str) -> Vec<ResourceKind> {
 pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
     use ResourceKind::*;
     let s = source.to_ascii_lowercase();
+    // Modules of that namespace that declare nothing the rules read (a
+    // bucket, a registry, a certificate, DNS): what they leave unknown is
+    // only what reads their outputs.
+    let inert = [
+        "s3-bucket",
+        "ecr",
+        "acm",
+        "route53",
+        "cloudfront",
+        "dynamodb-table",
+        "sqs",
+        "sns",
+        "kms",
+    ];
+    let s_bare = s.strip_prefix("registry.terraform.io/").unwrap_or(&s);
+    if let Some(name) = s_bare
+        .strip_prefix("terraform-aws-modules/")
+        .and_then(|r| r.strip_suffix("/aws"))
+        && inert.contains(&name)
+    {
+        return Vec::new();
+    }
     let table: &[(&str, &[ResourceKind])] = &[
         (
             "vpc",
