@@ -84,6 +84,29 @@ pub(crate) fn evaluate(
             attrs.insert("minified_json".into(), Value::Encoded(Box::new(doc)));
             attrs.insert("id".into(), unknown("id"));
         }
+        // The provider marks a parameter's and a secret's value sensitive:
+        // whatever reads it carries the mark (an environment entry holding
+        // it is a secret in plain sight), and nothing else about it is known.
+        "aws_ssm_parameter" => {
+            attrs.insert("value".into(), Value::Sensitive(Box::new(unknown("value"))));
+            for a in ["arn", "id", "type", "version", "insecure_value"] {
+                attrs.insert(a.into(), unknown(a));
+            }
+            if let Some(n) = body.get("name") {
+                attrs.insert("name".into(), n.clone());
+            }
+        }
+        "aws_secretsmanager_secret_version" => {
+            for a in ["secret_string", "secret_binary"] {
+                attrs.insert(a.into(), Value::Sensitive(Box::new(unknown(a))));
+            }
+            for a in ["arn", "id", "version_id", "version_stages"] {
+                attrs.insert(a.into(), unknown(a));
+            }
+            if let Some(n) = body.get("secret_id") {
+                attrs.insert("secret_id".into(), n.clone());
+            }
+        }
         "template_file" => {
             let rendered = match render_template(ev, cx, body, at) {
                 Ok(v) => v,
