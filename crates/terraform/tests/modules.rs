@@ -168,6 +168,11 @@ resource "aws_vpc" "v" {
             inv.gaps
         );
     }
+    // A load balancer from the registry may declare a security group only.
+    let alb = root.replace("s3-bucket/aws", "alb/aws");
+    let inv = load(&[("main.tf", &alb)]);
+    assert!(inv.gaps_for(ResourceKind::Subnet).next().is_none());
+    assert!(inv.gaps_for(ResourceKind::SecurityGroup).next().is_some());
     // A module of another namespace with the same name may declare anything.
     let other = root.replace("terraform-aws-modules/s3-bucket/aws", "acme/s3-bucket/aws");
     let inv = load(&[("main.tf", &other)]);

@@ -113,9 +113,15 @@ pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
     if let Some(name) = s_bare
         .strip_prefix("terraform-aws-modules/")
         .and_then(|r| r.strip_suffix("/aws"))
-        && inert.contains(&name)
     {
-        return Vec::new();
+        if inert.contains(&name) {
+            return Vec::new();
+        }
+        // A load balancer, its listeners and target groups, and (since v9)
+        // a security group of its own.
+        if matches!(name, "alb" | "elb") {
+            return vec![SecurityGroup];
+        }
     }
     let table: &[(&str, &[ResourceKind])] = &[
         (
