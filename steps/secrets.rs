@@ -31,7 +31,13 @@ fn subject(td: &TaskDefinition, container: &str) -> String {
     format!("{}:{} contenedor {container}", td.family, td.revision)
 }
 
+/// The task definition fields a step reads, to ask for their gaps only.
+const CONTAINERS: &[&str] = &["container_definitions", "environment"];
+const SECRETS: &[&str] = &["container_definitions", "secrets"];
+const SECRETS_AND_ROLE: &[&str] = &["container_definitions", "secrets", "execution_role_arn"];
+
 pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
+    world.require_fields(&[(ResourceKind::TaskDefinition, Some(CONTAINERS))])?;
     let mut problems = Vec::new();
     for td in selected(world)? {
         for c in &td.containers {
@@ -67,7 +73,10 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
 }
 
 pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[ResourceKind::Secret])?;
+    world.require_fields(&[
+        (ResourceKind::TaskDefinition, Some(SECRETS)),
+        (ResourceKind::Secret, None),
+    ])?;
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
     for td in selected(world)? {
         let refs = secret_refs(td);
@@ -117,10 +126,11 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
 }
 
 pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[
-        ResourceKind::IamRole,
-        ResourceKind::IamPolicy,
-        ResourceKind::Secret,
+    world.require_fields(&[
+        (ResourceKind::TaskDefinition, Some(SECRETS_AND_ROLE)),
+        (ResourceKind::IamRole, None),
+        (ResourceKind::IamPolicy, None),
+        (ResourceKind::Secret, None),
     ])?;
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
     let selected = selected(world)?;

@@ -78,10 +78,11 @@ fn add(chosen: &mut BTreeMap<String, Vec<String>>, id: &str, why: String) {
 }
 
 pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[
-        ResourceKind::Subnet,
-        ResourceKind::EcsService,
-        ResourceKind::DbSubnetGroup,
+    // Services and subnet groups are read only for where they run.
+    world.require_fields(&[
+        (ResourceKind::Subnet, None),
+        (ResourceKind::EcsService, Some(&["subnets"])),
+        (ResourceKind::DbSubnetGroup, Some(&["subnet_ids"])),
     ])?;
     let mut chosen = BTreeMap::new();
     for s in &world.inv.subnets {
@@ -224,7 +225,13 @@ pub fn db_instances(world: &mut World, _: &[String]) -> StepResult {
 /// family: an old revision a service no longer runs is not graded, but the
 /// one the next deployment would pick is.
 pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[ResourceKind::TaskDefinition, ResourceKind::EcsService])?;
+    // Which definitions are in use depends on the services' task
+    // definition and nothing else; the steps after it ask for the fields
+    // they read.
+    world.require_fields(&[
+        (ResourceKind::TaskDefinition, Some(&["family"])),
+        (ResourceKind::EcsService, Some(&["task_definition"])),
+    ])?;
     let mut chosen: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for svc in &world.inv.ecs_services {
         if world.inv.task_definition(&svc.task_definition).is_some() {

@@ -1,4 +1,4 @@
-use cloudgrade_model::{Inventory, Origin, ResourceKind};
+use cloudgrade_model::{Gap, Inventory, Origin, ResourceKind};
 
 use crate::analysis::{Finding, Unanswerable};
 use crate::report::{Evidence, EvidenceStatus};
@@ -86,9 +86,32 @@ impl<'a> World<'a> {
 
     /// Not evaluable when the source could not read a kind this step needs.
     pub fn require(&mut self, kinds: &[ResourceKind]) -> StepResult {
-        let gaps: Vec<String> = kinds
+        let inv = self.inv;
+        let gaps: Vec<&Gap> = kinds.iter().flat_map(|k| inv.gaps_for(*k)).collect();
+        self.not_evaluable_if(gaps)
+    }
+
+    /// Not evaluable when the source could not read what this step reads:
+    /// each kind with `None` (all of it) or the fields it reads (a gap of
+    /// the whole kind counts too). A data source behind a task definition's
+    /// `execution_role_arn` says nothing about its `environment`.
+    pub fn require_fields(&mut self, reads: &[(ResourceKind, Option<&[&str]>)]) -> StepResult {
+        let inv = self.inv;
+        let gaps: Vec<&Gap> = reads
             .iter()
-            .flat_map(|k| self.inv.gaps_for(*k))
+            .flat_map(|(kind, fields)| -> Box<dyn Iterator<Item = &Gap>> {
+                match fields {
+                    None => Box::new(inv.gaps_for(*kind)),
+                    Some(f) => Box::new(inv.gaps_reading(*kind, f)),
+                }
+            })
+            .collect();
+        self.not_evaluable_if(gaps)
+    }
+
+    fn not_evaluable_if(&mut self, gaps: Vec<&Gap>) -> StepResult {
+        let gaps: Vec<String> = gaps
+            .into_iter()
             .map(|g| format!("{} ({}: {})", g.kind.label_es(), g.operation, g.message))
             .collect();
         if gaps.is_empty() {

@@ -59,6 +59,22 @@ pub struct Inventory {
     /// "empty": it is unknown, and the scenarios that need it are not evaluable.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// Gaps of `gaps` confined to attributes of their kind (the `subnets` of
+    /// ECS services, the `execution_role_arn` of task definitions): a step
+    /// that does not read those attributes is not kept from its verdict by
+    /// them. A gap not named here affects its whole kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gap_fields: Vec<GapField>,
+}
+
+/// One attribute a gap is confined to (see [`Inventory::gap_fields`]); the
+/// gap is the one of the same kind and operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GapField {
+    pub kind: ResourceKind,
+    pub operation: String,
+    /// The attribute as the source names it: `subnets`, `environment`.
+    pub field: String,
 }
 
 /// One instance standing for all of a `count`/`for_each` that could not be
@@ -221,6 +237,24 @@ impl Inventory {
     /// The gaps that keep a kind of resource from being known.
     pub fn gaps_for(&self, kind: ResourceKind) -> impl Iterator<Item = &Gap> {
         self.gaps.iter().filter(move |g| g.kind == kind)
+    }
+
+    /// The gaps of `kind` that matter to a question reading only `fields`
+    /// of it: those of the whole kind, and those confined to one of
+    /// `fields`.
+    pub fn gaps_reading<'a>(
+        &'a self,
+        kind: ResourceKind,
+        fields: &'a [&'a str],
+    ) -> impl Iterator<Item = &'a Gap> + 'a {
+        self.gaps_for(kind).filter(move |g| {
+            let mut scoped = self
+                .gap_fields
+                .iter()
+                .filter(|f| f.kind == g.kind && f.operation == g.operation)
+                .peekable();
+            scoped.peek().is_none() || scoped.any(|f| fields.contains(&f.field.as_str()))
+        })
     }
 
     pub fn load(path: &std::path::Path) -> Result<Self, SnapshotError> {

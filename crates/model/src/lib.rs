@@ -21,7 +21,7 @@ pub use env_value::{
     CLASS_DIGIT, CLASS_LOWER, CLASS_OTHER, CLASS_UPPER, EnvValue, ValueFacts, ValueFormat,
 };
 pub use inventory::{
-    Gap, GapReason, Inventory, Representative, ResourceKind, SCHEMA_VERSION, SnapshotError,
-    SourceInfo,
+    Gap, GapField, GapReason, Inventory, Representative, ResourceKind, SCHEMA_VERSION,
+    SnapshotError, SourceInfo,
 };
 pub use resources::*;

@@ -362,7 +362,7 @@ impl Loader {
 
     /// A registry or git `source`: where `terraform init` unpacked it.
     fn installed_child(&self, key: &str, src: &str) -> Result<(PathBuf, String), String> {
-        let manifest = self.manifest.as_ref().map_err(|why| format!("{why}"))?;
+        let manifest = self.manifest.as_ref().map_err(|why| why.to_string())?;
         let Some(d) = manifest.get(key) else {
             return Err(format!(
                 "el módulo `{src}` viene de un registro o de un repositorio y no está descargado: ejecuta `terraform init` en la carpeta para que cloudgrade lo lea"

@@ -14,7 +14,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::eval::{EvBody, Evaluator};
+use std::rc::Rc;
+
+use crate::eval::{Cx, EvBody, Evaluator, Scope};
+use crate::source::SourceFile;
 use crate::value::{Unknown, Value};
 
 pub(crate) struct Computed {
@@ -23,7 +26,8 @@ pub(crate) struct Computed {
 }
 
 pub(crate) fn evaluate(
-    ev: &Evaluator,
+    ev: &mut Evaluator,
+    cx: &Cx,
     rtype: &str,
     address: &str,
     body: &EvBody,
@@ -80,6 +84,42 @@ pub(crate) fn evaluate(
             attrs.insert("minified_json".into(), Value::Encoded(Box::new(doc)));
             attrs.insert("id".into(), unknown("id"));
         }
+        // The provider marks a parameter's and a secret's value sensitive:
+        // whatever reads it carries the mark (an environment entry holding
+        // it is a secret in plain sight), and nothing else about it is known.
+        "aws_ssm_parameter" => {
+            attrs.insert("value".into(), Value::Sensitive(Box::new(unknown("value"))));
+            for a in ["arn", "id", "type", "version", "insecure_value"] {
+                attrs.insert(a.into(), unknown(a));
+            }
+            if let Some(n) = body.get("name") {
+                attrs.insert("name".into(), n.clone());
+            }
+        }
+        "aws_secretsmanager_secret_version" => {
+            for a in ["secret_string", "secret_binary"] {
+                attrs.insert(a.into(), Value::Sensitive(Box::new(unknown(a))));
+            }
+            for a in ["arn", "id", "version_id", "version_stages"] {
+                attrs.insert(a.into(), unknown(a));
+            }
+            if let Some(n) = body.get("secret_id") {
+                attrs.insert("secret_id".into(), n.clone());
+            }
+        }
+        "template_file" => {
+            let rendered = match render_template(ev, cx, body, at) {
+                Ok(v) => v,
+                Err(message) => {
+                    return Computed {
+                        attrs,
+                        gap: Some(format!("{at} data source `template_file`: {message}")),
+                    };
+                }
+            };
+            attrs.insert("rendered".into(), rendered);
+            attrs.insert("id".into(), unknown("id"));
+        }
         _ => {
             return Computed {
                 attrs,
@@ -88,6 +128,60 @@ pub(crate) fn evaluate(
         }
     }
     Computed { attrs, gap: None }
+}
+
+/// `data "template_file"` (the template provider): its `template` rendered
+/// with its `vars` as `templatefile()` would, each variable seen by name
+/// only. An unknown template or variable leaves the unknown parts as
+/// references.
+fn render_template(ev: &mut Evaluator, cx: &Cx, body: &EvBody, at: &str) -> Result<Value, String> {
+    let (template, sensitive) = body
+        .get("template")
+        .cloned()
+        .unwrap_or(Value::Null)
+        .deep_unmark();
+    let text = match template.flatten() {
+        Value::String(t) => t,
+        Value::Unknown(u) => return Ok(Value::Unknown(u)),
+        other => {
+            return Err(format!(
+                "`template` debe ser un texto, no {}",
+                other.type_name()
+            ));
+        }
+    };
+    let vars: Vec<(String, Value)> = match body.get("vars").map(|v| v.clone().unmark()) {
+        Some((Value::Object(m), s)) => m.into_iter().map(|(k, v)| (k, v.mark(s))).collect(),
+        Some((Value::Unknown(u), _)) => return Ok(Value::Unknown(u)),
+        None | Some((Value::Null, _)) => Vec::new(),
+        Some((other, _)) => {
+            return Err(format!(
+                "`vars` debe ser un objeto, no {}",
+                other.type_name()
+            ));
+        }
+    };
+    let parsed = hcl_edit::parser::parse_template(&text).map_err(|e| {
+        format!(
+            "plantilla no válida ({}:{}): {}",
+            e.location().line(),
+            e.location().column(),
+            e.message()
+        )
+    })?;
+    let tcx = Cx {
+        m: cx.m,
+        file: Rc::new(SourceFile::new(format!("{at} template"), text)),
+        isolated: true,
+    };
+    let scope = Scope {
+        bindings: vars,
+        parent: None,
+    };
+    let out = ev
+        .eval_template(&tcx, &scope, &parsed)
+        .map_err(|e| e.message)?;
+    Ok(out.mark(sensitive))
 }
 
 /// The JSON policy `aws_iam_policy_document` renders, as a value (so an

@@ -85,3 +85,84 @@ fn a_mysql_aurora_cluster_with_one_private_member() {
     assert_eq!(db.multi_az, Some(false));
     assert_eq!(db.publicly_accessible, Attr::Known(false));
 }
+
+/// The template provider's `data "template_file"`, still in many tutorials:
+/// the container definitions come from a JSON template file rendered with
+/// `vars`, one of them the database password.
+const TEMPLATE_FILE: &str = r#"
+variable "db_password" {
+  default = "s3cr3t-Pa55word"
+}
+
+data "template_file" "app" {
+  template = file("templates/app.json.tpl")
+  vars = {
+    image       = "nginx:1.27"
+    db_password = var.db_password
+    db_host     = aws_db_instance.db.address
+  }
+}
+
+resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t4g.micro"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = data.template_file.app.rendered
+}
+"#;
+
+const APP_TPL: &str = r#"[
+  {
+    "name": "app",
+    "image": "${image}",
+    "environment": [
+      { "name": "DB_HOST", "value": "${db_host}" },
+      { "name": "DB_PASSWORD", "value": "${db_password}" }
+    ]
+  }
+]
+"#;
+
+#[test]
+fn a_template_file_is_rendered_with_its_vars() {
+    let inv = load(&[
+        ("main.tf", TEMPLATE_FILE),
+        ("templates/app.json.tpl", APP_TPL),
+    ]);
+    let td = cloudgrade_model::ResourceKind::TaskDefinition;
+    assert_eq!(inv.gaps_for(td).count(), 0, "{:?}", inv.gaps);
+    let c = &inv.task_definitions[0].containers[0];
+    assert_eq!(c.image.as_deref(), Some("nginx:1.27"));
+    let names: Vec<&str> = c.environment.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["DB_HOST", "DB_PASSWORD"]);
+    match &c.environment[1].value {
+        cloudgrade_model::EnvValue::Observed(f) => assert_eq!(f.len, "s3cr3t-Pa55word".len()),
+        other => panic!("the password is a known value: {other:?}"),
+    }
+    assert!(
+        matches!(
+            c.environment[0].value,
+            cloudgrade_model::EnvValue::Unknown { .. }
+        ),
+        "the host is known after apply"
+    );
+}
+
+#[test]
+fn a_template_file_that_is_not_a_template_is_a_gap_naming_it() {
+    // `$${` is a literal `${` in HCL: the template the provider reads is
+    // an unterminated interpolation.
+    let text = TEMPLATE_FILE.replace(r#"file("templates/app.json.tpl")"#, r#""$${image""#);
+    let inv = load(&[("main.tf", &text)]);
+    let td = cloudgrade_model::ResourceKind::TaskDefinition;
+    let g: Vec<_> = inv.gaps_for(td).collect();
+    assert!(
+        g.iter().any(|g| g
+            .operation
+            .starts_with("main.tf:6 data source `template_file`")),
+        "{g:?}"
+    );
+}

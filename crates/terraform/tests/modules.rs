@@ -143,6 +143,43 @@ resource "aws_security_group" "app" {
 }
 
 #[test]
+fn a_registry_module_that_declares_nothing_the_rules_read_leaves_them_alone() {
+    // A state bucket from the registry, next to a network of the student's
+    // own: not downloaded, it can hide no subnet, database or task.
+    let root = r#"
+module "state" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  bucket = "tfstate"
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+  tags       = { Bucket = module.state.s3_bucket_id }
+}
+"#;
+    let inv = load(&[("main.tf", root)]);
+    for kind in [
+        ResourceKind::Subnet,
+        ResourceKind::DbInstance,
+        ResourceKind::TaskDefinition,
+    ] {
+        assert!(
+            inv.gaps_for(kind).next().is_none(),
+            "{kind:?}: {:?}",
+            inv.gaps
+        );
+    }
+    // A load balancer from the registry may declare a security group only.
+    let alb = root.replace("s3-bucket/aws", "alb/aws");
+    let inv = load(&[("main.tf", &alb)]);
+    assert!(inv.gaps_for(ResourceKind::Subnet).next().is_none());
+    assert!(inv.gaps_for(ResourceKind::SecurityGroup).next().is_some());
+    // A module of another namespace with the same name may declare anything.
+    let other = root.replace("terraform-aws-modules/s3-bucket/aws", "acme/s3-bucket/aws");
+    let inv = load(&[("main.tf", &other)]);
+    assert!(inv.gaps_for(ResourceKind::Subnet).next().is_some());
+}
+
+#[test]
 fn data_sources_for_existing_resources_are_gaps() {
     let root = r#"
 data "aws_vpc" "default" { default = true }

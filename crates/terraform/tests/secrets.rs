@@ -261,3 +261,53 @@ fn environment_entries_know_their_line() {
     assert_eq!(c.environment[0].name, "DB_PASSWORD");
     assert_eq!(c.environment[0].origin, None);
 }
+
+/// A parameter or a secret's value read by a data source and put in a
+/// container's environment: Terraform marks it sensitive, so the entry is a
+/// secret in plain sight whatever its name.
+#[test]
+fn values_read_from_parameter_store_or_secrets_manager_are_sensitive() {
+    let text = r#"
+data "aws_ssm_parameter" "db" {
+  name = "/app/db_password"
+}
+data "aws_secretsmanager_secret_version" "api" {
+  secret_id = "prod/api"
+}
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "nginx:1.27"
+    environment = [
+      { name = "DB", value = data.aws_ssm_parameter.db.value },
+      { name = "API", value = data.aws_secretsmanager_secret_version.api.secret_string },
+    ]
+  }])
+}
+"#;
+    let inv = common::load(&[("main.tf", text)]);
+    let td = cloudgrade_model::ResourceKind::TaskDefinition;
+    assert_eq!(
+        inv.gaps_reading(td, &["environment", "container_definitions"])
+            .count(),
+        0,
+        "{:?}",
+        inv.gaps
+    );
+    let env = &inv.task_definitions[0].containers[0].environment;
+    for e in env {
+        assert!(
+            matches!(
+                e.value,
+                cloudgrade_model::EnvValue::Unknown {
+                    sensitive: true,
+                    ..
+                }
+            ),
+            "{}: {:?}",
+            e.name,
+            e.value
+        );
+    }
+}

@@ -869,6 +869,7 @@ impl<'c> Evaluator<'c> {
         if decl.mode == Mode::Data {
             let computed = crate::data::evaluate(
                 self,
+                cx,
                 &decl.rtype,
                 address,
                 &body,

@@ -91,13 +91,13 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
         i.address
     );
     let raw = o.get("container_definitions").clone();
-    m.check(kind, i, "container_definitions", &raw);
     let (raw, all_sensitive) = raw.unmark();
     let parsed = match raw {
         Value::Encoded(inner) => Ok(*inner),
         Value::String(text) => crate::json::decode(&text),
         Value::Partial(parts) => crate::json::decode_parts(&parts),
         Value::Unknown(u) => {
+            m.check(kind, i, "container_definitions", &Value::Unknown(u.clone()));
             m.note(
                 kind,
                 at,
@@ -153,12 +153,28 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
             line: o.line,
         };
         let sensitive = all_sensitive || item_sensitive;
+        // What a container's field depends on and this crate does not
+        // evaluate keeps only the questions about that field from a verdict.
+        for (key, v) in &c.fields {
+            if !matches!(key.as_str(), "environment" | "secrets") {
+                m.check(kind, i, key, v);
+            }
+        }
         let mut environment = Vec::new();
         match read::items(c.get("environment")) {
             Ok(entries) => {
                 for e in entries {
                     let (e, s) = e.unmark();
                     let Value::Object(f) = e else { continue };
+                    // A value marked sensitive is judged a secret whatever
+                    // it is; any other value not evaluated is not known.
+                    if !(sensitive || s || f.get("value").is_some_and(Value::is_sensitive_deep)) {
+                        for v in f.values() {
+                            m.check(kind, i, "environment", v);
+                        }
+                    } else if let Some(n) = f.get("name") {
+                        m.check(kind, i, "environment", n);
+                    }
                     let name = f.get("name").and_then(read::text).unwrap_or_default();
                     let value = env_value(f.get("value").unwrap_or(&Value::Null), sensitive || s);
                     let origin = entry_origin(i, &name);
@@ -169,14 +185,28 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
                     });
                 }
             }
-            Err(u) => m.note(
+            Err(u) => m.note_field(
                 kind,
-                at.clone(),
+                "environment",
+                format!("{at}.environment"),
                 format!("no se sabe qué variables de entorno tiene un contenedor de `{}`: dependen de {}", i.address, u.primary()),
             ),
         }
+        m.check(kind, i, "secrets", c.get("secrets"));
         let secrets = read::items(c.get("secrets"))
-            .unwrap_or_default()
+            .unwrap_or_else(|u| {
+                m.note_field(
+                    kind,
+                    "secrets",
+                    format!("{at}.secrets"),
+                    format!(
+                        "no se sabe qué `secrets` tiene un contenedor de `{}`: dependen de {}",
+                        i.address,
+                        u.primary()
+                    ),
+                );
+                Vec::new()
+            })
             .into_iter()
             .filter_map(|s| match s.unmark().0 {
                 Value::Object(f) => Some(SecretRef {

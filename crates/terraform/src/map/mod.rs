@@ -18,7 +18,9 @@ mod secrets;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use cloudgrade_model::{Gap, GapReason, Inventory, Origin, ResourceKind, SourceInfo, Tags};
+use cloudgrade_model::{
+    Gap, GapField, GapReason, Inventory, Origin, ResourceKind, SourceInfo, Tags,
+};
 
 use crate::config::Mode;
 use crate::eval::{Evaluator, Instance};
@@ -93,6 +95,34 @@ fn kinds_of_data(rtype: &str) -> Vec<ResourceKind> {
 pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
     use ResourceKind::*;
     let s = source.to_ascii_lowercase();
+    // Modules of that namespace that declare nothing the rules read (a
+    // bucket, a registry, a certificate, DNS): what they leave unknown is
+    // only what reads their outputs.
+    let inert = [
+        "s3-bucket",
+        "ecr",
+        "acm",
+        "route53",
+        "cloudfront",
+        "dynamodb-table",
+        "sqs",
+        "sns",
+        "kms",
+    ];
+    let s_bare = s.strip_prefix("registry.terraform.io/").unwrap_or(&s);
+    if let Some(name) = s_bare
+        .strip_prefix("terraform-aws-modules/")
+        .and_then(|r| r.strip_suffix("/aws"))
+    {
+        if inert.contains(&name) {
+            return Vec::new();
+        }
+        // A load balancer, its listeners and target groups, and (since v9)
+        // a security group of its own.
+        if matches!(name, "alb" | "elb") {
+            return vec![SecurityGroup];
+        }
+    }
     let table: &[(&str, &[ResourceKind])] = &[
         (
             "vpc",
@@ -152,13 +182,55 @@ impl Mapper {
         note(&mut self.inv, kind, operation, message);
     }
 
+    /// A gap confined to one attribute of `kind`: only the questions that
+    /// read `field` are kept from their verdict by it.
+    pub fn note_field(
+        &mut self,
+        kind: ResourceKind,
+        field: &str,
+        operation: String,
+        message: String,
+    ) {
+        let inv = &mut self.inv;
+        let scoped = |inv: &Inventory, op: &str| {
+            inv.gap_fields
+                .iter()
+                .any(|f| f.kind == kind && f.operation == op)
+        };
+        match inv
+            .gaps
+            .iter()
+            .any(|g| g.kind == kind && g.operation == operation)
+        {
+            // Already a gap of the whole kind: it stays one.
+            true if !scoped(inv, &operation) => return,
+            true => {}
+            false => inv.gaps.push(Gap {
+                kind,
+                operation: operation.clone(),
+                reason: GapReason::NotModelled,
+                message,
+            }),
+        }
+        let f = GapField {
+            kind,
+            operation,
+            field: field.to_string(),
+        };
+        if !inv.gap_fields.contains(&f) {
+            inv.gap_fields.push(f);
+        }
+    }
+
     /// Records a gap when a value the model needs depends on a construct
-    /// this crate does not evaluate.
+    /// this crate does not evaluate; it is confined to `field`.
     pub fn check(&mut self, kind: ResourceKind, inst: &Instance, field: &str, v: &Value) {
+        let field_name = field.rsplit('.').next().unwrap_or(field);
         if let Some(u) = read::not_modelled(v) {
             let op = u.gap.clone().unwrap_or_default();
-            self.note(
+            self.note_field(
                 kind,
+                field_name,
                 op,
                 format!(
                     "`{}.{field}` depende de algo que la fuente terraform no evalúa ({}): ese dato no se conoce",
@@ -199,8 +271,9 @@ impl Mapper {
                 .map(|t| self.canon(t))
                 .collect(),
             Err(u) => {
-                self.note(
+                self.note_field(
                     kind,
+                    field,
                     format!("{}:{} {}.{field}", inst.file.rel, obj.line, inst.address),
                     format!(
                         "no se sabe qué elementos tiene `{}.{field}`: depende de {}",
@@ -293,6 +366,9 @@ pub(crate) const NOTHING_DECLARED: &str = "*.tf";
 const NOTHING_DECLARED_WHY: &str = "los ficheros .tf se leen bien, pero no declaran ningún recurso que las reglas lean (red, RDS, ECS, IAM, secretos ni logs): ¿es la carpeta correcta?";
 
 fn note(inv: &mut Inventory, kind: ResourceKind, operation: String, message: String) {
+    // A gap of the whole kind outweighs the same gap confined to a field.
+    inv.gap_fields
+        .retain(|f| !(f.kind == kind && f.operation == operation));
     if !inv
         .gaps
         .iter()

@@ -1,0 +1,123 @@
+//! An unknown the source cannot evaluate (a data source reading what the
+//! configuration does not declare, a list known only after apply) is
+//! confined to the attribute that reads it: the questions about other
+//! attributes of the same resource keep their verdict (issue 9).
+
+mod common;
+
+use cloudgrade_model::ResourceKind;
+use common::load;
+
+/// The shape of many hand-ins: the execution role is an existing role read
+/// by a data source, the secrets come from a secret read the same way, and
+/// the service's subnets are a list from a module output nobody knows.
+const TASK: &str = r#"
+data "aws_iam_role" "exec" {
+  name = "ecsTaskExecutionRole"
+}
+
+data "aws_secretsmanager_secret" "db" {
+  name = "prod/db"
+}
+
+variable "subnets" {
+  type = list(string)
+}
+
+resource "aws_ecs_cluster" "c" {
+  name = "c"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family             = "app"
+  network_mode       = "awsvpc"
+  execution_role_arn = data.aws_iam_role.exec.arn
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "nginx:1.27"
+    environment = [{ name = "DB_HOST", value = "db.internal" }]
+    secrets     = [{ name = "DB_PASSWORD", valueFrom = data.aws_secretsmanager_secret.db.arn }]
+  }])
+}
+
+resource "aws_ecs_service" "app" {
+  name            = "app"
+  cluster         = aws_ecs_cluster.c.id
+  task_definition = aws_ecs_task_definition.app.arn
+  network_configuration {
+    subnets = var.subnets
+  }
+}
+"#;
+
+fn reading(inv: &cloudgrade_model::Inventory, kind: ResourceKind, fields: &[&str]) -> usize {
+    inv.gaps_reading(kind, fields).count()
+}
+
+#[test]
+fn a_data_source_behind_one_field_leaves_the_others_known() {
+    let inv = load(&[("main.tf", TASK)]);
+    let td = ResourceKind::TaskDefinition;
+    // The role and the secrets' source are unknown ...
+    assert!(
+        reading(&inv, td, &["execution_role_arn"]) > 0,
+        "{:?}",
+        inv.gaps
+    );
+    assert!(reading(&inv, td, &["secrets"]) > 0, "{:?}", inv.gaps);
+    // ... the environment is not, nor which definition the service runs.
+    assert_eq!(
+        reading(&inv, td, &["environment", "container_definitions"]),
+        0,
+        "{:?}",
+        inv.gaps
+    );
+    assert_eq!(reading(&inv, td, &["family"]), 0, "{:?}", inv.gaps);
+    let env = &inv.task_definitions[0].containers[0].environment;
+    assert_eq!(env.len(), 1);
+    // The kind as a whole still says it is incomplete, for any question
+    // that reads everything.
+    assert!(inv.gaps_for(td).count() > 0);
+}
+
+#[test]
+fn an_unknown_list_of_subnets_is_confined_to_the_services_subnets() {
+    let inv = load(&[("main.tf", TASK)]);
+    let svc = ResourceKind::EcsService;
+    assert!(reading(&inv, svc, &["subnets"]) > 0, "{:?}", inv.gaps);
+    assert_eq!(
+        reading(&inv, svc, &["task_definition"]),
+        0,
+        "{:?}",
+        inv.gaps
+    );
+    assert_eq!(
+        inv.ecs_services[0].task_definition,
+        "aws_ecs_task_definition.app"
+    );
+}
+
+#[test]
+fn an_environment_value_not_evaluated_keeps_the_environment_unknown() {
+    let text = TASK.replace(
+        r#"value = "db.internal""#,
+        "value = data.aws_iam_role.exec.arn",
+    );
+    let inv = load(&[("main.tf", &text)]);
+    let td = ResourceKind::TaskDefinition;
+    assert!(reading(&inv, td, &["environment"]) > 0, "{:?}", inv.gaps);
+}
+
+#[test]
+fn an_unknown_list_of_secrets_is_not_an_empty_one() {
+    let text = TASK.replace(
+        "secrets     = [{ name = \"DB_PASSWORD\", valueFrom = data.aws_secretsmanager_secret.db.arn }]",
+        "secrets     = var.subnets",
+    );
+    let inv = load(&[("main.tf", &text)]);
+    assert!(
+        reading(&inv, ResourceKind::TaskDefinition, &["secrets"]) > 0,
+        "{:?}",
+        inv.gaps
+    );
+}
