@@ -50,7 +50,11 @@ resource "aws_rds_cluster_instance" "member" {
 fn an_aurora_cluster_is_one_database_with_its_members_properties() {
     let inv = load(&[("main.tf", AURORA)]);
     assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
-    assert_eq!(inv.db_instances.len(), 1, "the members are not databases of their own");
+    assert_eq!(
+        inv.db_instances.len(),
+        1,
+        "the members are not databases of their own"
+    );
     let db = &inv.db_instances[0];
     assert_eq!(db.id, "aws_rds_cluster.main");
     assert_eq!(db.engine, "aurora-postgresql");

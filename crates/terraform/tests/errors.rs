@@ -324,7 +324,10 @@ fn fuzz_entry_point_survives_hostile_input() {
     // count depends on variables declared elsewhere: one representative
     // instance each, and the variables' own values stay unknown.
     let ids: Vec<&str> = ok.subnets.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["aws_subnet.public[0]", "aws_subnet.private[each.key]"]);
+    assert_eq!(
+        ids,
+        ["aws_subnet.public[0]", "aws_subnet.private[each.key]"]
+    );
     assert!(ids.iter().all(|id| ok.is_representative(id)));
     assert!(!ok.gaps.is_empty());
 }

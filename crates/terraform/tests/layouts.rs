@@ -59,7 +59,9 @@ fn an_environment_reads_modules_above_it_with_relative_paths() {
     ]);
     let inv = load_in(&repo.path().join("environments/dev"), &Options::default());
     assert!(inv.gaps.is_empty(), "{}", gap_text(&inv));
-    let vpc = inv.vpc("module.vpc.aws_vpc.this").expect("the module's VPC");
+    let vpc = inv
+        .vpc("module.vpc.aws_vpc.this")
+        .expect("the module's VPC");
     assert_eq!(vpc.cidr, Attr::Known("10.1.0.0/16".into()));
     let origin = vpc.origin.as_ref().unwrap();
     // Relative to the graded folder, the way the student finds the file.
@@ -79,13 +81,21 @@ fn without_git_modules_up_to_three_folders_above_are_read() {
         ("proj/environments/dev/main.tf", DEV),
         ("proj/modules/vpc/main.tf", VPC_MODULE),
     ]);
-    let inv = load_in(&tmp.path().join("proj/environments/dev"), &Options::default());
-    assert!(inv.vpc("module.vpc.aws_vpc.this").is_some(), "{}", gap_text(&inv));
+    let inv = load_in(
+        &tmp.path().join("proj/environments/dev"),
+        &Options::default(),
+    );
+    assert!(
+        inv.vpc("module.vpc.aws_vpc.this").is_some(),
+        "{}",
+        gap_text(&inv)
+    );
 }
 
 #[test]
 fn a_module_outside_the_repository_is_a_gap_unless_the_root_is_named() {
-    let main = "module \"vpc\" {\n  source = \"../../../shared/vpc\"\n  cidr   = \"10.2.0.0/16\"\n}\n";
+    let main =
+        "module \"vpc\" {\n  source = \"../../../shared/vpc\"\n  cidr   = \"10.2.0.0/16\"\n}\n";
     let tmp = write(&[
         ("repo/.git/HEAD", "ref: refs/heads/main\n"),
         ("repo/envs/dev/main.tf", main),
@@ -114,8 +124,13 @@ fn a_module_outside_the_repository_is_a_gap_unless_the_root_is_named() {
         ..Default::default()
     };
     let inv = load_in(&dev, &opts);
-    let vpc = inv.vpc("module.vpc.aws_vpc.this").expect("read with --root");
-    assert_eq!(vpc.origin.as_ref().unwrap().file, "../../../shared/vpc/main.tf");
+    let vpc = inv
+        .vpc("module.vpc.aws_vpc.this")
+        .expect("read with --root");
+    assert_eq!(
+        vpc.origin.as_ref().unwrap().file,
+        "../../../shared/vpc/main.tf"
+    );
 }
 
 const MANIFEST: &str = r#"{"Modules":[
@@ -191,7 +206,10 @@ fn a_manifest_that_points_nowhere_is_a_gap_naming_it() {
 fn a_malformed_manifest_is_a_gap_with_its_line() {
     let dir = write(&[
         ("main.tf", REGISTRY_ROOT),
-        (".terraform/modules/modules.json", "{\"Modules\": [\n  {\"Key\": \n"),
+        (
+            ".terraform/modules/modules.json",
+            "{\"Modules\": [\n  {\"Key\": \n",
+        ),
     ]);
     let inv = load_in(dir.path(), &Options::default());
     let gap = inv.gaps_for(ResourceKind::Vpc).next().expect("a gap");
@@ -210,7 +228,10 @@ fn a_module_cycle_is_a_gap_not_a_hang() {
             "modules/a/main.tf",
             "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n\nmodule \"b\" {\n  source = \"../b\"\n}\n",
         ),
-        ("modules/b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n"),
+        (
+            "modules/b/main.tf",
+            "module \"a\" {\n  source = \"../a\"\n}\n",
+        ),
     ]);
     let inv = load_in(dir.path(), &Options::default());
     // What the cycle does not reach is read.
@@ -248,7 +269,10 @@ fn a_missing_module_folder_names_the_call() {
 fn an_unreadable_root_is_an_error() {
     let dir = write(&[("README.md", "nada\n")]);
     let err = load_dir(dir.path(), &Options::default()).unwrap_err();
-    assert!(err.to_string().contains("no hay ningún fichero .tf"), "{err}");
+    assert!(
+        err.to_string().contains("no hay ningún fichero .tf"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -277,8 +301,15 @@ fn a_folder_that_declares_nothing_the_rules_read_says_so() {
         "variable \"x\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"datos\"\n}\n",
     )]);
     let inv = load_in(dir.path(), &Options::default());
-    let gap = inv.gaps_for(ResourceKind::Vpc).next().expect("said once per kind");
-    assert!(gap.message.contains("no declaran ningún recurso"), "{}", gap.message);
+    let gap = inv
+        .gaps_for(ResourceKind::Vpc)
+        .next()
+        .expect("said once per kind");
+    assert!(
+        gap.message.contains("no declaran ningún recurso"),
+        "{}",
+        gap.message
+    );
     assert!(
         inv.gaps_for(ResourceKind::Dockerfile).next().is_none(),
         "a Dockerfile is read by another source"
@@ -378,7 +409,12 @@ fn a_count_over_an_unknown_list_is_one_representative_instance() {
     assert_eq!(inv.nat_gateways[0].subnet_id, "aws_subnet.public[0]");
     // Nothing per instance is a gap; which subnets the group has is.
     let kinds: Vec<ResourceKind> = inv.gaps.iter().map(|g| g.kind).collect();
-    assert_eq!(kinds, vec![ResourceKind::DbSubnetGroup], "{}", gap_text(&inv));
+    assert_eq!(
+        kinds,
+        vec![ResourceKind::DbSubnetGroup],
+        "{}",
+        gap_text(&inv)
+    );
 }
 
 #[test]

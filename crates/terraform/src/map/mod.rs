@@ -276,7 +276,12 @@ pub(crate) fn build(
         // the reason of every verdict, instead of a list of failures.
         for kind in ResourceKind::ALL {
             if !matches!(kind, ResourceKind::DockerImage | ResourceKind::Dockerfile) {
-                note(&mut inv, kind, NOTHING_DECLARED.into(), NOTHING_DECLARED_WHY.into());
+                note(
+                    &mut inv,
+                    kind,
+                    NOTHING_DECLARED.into(),
+                    NOTHING_DECLARED_WHY.into(),
+                );
             }
         }
     }
