@@ -10,8 +10,8 @@ mod merge_cmd;
 mod output;
 mod report_cmd;
 mod steps_cmd;
-mod without;
 mod watch_cmd;
+mod without;
 mod world_cmd;
 
 // A build without a feature gets, under the same name, the module that says

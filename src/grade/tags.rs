@@ -149,7 +149,11 @@ mod tests {
         let f = TagFilter::parse(Some(&nots)).unwrap();
         assert_eq!(f.matches(&["a".into()]), (MAX_TAGS_LEN - 2) / 4 % 2 == 0);
         let ands = vec!["@a"; MAX_TAGS_LEN / 8].join(" and ");
-        assert!(TagFilter::parse(Some(&ands)).unwrap().matches(&["a".into()]));
+        assert!(
+            TagFilter::parse(Some(&ands))
+                .unwrap()
+                .matches(&["a".into()])
+        );
         let ors = vec!["@b"; MAX_TAGS_LEN / 7].join(" or ");
         assert!(!TagFilter::parse(Some(&ors)).unwrap().matches(&["a".into()]));
     }
