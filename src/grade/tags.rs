@@ -147,7 +147,10 @@ mod tests {
         let nots = format!("{}@a", "not ".repeat((MAX_TAGS_LEN - 2) / 4));
         assert!(nots.len() <= MAX_TAGS_LEN);
         let f = TagFilter::parse(Some(&nots)).unwrap();
-        assert_eq!(f.matches(&["a".into()]), (MAX_TAGS_LEN - 2) / 4 % 2 == 0);
+        assert_eq!(
+            f.matches(&["a".into()]),
+            ((MAX_TAGS_LEN - 2) / 4).is_multiple_of(2)
+        );
         let ands = vec!["@a"; MAX_TAGS_LEN / 8].join(" and ");
         assert!(
             TagFilter::parse(Some(&ands))

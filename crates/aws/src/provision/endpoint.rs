@@ -103,7 +103,12 @@ mod tests {
 
     #[test]
     fn what_is_not_an_http_url_is_refused_even_forced_with_its_shape() {
-        for url in ["localhost:5000", "127.0.0.1:5000", "ftp://127.0.0.1", "http://evil.com@"] {
+        for url in [
+            "localhost:5000",
+            "127.0.0.1:5000",
+            "ftp://127.0.0.1",
+            "http://evil.com@",
+        ] {
             for force in [false, true] {
                 let e = ensure_emulator(Some(url), force).unwrap_err();
                 assert!(
