@@ -68,6 +68,9 @@ pub enum AssignmentError {
         path: String,
         source: std::io::Error,
     },
+    /// Not a regular file (a device is never read).
+    #[error(transparent)]
+    Input(cloudgrade_model::input::InputError),
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
         path: String,
@@ -138,7 +141,17 @@ impl Assignment {
                 ),
             });
         }
-        let bytes = std::fs::read(path).map_err(io)?;
+        use cloudgrade_model::input;
+        let kind = input::InputKind {
+            what: "archivo de tarea",
+            max_bytes: MAX_BYTES,
+            utf16: false,
+            lossy: false,
+        };
+        let bytes = input::read_bytes(path, &kind).map_err(|e| match e {
+            input::InputError::Io { source, .. } => io(source),
+            e => AssignmentError::Input(e),
+        })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut a = Assignment::parse(&bytes, &shown, base, plan)?;
         a.path = path.to_path_buf();

@@ -125,3 +125,67 @@ worlds! {
     secret_missing => "secret-missing",
     secret_role_too_broad => "secret-role-too-broad",
 }
+
+/// A request to moto's ECS API without the SDK, for what the SDK (and so
+/// `world apply`) would never send.
+fn ecs_call(moto: &Moto, action: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", moto.port)).unwrap();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         X-Amz-Target: AmazonEC2ContainerServiceV20141113.{action}\r\n\
+         Content-Type: application/x-amz-json-1.1\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// LocalStack 3.0's bundled moto drops `networkConfiguration` from ECS
+/// services. A FARGATE service without subnets is something AWS never
+/// returns: grading it would fail `rds-only-from-ecs` ("no hay ningún
+/// servicio ECS con red awsvpc") for the emulator's loss. Such a service is
+/// made here beside the reference world's (moto accepts it without a
+/// network); the scenario must be not_evaluable naming the read, never failed.
+#[test]
+fn an_awsvpc_service_returned_without_its_network_is_a_gap_not_a_failure() {
+    let moto = Moto::start();
+    apply_world(&moto, &world_dir("reference"));
+    let r = ecs_call(
+        &moto,
+        "CreateService",
+        r#"{"cluster":"cloudgrade","serviceName":"sin-red","taskDefinition":"cloudgrade-app","desiredCount":1,"launchType":"FARGATE"}"#,
+    );
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    let out = tempfile::tempdir().unwrap();
+    let o = grade_aws(&moto, out.path());
+    let report = read_json(&out.path().join("report.json"));
+    let s = report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "rds-only-from-ecs")
+        .unwrap_or_else(|| panic!("no rds-only-from-ecs in {report}"));
+    assert_eq!(s["verdict"], "not_evaluable", "{s}\n{}", o.stdout);
+    let reason = s["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("ecs:DescribeServices"), "{reason}");
+    let gap = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["operation"] == "ecs:DescribeServices")
+        .unwrap_or_else(|| panic!("no gap in {}", report["gaps"]));
+    assert!(
+        gap["message"]
+            .as_str()
+            .unwrap()
+            .contains("el servicio sin-red usa la red awsvpc (FARGATE)"),
+        "{gap}"
+    );
+    assert_ne!(o.code, 1, "a failure blamed on the student:\n{}", o.stdout);
+}

@@ -125,6 +125,9 @@ pub enum RosterError {
         path: String,
         source: std::io::Error,
     },
+    /// Too large or not a regular file.
+    #[error(transparent)]
+    Input(cloudgrade_model::input::InputError),
     #[error("{path}: la lista de alumnos tiene {} problema(s); no se ha corregido a nadie:\n{}", problems.len(), list(path, problems))]
     Invalid {
         path: String,
@@ -154,9 +157,10 @@ const MAX_ID_LEN: usize = 128;
 
 impl Roster {
     pub fn load(path: &Path) -> Result<Roster, RosterError> {
-        let bytes = std::fs::read(path).map_err(|source| RosterError::Io {
-            path: path.display().to_string(),
-            source,
+        use cloudgrade_model::input;
+        let bytes = input::read_bytes(path, &input::ROSTER).map_err(|e| match e {
+            input::InputError::Io { path, source } => RosterError::Io { path, source },
+            e => RosterError::Input(e),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         Roster::parse(&bytes, &path.display().to_string(), base).map(|mut r| {
@@ -168,6 +172,17 @@ impl Roster {
     /// Parses roster text; relative source paths are taken from `base`.
     pub fn parse(bytes: &[u8], shown: &str, base: &Path) -> Result<Roster, RosterError> {
         let sha256 = format!("{:x}", Sha256::digest(bytes));
+        // A spreadsheet's "Texto Unicode" export is UTF-16 with a BOM:
+        // decoded (or, malformed, refused naming its line) before the CSV.
+        let decoded;
+        let bytes = if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+            use cloudgrade_model::input;
+            decoded =
+                input::decode(bytes.to_vec(), shown, &input::ROSTER).map_err(RosterError::Input)?;
+            decoded.as_bytes()
+        } else {
+            bytes
+        };
         // Spreadsheets on Windows save a byte order mark the header would keep.
         let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let invalid = |problems| RosterError::Invalid {

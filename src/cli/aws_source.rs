@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use cloudgrade::exit::Exit;
-use cloudgrade::sources::{self, AwsTarget, Collected, Inventory};
+use cloudgrade::sources::{self, AwsTarget, CollectError, Collected, Inventory};
 use cloudgrade_aws::provision;
 use cloudgrade_worlds::World;
 
@@ -61,7 +61,12 @@ fn collect(a: &AwsArgs) -> Result<Collected, Failure> {
     };
     let rt = runtime()?;
     rt.block_on(sources::collect_aws(&target))
-        .map_err(|e| Failure::new(Exit::SourceUnreadable, e))
+        .map_err(|e| match e {
+            // An endpoint without a scheme, a profile that does not exist, no
+            // region: the arguments are wrong whatever the network does.
+            CollectError::Config(_) => Failure::new(Exit::BadInput, e),
+            e => Failure::new(Exit::SourceUnreadable, e),
+        })
 }
 
 /// `world apply DIR`: builds a world into an emulator.

@@ -57,6 +57,8 @@ pub enum FeaturesError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Input(cloudgrade_model::input::InputError),
 }
 
 /// Where the features come from: the course's own, compiled into the
@@ -94,12 +96,9 @@ impl FeatureSource {
                 .into_iter()
                 .map(|path| {
                     let shown = path.display().to_string();
-                    std::fs::read_to_string(&path)
-                        .map(|text| (shown.clone(), text))
-                        .map_err(|source| FeaturesError::Io {
-                            path: shown,
-                            source,
-                        })
+                    cloudgrade_model::input::read_text(&path, &cloudgrade_model::input::FEATURE)
+                        .map(|text| (shown, text))
+                        .map_err(FeaturesError::Input)
                 })
                 .collect(),
         }
@@ -116,7 +115,13 @@ fn discover(root: &Path) -> Result<Vec<PathBuf>, FeaturesError> {
     }
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
+    // A symlinked folder is followed once: a link back to an ancestor (a
+    // loop) would otherwise be walked until the path is too long.
+    let mut seen = std::collections::HashSet::new();
     while let Some(dir) = stack.pop() {
+        if !std::fs::canonicalize(&dir).is_ok_and(|real| seen.insert(real)) {
+            continue;
+        }
         let entries = std::fs::read_dir(&dir).map_err(|source| FeaturesError::Io {
             path: dir.display().to_string(),
             source,
@@ -130,7 +135,10 @@ fn discover(root: &Path) -> Result<Vec<PathBuf>, FeaturesError> {
                 .path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "feature") {
+            } else if path.extension().is_some_and(|e| e == "feature")
+                // A link to a feature already found would grade it twice.
+                && std::fs::canonicalize(&path).map_or(true, |real| seen.insert(real))
+            {
                 out.push(path);
             }
         }

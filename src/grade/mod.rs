@@ -12,7 +12,7 @@ use cloudgrade_model::Inventory;
 
 pub use features::{FeatureSource, FeatureText, FeaturesError, Plan, parse as parse_feature, plan};
 pub use run::DEFAULT_POINTS;
-pub use tags::{TagFilter, TagFilterError};
+pub use tags::{MAX_TAGS_DEPTH, MAX_TAGS_LEN, TagFilter, TagFilterError};
 
 use crate::report::{Provenance, REPORT_SCHEMA, Report, Summary, Timings};
 

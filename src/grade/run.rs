@@ -112,11 +112,21 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
     }
 
     let partial = s.tags.iter().any(|t| t == "parcial" || t == "partial");
+    // Only a `Then` step checks anything: a scenario of selections alone
+    // would pass with full points whatever the student did. Decided by the
+    // definitions' kinds, whatever keyword (`Y`, `Pero`, `*`) introduced them.
     let assertions = resolved
         .iter()
         .flatten()
         .filter(|(def, _)| def.kind == StepKind::Then)
         .count();
+    if assertions == 0 {
+        let reason = format!(
+            "{}: el escenario no comprueba nada: ninguno de sus pasos es una comprobación («Entonces …»)",
+            report.location
+        );
+        return grader_error(report, reason);
+    }
     let mut world = World::new(inv);
     let (mut passed, mut unknown) = (0usize, 0usize);
     for (i, found) in resolved.into_iter().enumerate() {

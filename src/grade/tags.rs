@@ -19,15 +19,37 @@ pub struct TagFilterError {
     message: String,
 }
 
+/// The longest `--tags` expression accepted, in bytes, and its deepest
+/// parenthesis nesting. The parser and the evaluator recurse once per level
+/// (of parentheses, `not`s or operators): a few thousand levels overflow the
+/// stack, so anything past these limits is refused before parsing. Real
+/// expressions are a few tags long.
+pub const MAX_TAGS_LEN: usize = 1024;
+pub const MAX_TAGS_DEPTH: usize = 32;
+
 impl TagFilter {
     pub fn parse(expr: Option<&str>) -> Result<Self, TagFilterError> {
         let Some(expr) = expr.map(str::trim).filter(|e| !e.is_empty()) else {
             return Ok(TagFilter::default());
         };
-        let op = expr.parse::<TagOperation>().map_err(|e| TagFilterError {
-            expr: expr.to_string(),
-            message: e.to_string(),
-        })?;
+        let refuse = |message: String| TagFilterError {
+            expr: shorten(expr),
+            message,
+        };
+        if expr.len() > MAX_TAGS_LEN {
+            return Err(refuse(format!(
+                "tiene {} bytes y el máximo es {MAX_TAGS_LEN}",
+                expr.len()
+            )));
+        }
+        if nesting(expr) > MAX_TAGS_DEPTH {
+            return Err(refuse(format!(
+                "anida más de {MAX_TAGS_DEPTH} niveles de paréntesis"
+            )));
+        }
+        let op = expr
+            .parse::<TagOperation>()
+            .map_err(|e| refuse(e.to_string()))?;
         Ok(TagFilter {
             expr: Some((expr.to_string(), op)),
             instructor: false,
@@ -49,6 +71,32 @@ impl TagFilter {
 
     pub fn matches(&self, tags: &[String]) -> bool {
         self.expr.as_ref().is_none_or(|(_, op)| eval(op, tags))
+    }
+}
+
+/// The deepest parenthesis nesting of `expr` (unbalanced ones are left to
+/// the parser to point at).
+fn nesting(expr: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in expr.bytes() {
+        match b {
+            b'(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// The expression as the message quotes it: a refused one may be huge.
+fn shorten(expr: &str) -> String {
+    const SHOWN: usize = 60;
+    match expr.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &expr[..cut]),
+        None => expr.to_string(),
     }
 }
 
@@ -77,5 +125,39 @@ mod tests {
         assert!(!f.matches(&tags(&["rds"])));
         assert!(TagFilter::parse(None).unwrap().matches(&[]));
         assert!(TagFilter::parse(Some("@a and and")).is_err());
+    }
+
+    #[test]
+    fn deep_or_long_expressions_are_refused_before_parsing() {
+        // Thousands of levels used to overflow the parser's stack (SIGABRT).
+        let deep = format!("{}@a{}", "(".repeat(5000), ")".repeat(5000));
+        let e = TagFilter::parse(Some(&deep)).unwrap_err().to_string();
+        assert!(e.contains("bytes y el máximo es 1024"), "{e}");
+        assert!(e.chars().count() < 300, "the message quotes it whole: {e}");
+        let nested = format!("{}@a{}", "(".repeat(33), ")".repeat(33));
+        let e = TagFilter::parse(Some(&nested)).unwrap_err().to_string();
+        assert!(e.contains("más de 32 niveles de paréntesis"), "{e}");
+        let ok = format!("{}@a{}", "(".repeat(32), ")".repeat(32));
+        assert!(TagFilter::parse(Some(&ok)).unwrap().matches(&["a".into()]));
+    }
+
+    #[test]
+    fn the_longest_accepted_chains_parse_and_evaluate() {
+        // Within the length cap, every shape of recursion stays shallow.
+        let nots = format!("{}@a", "not ".repeat((MAX_TAGS_LEN - 2) / 4));
+        assert!(nots.len() <= MAX_TAGS_LEN);
+        let f = TagFilter::parse(Some(&nots)).unwrap();
+        assert_eq!(
+            f.matches(&["a".into()]),
+            ((MAX_TAGS_LEN - 2) / 4).is_multiple_of(2)
+        );
+        let ands = vec!["@a"; MAX_TAGS_LEN / 8].join(" and ");
+        assert!(
+            TagFilter::parse(Some(&ands))
+                .unwrap()
+                .matches(&["a".into()])
+        );
+        let ors = vec!["@b"; MAX_TAGS_LEN / 7].join(" or ");
+        assert!(!TagFilter::parse(Some(&ors)).unwrap().matches(&["a".into()]));
     }
 }

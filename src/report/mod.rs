@@ -121,6 +121,8 @@ pub enum LoadError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Input(#[from] cloudgrade_model::input::InputError),
     #[error("{path}:{line}:{column}: no es un report.json de cloudgrade: {message}")]
     Parse {
         path: String,
@@ -134,10 +136,7 @@ pub enum LoadError {
 
 pub fn load(path: &std::path::Path) -> Result<Report, LoadError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: shown.clone(),
-        source,
-    })?;
+    let text = cloudgrade_model::input::read_text(path, &cloudgrade_model::input::REPORT)?;
     let report: Report = serde_json::from_str(&text).map_err(|e| LoadError::Parse {
         path: shown.clone(),
         line: e.line(),

@@ -131,10 +131,15 @@ pub fn run(mut c: Command) -> Output {
 
 /// Builds a world into moto with the real binary.
 pub fn apply_world(moto: &Moto, dir: &Path) {
+    apply_world_at(&moto.url(), dir);
+}
+
+/// Builds a world into the emulator at `url` with the real binary.
+pub fn apply_world_at(url: &str, dir: &Path) {
     let mut c = cloudgrade();
     c.args(["world", "apply"])
         .arg(dir)
-        .args(["--endpoint-url", &moto.url()]);
+        .args(["--endpoint-url", url]);
     let o = run(c);
     assert_eq!(
         o.code,
@@ -148,12 +153,17 @@ pub fn apply_world(moto: &Moto, dir: &Path) {
 
 /// Grades the emulator with the shipped features, writing every format.
 pub fn grade_aws(moto: &Moto, out: &Path) -> Output {
+    grade_aws_at(&moto.url(), out)
+}
+
+/// [`grade_aws`] against the emulator at `url`.
+pub fn grade_aws_at(url: &str, out: &Path) -> Output {
     let mut c = cloudgrade();
     c.args([
         "grade",
         "--aws",
         "--endpoint-url",
-        &moto.url(),
+        url,
         "--region",
         "us-east-1",
         "--tags",

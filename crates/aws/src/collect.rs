@@ -11,7 +11,7 @@
 
 mod ec2;
 mod ecs;
-mod errors;
+pub(crate) mod errors;
 mod iam;
 mod other;
 mod rds;

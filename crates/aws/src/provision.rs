@@ -18,7 +18,12 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
-use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_sdk_sts::error::SdkError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::error::operation::BuildError;
+
+use crate::collect::CollectError;
 
 use crate::config::{self, DEFAULT_REGION, Target};
 use crate::world::World;
@@ -36,6 +41,13 @@ pub struct ProvisionReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
+    #[error(
+        "--endpoint-url «{url}» no es una URL de endpoint: se espera http://máquina:puerto (p. ej. http://localhost:4566)"
+    )]
+    BadEndpoint { url: String },
+    /// The first call failed: the endpoint is not there or refuses us.
+    #[error(transparent)]
+    Source(#[from] CollectError),
     #[error(
         "{endpoint} no es un emulador en esta máquina (127.0.0.0/8, ::1 o localhost): construir un mundo crea recursos, y cloudgrade se niega a hacerlo en una cuenta real salvo con --force"
     )]
@@ -59,17 +71,35 @@ pub enum ProvisionError {
     Random { resource: String, message: String },
 }
 
-/// Turns any SDK error into [`ProvisionError::Api`] naming the resource.
+/// Turns an SDK or builder error into [`ProvisionError::Api`] naming the
+/// resource, in one line (the SDK's Debug form is for its developers).
 trait At<T> {
     fn at(self, resource: &str, action: &'static str) -> Result<T, ProvisionError>;
 }
 
-impl<T, E: std::error::Error> At<T> for Result<T, E> {
+impl<T, E> At<T> for Result<T, SdkError<E, HttpResponse>>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
     fn at(self, resource: &str, action: &'static str) -> Result<T, ProvisionError> {
         self.map_err(|e| ProvisionError::Api {
             resource: resource.to_string(),
             action,
-            message: DisplayErrorContext(&e).to_string(),
+            message: crate::collect::errors::describe(&e),
+        })
+    }
+}
+
+impl<T> At<T> for Result<T, BuildError> {
+    fn at(self, resource: &str, action: &'static str) -> Result<T, ProvisionError> {
+        self.map_err(|e| ProvisionError::Api {
+            resource: resource.to_string(),
+            action,
+            message: e
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
         })
     }
 }
@@ -192,12 +222,20 @@ pub async fn apply(
             .map_or_else(|| DEFAULT_REGION.to_string(), |r| r.to_string()),
         ..Built::default()
     };
+    // The first call proves the endpoint is there, with grade's budget (two
+    // attempts, not eight backed-off ones up to the 120 s operation
+    // timeout) and grade's one-line message.
     let who = c
         .sts
         .get_caller_identity()
+        .customize()
+        .config_override(
+            aws_sdk_sts::config::Config::builder()
+                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2)),
+        )
         .send()
         .await
-        .at("(cuenta)", "GetCallerIdentity")?;
+        .map_err(|e| crate::collect::errors::fatal(&target.describe(), &e))?;
     built.account = got(who.account(), "(cuenta)", "GetCallerIdentity", "la cuenta")?.to_string();
 
     let (net, (secret_ids, secret_values), logs, clusters) = tokio::try_join!(

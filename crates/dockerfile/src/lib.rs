@@ -19,18 +19,32 @@ use cloudgrade_model::{
 /// instruction it does not know is skipped, as the scenarios judge only the
 /// ones above.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: no se pudo leer el Dockerfile: {message}", path.display())]
-pub struct DockerfileError {
-    pub path: PathBuf,
-    pub message: String,
+pub enum DockerfileError {
+    #[error("{}: no se pudo leer el Dockerfile: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Too large, not a regular file, or UTF-16 (which `docker build` refuses).
+    #[error(transparent)]
+    Input(cloudgrade_model::input::InputError),
+}
+
+impl From<cloudgrade_model::input::InputError> for DockerfileError {
+    fn from(e: cloudgrade_model::input::InputError) -> Self {
+        match e {
+            cloudgrade_model::input::InputError::Io { path, source } => DockerfileError::Io {
+                path: PathBuf::from(path),
+                source,
+            },
+            e => DockerfileError::Input(e),
+        }
+    }
 }
 
 /// Reads and parses the Dockerfile at `path`.
 pub fn read(path: &Path) -> Result<Dockerfile, DockerfileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| DockerfileError {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text = cloudgrade_model::input::read_text(path, &cloudgrade_model::input::DOCKERFILE)?;
     let mut df = parse(&text, &path.display().to_string());
     df.dockerignore = dockerignore_beside(path).map(|p| p.display().to_string());
     Ok(df)

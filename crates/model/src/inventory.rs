@@ -192,6 +192,8 @@ pub enum GapReason {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     #[error("{path}: no se pudo leer: {source}")]
     Io {
         path: String,
@@ -259,10 +261,7 @@ impl Inventory {
 
     pub fn load(path: &std::path::Path) -> Result<Self, SnapshotError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
-            path: shown.clone(),
-            source,
-        })?;
+        let text = crate::input::read_text(path, &crate::input::SNAPSHOT)?;
         Self::from_json(&text, &shown)
     }
 

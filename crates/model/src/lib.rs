@@ -12,6 +12,7 @@
 mod attr;
 mod docker;
 mod env_value;
+pub mod input;
 mod inventory;
 mod resources;
 

@@ -13,6 +13,9 @@ pub enum TerraformError {
         col: usize,
         message: String,
     },
+    /// Too large, not a regular file, or in an encoding Terraform refuses.
+    #[error(transparent)]
+    Input(cloudgrade_model::input::InputError),
     #[error("{path}: no se pudo leer: {source}")]
     Io {
         path: String,
@@ -37,4 +40,17 @@ pub enum TerraformError {
     /// Valid JSON that is not what `terraform show -json` writes.
     #[error("{file}: no es un plan ni un estado de `terraform show -json`: {message}")]
     NotPlan { file: String, message: String },
+}
+
+impl From<cloudgrade_model::input::InputError> for TerraformError {
+    /// A file that exists but cannot be opened stays `Io` (the folder is
+    /// unreadable, exit 3); anything about the file itself is input (exit 2).
+    fn from(e: cloudgrade_model::input::InputError) -> Self {
+        match e {
+            cloudgrade_model::input::InputError::Io { path, source } => {
+                TerraformError::Io { path, source }
+            }
+            e => TerraformError::Input(e),
+        }
+    }
 }

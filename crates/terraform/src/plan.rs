@@ -33,10 +33,8 @@ struct PlanResource<'j> {
 
 pub(crate) fn load(path: &Path) -> Result<Inventory, TerraformError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| TerraformError::Io {
-        path: file.clone(),
-        source,
-    })?;
+    // PowerShell 5.1's `terraform show -json > plan.json` is UTF-16: decoded.
+    let text = cloudgrade_model::input::read_text(path, &cloudgrade_model::input::PLAN)?;
     from_text(&file, &text)
 }
 

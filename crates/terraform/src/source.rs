@@ -59,17 +59,15 @@ impl SourceFile {
 }
 
 pub(crate) fn read(path: &Path, rel: &str) -> Result<SourceFile, TerraformError> {
-    let bytes = std::fs::read(path).map_err(|source| TerraformError::Io {
-        path: rel.to_string(),
-        source,
-    })?;
-    // A stray Latin-1 comment should not make a whole configuration unreadable.
-    let mut text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    // Editors on Windows often save a byte order mark the parser rejects.
-    if let Some(rest) = text.strip_prefix('\u{feff}') {
-        text = rest.to_string();
-    }
+    use cloudgrade_model::input;
+    // Capped, regular files only; a BOM dropped, UTF-16 named, a stray
+    // Latin-1 comment replaced rather than fatal (see `input::TERRAFORM`).
+    let kind = if rel.ends_with(".tfvars") || rel.ends_with(".tfvars.json") {
+        &input::TFVARS
+    } else {
+        &input::TERRAFORM
+    };
+    let text = input::read_text_as(path, rel, kind)?;
     Ok(SourceFile::new(rel, text))
 }
 

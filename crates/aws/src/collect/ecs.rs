@@ -51,9 +51,42 @@ pub async fn read(c: &Client, ep: Endpoint) -> Ecs {
             Err(g) => ecs.gaps.extend(g),
         }
     }
+    ecs.gaps
+        .extend(impossible_networks(&services, &ecs.task_definitions));
     ecs.clusters = clusters;
     ecs.services = services;
     ecs
+}
+
+/// An `awsvpc` service (FARGATE, or its task definition says so) always
+/// comes back from AWS with its subnets: CreateService refuses it without
+/// them. One without is an emulator that dropped the field (LocalStack 3.0's
+/// bundled moto does), and grading it would fail the student for the
+/// emulator's loss: a gap instead, so what depends on the service's network
+/// is not evaluable.
+fn impossible_networks(services: &[EcsService], tds: &[TaskDefinition]) -> Vec<Gap> {
+    services
+        .iter()
+        .filter_map(|s| {
+            let fargate = s.launch_type.as_deref() == Some("FARGATE");
+            let awsvpc = tds
+                .iter()
+                .find(|t| t.arn == s.task_definition)
+                .is_some_and(|t| t.network_mode.as_deref() == Some("awsvpc"));
+            let missing = s.network.as_ref().is_none_or(|n| n.subnet_ids.is_empty());
+            ((fargate || awsvpc) && missing).then(|| Gap {
+                kind: ResourceKind::EcsService,
+                operation: "ecs:DescribeServices".into(),
+                reason: cloudgrade_model::GapReason::Other,
+                message: format!(
+                    "el servicio {} usa la red awsvpc ({}) pero la respuesta no trae sus subredes ni sus \
+                     grupos de seguridad; AWS siempre los devuelve, así que el endpoint no los conservó",
+                    if s.name.is_empty() { &s.arn } else { &s.name },
+                    if fargate { "FARGATE" } else { "según su definición de tarea" }
+                ),
+            })
+        })
+        .collect()
 }
 
 async fn read_clusters_and_services(
@@ -308,5 +341,68 @@ fn container(c: t::ContainerDefinition) -> ContainerDefinition {
             .log_configuration
             .map(|l| l.log_driver.as_str().to_string()),
         has_health_check: c.health_check.is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(launch_type: Option<&str>, network: Option<AwsVpcConfig>) -> EcsService {
+        EcsService {
+            arn: "arn:aws:ecs:us-east-1:000000000000:service/main/app".into(),
+            name: "app".into(),
+            cluster_arn: "arn:aws:ecs:us-east-1:000000000000:cluster/main".into(),
+            task_definition: "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1".into(),
+            launch_type: launch_type.map(str::to_string),
+            desired_count: Some(1),
+            network,
+            origin: None,
+        }
+    }
+
+    fn td(network_mode: &str) -> TaskDefinition {
+        serde_json::from_value(serde_json::json!({
+            "arn": "arn:aws:ecs:us-east-1:000000000000:task-definition/app:1",
+            "family": "app",
+            "revision": 1,
+            "status": "ACTIVE",
+            "network_mode": network_mode,
+            "requires_compatibilities": [],
+            "containers": []
+        }))
+        .unwrap()
+    }
+
+    fn net(subnets: &[&str]) -> Option<AwsVpcConfig> {
+        Some(AwsVpcConfig {
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            security_group_ids: vec!["sg-1".into()],
+            assign_public_ip: false,
+        })
+    }
+
+    #[test]
+    fn an_awsvpc_service_without_its_network_is_a_gap_not_a_fact() {
+        // LocalStack 3.0: a FARGATE service with no networkConfiguration.
+        let g = impossible_networks(&[service(Some("FARGATE"), None)], &[]);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].kind, ResourceKind::EcsService);
+        assert_eq!(g[0].operation, "ecs:DescribeServices");
+        assert!(
+            g[0].message
+                .contains("el servicio app usa la red awsvpc (FARGATE)"),
+            "{}",
+            g[0].message
+        );
+        // EC2 launch type, but the task definition is awsvpc; subnets empty.
+        let g = impossible_networks(&[service(Some("EC2"), net(&[]))], &[td("awsvpc")]);
+        assert_eq!(g.len(), 1, "{g:?}");
+        // What AWS answers: no gap.
+        assert!(
+            impossible_networks(&[service(Some("FARGATE"), net(&["subnet-1"]))], &[]).is_empty()
+        );
+        // A bridge-mode service on EC2 has no awsvpc configuration at all.
+        assert!(impossible_networks(&[service(Some("EC2"), None)], &[td("bridge")]).is_empty());
     }
 }

@@ -165,6 +165,20 @@ where
     }
 }
 
+/// An SDK error in one line, never its Debug form: the service's
+/// `Code: message` when it answered, the root cause (refused, timed out)
+/// when it did not.
+pub(crate) fn describe<E>(err: &SdkError<E, HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match code_and_message(err) {
+        (c, Some(m)) if !c.is_empty() => format!("{c}: {m}"),
+        (c, None) if !c.is_empty() => c,
+        _ => root_cause(err),
+    }
+}
+
 /// The error's code and message as the SDK parsed them, or, when it could
 /// not (moto wraps some errors in an extra `<Errors>` element the SDK does
 /// not expect), as found in the response body.

@@ -7,6 +7,13 @@ use super::ProvisionError;
 /// Refuses unless `endpoint_url` is an emulator on loopback (127.0.0.0/8,
 /// `::1`, `localhost`), or `force` is set. No endpoint means the real AWS.
 pub fn ensure_emulator(endpoint_url: Option<&str>, force: bool) -> Result<(), ProvisionError> {
+    // `localhost:5000` (no scheme) is a typo, not a real account: refused
+    // even with --force, with the shape it should have.
+    if let Some(url) = endpoint_url.filter(|u| host(u).is_none()) {
+        return Err(ProvisionError::BadEndpoint {
+            url: url.to_string(),
+        });
+    }
     if force {
         return Ok(());
     }
@@ -82,9 +89,6 @@ mod tests {
             "http://localhost.example.com:4566",
             "http://127.0.0.1.nip.io:5000",
             "http://0.0.0.0:5000",
-            "ftp://127.0.0.1",
-            "127.0.0.1:5000",
-            "http://evil.com@",
         ] {
             let e = ensure_emulator(Some(url), false).unwrap_err();
             assert!(
@@ -95,5 +99,24 @@ mod tests {
         }
         assert!(ensure_emulator(None, false).is_err());
         assert!(ensure_emulator(None, true).is_ok());
+    }
+
+    #[test]
+    fn what_is_not_an_http_url_is_refused_even_forced_with_its_shape() {
+        for url in [
+            "localhost:5000",
+            "127.0.0.1:5000",
+            "ftp://127.0.0.1",
+            "http://evil.com@",
+        ] {
+            for force in [false, true] {
+                let e = ensure_emulator(Some(url), force).unwrap_err();
+                assert!(
+                    matches!(&e, ProvisionError::BadEndpoint { url: u } if u == url)
+                        && e.to_string().contains("se espera http://máquina:puerto"),
+                    "{url}: {e}"
+                );
+            }
+        }
     }
 }

@@ -48,8 +48,7 @@ pub(super) fn call(ev: &mut Evaluator, cx: &Cx, name: &str, args: Vec<Value>) ->
         "file" => Value::String(read(ev, &path)?),
         "filebase64" => {
             let p = resolve(ev, &path)?;
-            let bytes = std::fs::read(&p)
-                .map_err(|e| FnErr::Invalid(format!("no se pudo leer `{path}`: {e}")))?;
+            let bytes = read_capped(&p, &path)?;
             Value::String(super::encoding::base64_encode(&bytes))
         }
         "templatefile" => {
@@ -93,9 +92,15 @@ pub(super) fn call(ev: &mut Evaluator, cx: &Cx, name: &str, args: Vec<Value>) ->
 
 fn read(ev: &Evaluator, path: &str) -> Result<String, FnErr> {
     let p = resolve(ev, path)?;
-    let bytes =
-        std::fs::read(&p).map_err(|e| FnErr::Invalid(format!("no se pudo leer `{path}`: {e}")))?;
+    let bytes = read_capped(&p, path)?;
     String::from_utf8(bytes).map_err(|_| FnErr::Invalid(format!("`{path}` no es texto UTF-8")))
+}
+
+/// `file("/dev/zero")` in a student's `.tf` must not be read forever: the
+/// same cap and regular-file rule as the `.tf` files themselves.
+fn read_capped(p: &Path, path: &str) -> Result<Vec<u8>, FnErr> {
+    cloudgrade_model::input::read_bytes_as(p, path, &cloudgrade_model::input::TERRAFORM)
+        .map_err(|e| FnErr::Invalid(e.to_string()))
 }
 
 fn resolve(ev: &Evaluator, path: &str) -> Result<PathBuf, FnErr> {

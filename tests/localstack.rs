@@ -1,0 +1,247 @@
+//! Every world in scenarios/ built into community LocalStack (the course
+//! lab's emulator, run on this machine without Docker by
+//! scripts/localstack.sh) and graded by the real binary: the same verdicts,
+//! exit code and messages as its expect.toml, and no planted secret in any
+//! output. moto (tests/worlds.rs) stays the primary check; this one proves
+//! LocalStack's own EC2, IAM, STS, Secrets Manager and Logs providers grade
+//! alike. ECS and RDS come from the moto LocalStack bundles (the shim in
+//! scripts/localstack-shim): community LocalStack has no ECS nor RDS of its
+//! own.
+//!
+//! One LocalStack process serves every world, each in an account of its own:
+//! LocalStack keys its state by the account the access key id names, and
+//! its community edition has no reset, so this avoids a 10-25 s start per
+//! world. Skipped (saying so) when the venv of scripts/setup-localstack.sh is
+//! absent, unless CLOUDGRADE_REQUIRE_LOCALSTACK is set, as `.ci/run` does
+//! after installing it: in CI it always runs.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use cloudgrade_worlds::Expectation;
+use common::*;
+
+struct LocalStack {
+    child: Child,
+    port: u16,
+    _state: tempfile::TempDir,
+}
+
+fn venv() -> PathBuf {
+    std::env::var_os("CLOUDGRADE_LOCALSTACK_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+                .join(".cache/cloudgrade/localstack-venv")
+        })
+}
+
+impl LocalStack {
+    /// `None` when LocalStack is not installed and nothing requires it.
+    fn start() -> Option<LocalStack> {
+        let python = venv().join("bin/python");
+        if !python.exists() {
+            assert!(
+                std::env::var_os("CLOUDGRADE_REQUIRE_LOCALSTACK").is_none(),
+                "CLOUDGRADE_REQUIRE_LOCALSTACK is set but {} does not exist: run scripts/setup-localstack.sh",
+                python.display()
+            );
+            eprintln!(
+                "SKIPPED: LocalStack is not installed ({}); scripts/setup-localstack.sh installs it",
+                python.display()
+            );
+            return None;
+        }
+        for _ in 0..3 {
+            let port = free_port();
+            let state = tempfile::tempdir().unwrap();
+            // The same settings as scripts/localstack.sh, which says why.
+            let mut cmd = Command::new(&python);
+            cmd.args(["-m", "localstack.runtime.main"])
+                .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
+                .env("OVERRIDE_IN_DOCKER", "0")
+                .env("EAGER_SERVICE_LOADING", "1")
+                .env("SERVICES", "ec2,ecs,rds,iam,sts,secretsmanager,logs")
+                .env("PROVIDER_OVERRIDE_ECS", "moto")
+                .env("PROVIDER_OVERRIDE_RDS", "moto")
+                .env("FILESYSTEM_ROOT", state.path())
+                .env("LOCALSTACK_VOLUME_DIR", state.path().join("volume"))
+                .env("SKIP_SSL_CERT_DOWNLOAD", "1")
+                .env("DISABLE_EVENTS", "1")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let child = cmd.spawn().expect("start LocalStack");
+            let mut ls = LocalStack {
+                child,
+                port,
+                _state: state,
+            };
+            // A start on a busy machine takes 10-30 s; this bounds a hang.
+            if ls.wait_ready(Duration::from_secs(180)) {
+                return Some(ls);
+            }
+            ls.stop();
+        }
+        panic!("LocalStack did not become ready on three ports");
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if get(self.port, "/_localstack/init/ready")
+                .is_some_and(|r| r.contains(" 200 ") && r.contains("\"completed\": true"))
+            {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        false
+    }
+
+    /// SIGTERM lets it stop its services (about a second); SIGKILL after.
+    fn stop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(15) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect_timeout(
+        &([127, 0, 0, 1], port).into(),
+        Duration::from_millis(500),
+    )
+    .ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+/// The account LocalStack keeps a world in: a 12-digit access key id is
+/// taken as the account id.
+fn account(i: usize) -> String {
+    format!("{:012}", 100_000_000_001 + i)
+}
+
+fn with_account(mut c: Command, account: &str) -> Command {
+    c.env("AWS_ACCESS_KEY_ID", account)
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1");
+    c
+}
+
+/// What in `name`'s grade disagrees with its expect.toml, one line each.
+fn check_world(ls: &LocalStack, i: usize, name: &str) -> Vec<String> {
+    let dir = repo().join("scenarios").join(name);
+    let expect = Expectation::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let acct = account(i);
+    let mut c = cloudgrade();
+    c.args(["world", "apply"])
+        .arg(&dir)
+        .args(["--endpoint-url", &ls.url()]);
+    let applied = run(with_account(c, &acct));
+    if applied.code != 0 {
+        return vec![format!(
+            "world apply exit {}: {}",
+            applied.code, applied.stderr
+        )];
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.args([
+        "grade",
+        "--aws",
+        "--endpoint-url",
+        &ls.url(),
+        "--tags",
+        AWS_TAGS,
+        "--out",
+    ])
+    .arg(out.path())
+    .args(["--format", "terminal,junit,markdown"]);
+    let o = run(with_account(c, &acct));
+    let report = read_json(&out.path().join("report.json"));
+    let mut problems = expectation_problems(&report, &expect, Strictness::Exact);
+    if o.code != expect.exit_code {
+        problems.push(format!("exit code {} (want {})", o.code, expect.exit_code));
+    }
+    if report["provenance"]["source"]["account_id"] != acct.as_str() {
+        problems.push(format!(
+            "graded account {} (want {acct}): the worlds were not kept apart",
+            report["provenance"]["source"]["account_id"]
+        ));
+    }
+    assert_no_secret_leaks(
+        &expect.planted_secrets,
+        &[&o.stdout, &o.stderr, &applied.stdout, &applied.stderr],
+        out.path(),
+    );
+    if !problems.is_empty() {
+        problems.push(format!(
+            "--- stdout\n{}\n--- stderr\n{}",
+            o.stdout, o.stderr
+        ));
+    }
+    problems
+}
+
+#[test]
+fn every_world_grades_on_localstack_as_on_moto() {
+    let Some(ls) = LocalStack::start() else {
+        return;
+    };
+    let names = world_names();
+    assert!(names.len() >= 14, "{names:?}");
+    let mut failures = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let start = Instant::now();
+        let problems = check_world(&ls, i, name);
+        // Per-world results, for the CI log.
+        eprintln!(
+            "localstack {name}: {} ({:.1} s)",
+            if problems.is_empty() {
+                "match"
+            } else {
+                "MISMATCH"
+            },
+            start.elapsed().as_secs_f64()
+        );
+        if !problems.is_empty() {
+            failures.push(format!("world {name}:\n  {}", problems.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
