@@ -11,6 +11,9 @@
 #   CLOUDGRADE_BIN  the binary to run (default: $CARGO_TARGET_DIR/debug/cloudgrade,
 #               else target/debug/cloudgrade). It is not built here.
 #
+# An entry's optional `args` (e.g. ["--workspace", "production"]) are passed to
+# `check` as a student of that layout would pass them.
+#
 # Prints, per rule: labelled decidable, decided, correct, wrong (repo, verdict,
 # label), not evaluable (with cloudgrade's reason), and the overall decided and
 # correct rates; then a per-repo table. A measurement, so it exits 0 whatever
@@ -49,13 +52,14 @@ problems = []   # crashes, bad exits, missing checkouts
 for e in entries:
     checkout = os.path.join(root, e["name"].replace("/", "+", 1))
     folder = os.path.normpath(os.path.join(checkout, e["folder"]))
-    row = {"repo": e["name"], "folder": e["folder"], "exit": None, "ms": None, "rules": {}}
+    row = {"repo": e["name"], "folder": e["folder"], "args": e.get("args", []), "exit": None, "ms": None, "rules": {}}
     results.append(row)
     if not os.path.isdir(folder):
         problems.append(f"{e['name']}: no checkout at {folder}")
         continue
     with tempfile.TemporaryDirectory() as out:
-        cmd = [binary, "check", folder, "--quiet", "--color", "never", "--tags", TAGS, "--out", out]
+        # Per-entry options a student of that layout would pass (a workspace).
+        cmd = [binary, "check", folder, *e.get("args", []), "--quiet", "--color", "never", "--tags", TAGS, "--out", out]
         t = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True)
         row["ms"] = (time.perf_counter() - t) * 1000
@@ -106,7 +110,7 @@ for key, sid in RULES.items():
     for n, c in bold:
         print(f"   DECIDED-UNDECIDABLE {n}: cloudgrade {c['verdict']} — label: {short(c['label_reason'])}")
     for n, c in not_eval:
-        print(f"   {c['verdict']:<9}{n} (label {c['label']}): {short(c['reason'] or '(no reason)')}")
+        print(f"   {c['verdict']:<14}{n} (label {c['label']}): {short(c['reason'] or '(no reason)')}")
     print()
 
 pct = lambda a, b: f"{100 * a / b:.1f} %" if b else "-"
