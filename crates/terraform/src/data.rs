@@ -14,10 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use std::rc::Rc;
-
-use crate::eval::{Cx, EvBody, Evaluator, Scope};
-use crate::source::SourceFile;
+use crate::eval::{Cx, EvBody, Evaluator};
 use crate::value::{Unknown, Value};
 
 pub(crate) struct Computed {
@@ -161,26 +158,7 @@ fn render_template(ev: &mut Evaluator, cx: &Cx, body: &EvBody, at: &str) -> Resu
             ));
         }
     };
-    let parsed = hcl_edit::parser::parse_template(&text).map_err(|e| {
-        format!(
-            "plantilla no válida ({}:{}): {}",
-            e.location().line(),
-            e.location().column(),
-            e.message()
-        )
-    })?;
-    let tcx = Cx {
-        m: cx.m,
-        file: Rc::new(SourceFile::new(format!("{at} template"), text)),
-        isolated: true,
-    };
-    let scope = Scope {
-        bindings: vars,
-        parent: None,
-    };
-    let out = ev
-        .eval_template(&tcx, &scope, &parsed)
-        .map_err(|e| e.message)?;
+    let out = crate::funcs::render_template(ev, cx, format!("{at} template"), text, vars)?;
     Ok(out.mark(sensitive))
 }
 

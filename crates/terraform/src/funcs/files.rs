@@ -65,29 +65,42 @@ pub(super) fn call(ev: &mut Evaluator, cx: &Cx, name: &str, args: Vec<Value>) ->
                     )));
                 }
             };
-            let template = hcl_edit::parser::parse_template(&text).map_err(|e| {
-                FnErr::Invalid(format!(
-                    "{path}:{}:{}: plantilla no válida: {}",
-                    e.location().line(),
-                    e.location().column(),
-                    e.message()
-                ))
-            })?;
-            let tcx = Cx {
-                m: cx.m,
-                file: Rc::new(SourceFile::new(path.clone(), text)),
-                isolated: true,
-            };
-            let scope = Scope {
-                bindings: vars,
-                parent: None,
-            };
-            ev.eval_template(&tcx, &scope, &template)
-                .map_err(|e| FnErr::Invalid(format!("{}: {}", e.at, e.message)))?
+            render_template(ev, cx, path.clone(), text, vars).map_err(FnErr::Invalid)?
         }
         _ => return Err(FnErr::Invalid(format!("función `{name}` desconocida"))),
     };
     Ok(out.mark(sensitive))
+}
+
+/// A template's text rendered with `vars` as its only names, the way
+/// `templatefile()` and the template provider's `data "template_file"` both
+/// do; `name` is what a parse or evaluation error points at.
+pub(crate) fn render_template(
+    ev: &mut Evaluator,
+    cx: &Cx,
+    name: String,
+    text: String,
+    vars: Vec<(String, Value)>,
+) -> Result<Value, String> {
+    let template = hcl_edit::parser::parse_template(&text).map_err(|e| {
+        format!(
+            "{name}:{}:{}: plantilla no válida: {}",
+            e.location().line(),
+            e.location().column(),
+            e.message()
+        )
+    })?;
+    let tcx = Cx {
+        m: cx.m,
+        file: Rc::new(SourceFile::new(name, text)),
+        isolated: true,
+    };
+    let scope = Scope {
+        bindings: vars,
+        parent: None,
+    };
+    ev.eval_template(&tcx, &scope, &template)
+        .map_err(|e| format!("{}: {}", e.at, e.message))
 }
 
 fn read(ev: &Evaluator, path: &str) -> Result<String, FnErr> {

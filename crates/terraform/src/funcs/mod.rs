@@ -12,6 +12,8 @@ mod network;
 mod numeric;
 mod strings;
 
+pub(crate) use files::render_template;
+
 use std::collections::BTreeMap;
 use std::rc::Rc;
 

@@ -34,15 +34,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         let kind = ResourceKind::DbInstance;
         let o = Obj::of(i);
         let engine = o.text("engine").unwrap_or_default();
-        let port = match o.int("port") {
-            Some(Ok(p)) => i32::try_from(p).map_or_else(
-                |_| Attr::unknown(format!("{}.port", i.address)),
-                Attr::Known,
-            ),
-            Some(Err(u)) => Attr::unknown(u.primary()),
-            None => default_port(&engine)
-                .map_or_else(|| Attr::unknown(format!("{}.port", i.address)), Attr::Known),
-        };
+        let port = port(i, &o, &engine);
         let subnet_group = m.id(kind, i, &o, "db_subnet_group_name");
         if subnet_group.is_none() && !o.has("replicate_source_db") {
             m.note(
@@ -113,15 +105,7 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             })
             .collect();
         let engine = o.text("engine").unwrap_or_else(|| "aurora".into());
-        let port = match o.int("port") {
-            Some(Ok(p)) => i32::try_from(p).map_or_else(
-                |_| Attr::unknown(format!("{}.port", i.address)),
-                Attr::Known,
-            ),
-            Some(Err(u)) => Attr::unknown(u.primary()),
-            None => default_port(&engine)
-                .map_or_else(|| Attr::unknown(format!("{}.port", i.address)), Attr::Known),
-        };
+        let port = port(i, &o, &engine);
         // Public if any member is; unknown if one is unknown and none is public.
         let mut publicly_accessible = Attr::Known(false);
         for x in &mine {
@@ -173,6 +157,20 @@ fn known_or_unset(o: &Obj, field: &str) -> bool {
 /// The group's name: AWS ids it by name; a generated one stands as the address.
 fn name_of(i: &Instance, o: &Obj) -> String {
     o.known_str("name").unwrap_or_else(|| i.address.clone())
+}
+
+/// The port a DB instance or cluster listens on: the one set, else its
+/// engine's default (what AWS assigns), else unknown.
+fn port(i: &Instance, o: &Obj, engine: &str) -> Attr<i32> {
+    match o.int("port") {
+        Some(Ok(p)) => i32::try_from(p).map_or_else(
+            |_| Attr::unknown(format!("{}.port", i.address)),
+            Attr::Known,
+        ),
+        Some(Err(u)) => Attr::unknown(u.primary()),
+        None => default_port(engine)
+            .map_or_else(|| Attr::unknown(format!("{}.port", i.address)), Attr::Known),
+    }
 }
 
 fn default_port(engine: &str) -> Option<i32> {
