@@ -99,7 +99,7 @@ impl LocalStack {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if get(self.port, "/_localstack/init/ready")
+            if http(self.port, "GET", "/_localstack/init/ready")
                 .is_some_and(|r| r.contains(" 200 ") && r.contains("\"completed\": true"))
             {
                 return true;
@@ -130,24 +130,6 @@ impl Drop for LocalStack {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-fn get(port: u16, path: &str) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect_timeout(
-        &([127, 0, 0, 1], port).into(),
-        Duration::from_millis(500),
-    )
-    .ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    Some(out)
 }
 
 /// The account LocalStack keeps a world in: a 12-digit access key id is

@@ -81,7 +81,9 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
-fn http(port: u16, method: &str, path: &str) -> Option<String> {
+/// One HTTP/1.1 request with no body to a loopback port, the whole answer
+/// as text; `None` when nothing answers (an emulator still starting).
+pub fn http(port: u16, method: &str, path: &str) -> Option<String> {
     let mut s =
         TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(500))
             .ok()?;
