@@ -401,13 +401,20 @@ pub(crate) fn map_instances(
         .filter(|i| i.mode == Mode::Managed)
         .map(|i| i.as_ref())
         .collect();
+    // A data source that reads back a declared resource leaves nothing out.
     for i in instances.iter().filter(|i| i.mode == Mode::Data) {
+        let Some(why) = &i.unread else { continue };
+        let why = if why.is_empty() {
+            "lee un recurso que esta configuración no declara".to_string()
+        } else {
+            format!("no se resuelve a un recurso declarado: {why}")
+        };
         for kind in kinds_of_data(&i.rtype) {
             m.note(
                 kind,
                 format!("{}:{} data.{}", i.file.rel, i.line, i.address.rsplit("data.").next().unwrap_or(&i.address)),
                 format!(
-                    "`{}` lee un recurso que esta configuración no declara: lo que haya en AWS no está en el inventario",
+                    "`{}` {why}: lo que haya en AWS no está en el inventario",
                     i.address
                 ),
             );
