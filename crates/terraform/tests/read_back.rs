@@ -128,8 +128,10 @@ fn a_lookup_that_matches_nothing_declared_stays_a_gap_that_says_so() {
     let inv = layout(&root, ECS);
     let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
     assert!(
-        messages.iter().any(|m| m.contains("data.aws_subnet.app[1]` no se resuelve")
-            && m.contains("ningún `aws_subnet` declarado coincide")),
+        messages
+            .iter()
+            .any(|m| m.contains("data.aws_subnet.app[1]` no se resuelve")
+                && m.contains("ningún `aws_subnet` declarado coincide")),
         "{messages:#?}"
     );
 }
@@ -137,16 +139,20 @@ fn a_lookup_that_matches_nothing_declared_stays_a_gap_that_says_so() {
 #[test]
 fn a_lookup_by_a_variable_without_value_is_not_guessed() {
     let root = ROOT.replace("  vpc_cidr     = \"10.20.0.0/16\"\n", "");
-    let root = format!("variable \"vpc_cidr\" {{}}\n{}", root.replace(
-        "source       = \"./modules/ecs\"",
-        "source       = \"./modules/ecs\"\n  vpc_cidr     = var.vpc_cidr",
-    ));
+    let root = format!(
+        "variable \"vpc_cidr\" {{}}\n{}",
+        root.replace(
+            "source       = \"./modules/ecs\"",
+            "source       = \"./modules/ecs\"\n  vpc_cidr     = var.vpc_cidr",
+        )
+    );
     let inv = layout(&root, ECS);
     let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("data.aws_vpc.main` no se resuelve") && m.contains("no se puede saber")),
+            .any(|m| m.contains("data.aws_vpc.main` no se resuelve")
+                && m.contains("no se puede saber")),
         "{messages:#?}"
     );
 }
@@ -160,8 +166,10 @@ fn several_matches_are_named_not_chosen() {
     let inv = layout(ROOT, &ecs);
     let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
     assert!(
-        messages.iter().any(|m| m.contains("coinciden 2 `aws_subnet`")
-            && m.contains("module.network.aws_subnet.app_a")),
+        messages
+            .iter()
+            .any(|m| m.contains("coinciden 2 `aws_subnet`")
+                && m.contains("module.network.aws_subnet.app_a")),
         "{messages:#?}"
     );
 }
@@ -301,8 +309,100 @@ fn a_secret_made_elsewhere_stays_unknown() {
     );
     let inv = load(&[("main.tf", &text)]);
     assert!(
-        inv.gaps.iter().any(|g| g.message.contains("data.aws_secretsmanager_secret.db` no se resuelve")),
+        inv.gaps.iter().any(|g| g
+            .message
+            .contains("data.aws_secretsmanager_secret.db` no se resuelve")),
         "{:#?}",
         inv.gaps
+    );
+}
+
+#[test]
+fn the_version_of_a_declared_secret_hides_nothing_about_the_secret() {
+    let text = format!(
+        "{SECRET}\ndata \"aws_secretsmanager_secret_version\" \"db\" {{\n  secret_id = data.aws_secretsmanager_secret.db.id\n}}\n"
+    );
+    let inv = load(&[("main.tf", &text)]);
+    assert!(inv.gaps.is_empty(), "{:#?}", inv.gaps);
+    assert_eq!(inv.secrets.len(), 1);
+}
+
+#[test]
+fn the_version_of_a_secret_made_elsewhere_is_a_gap() {
+    let text = format!(
+        "{SECRET}\ndata \"aws_secretsmanager_secret_version\" \"other\" {{\n  secret_id = \"prod/other\"\n}}\n"
+    );
+    let inv = load(&[("main.tf", &text)]);
+    assert!(
+        inv.gaps.iter().any(|g| g
+            .message
+            .contains("data.aws_secretsmanager_secret_version.other")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+#[test]
+fn a_rule_that_opens_the_database_s_port_opens_its_engine_s_default() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+resource "aws_security_group" "db" {}
+resource "aws_db_instance" "main" {
+  engine                 = "postgres"
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+resource "aws_security_group_rule" "in" {
+  type              = "ingress"
+  security_group_id = aws_security_group.db.id
+  from_port         = aws_db_instance.main.port
+  to_port           = aws_db_instance.main.port
+  protocol          = "tcp"
+  cidr_blocks       = ["10.0.0.0/16"]
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::SecurityGroup),
+        "{:#?}",
+        inv.gaps
+    );
+    let sg = &inv.security_groups[0];
+    let rule = &sg.ingress[0];
+    assert_eq!((rule.from_port, rule.to_port), (Some(5432), Some(5432)));
+}
+
+#[test]
+fn a_template_of_one_interpolation_keeps_its_type() {
+    // Terraform 0.11's spelling, still common in tutorials.
+    let inv = load(&[(
+        "main.tf",
+        r#"
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "db" {
+  count      = 2
+  vpc_id     = "${aws_vpc.v.id}"
+  cidr_block = "${cidrsubnet("10.0.0.0/16", 8, count.index)}"
+}
+resource "aws_db_subnet_group" "db" {
+  name       = "db"
+  subnet_ids = ["${aws_subnet.db.*.id}"]
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::DbSubnetGroup),
+        "{:#?}",
+        inv.gaps
+    );
+    assert_eq!(
+        inv.db_subnet_groups[0].subnet_ids,
+        ["aws_subnet.db[0]", "aws_subnet.db[1]"]
     );
 }

@@ -912,6 +912,12 @@ impl<'c> Evaluator<'c> {
             );
             attrs.extend(computed.attrs);
             gap = computed.gap;
+            if decl.rtype == "aws_secretsmanager_secret_version"
+                && let Some(id) = body.get("secret_id")
+                && self.names_declared("aws_secretsmanager_secret", id)
+            {
+                unread = None;
+            }
         }
         let obj = Value::Resource(Rc::new(ResObj {
             address: address.to_string(),

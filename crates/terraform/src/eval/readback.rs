@@ -98,7 +98,11 @@ fn shape(rtype: &str) -> Option<Shape> {
         "aws_subnets" | "aws_subnet_ids" => ("aws_subnet", &[("vpc_id", &["vpc_id"])], true),
         "aws_security_group" => (
             "aws_security_group",
-            &[("id", &["id"]), ("name", &["name"]), ("vpc_id", &["vpc_id"])],
+            &[
+                ("id", &["id"]),
+                ("name", &["name"]),
+                ("vpc_id", &["vpc_id"]),
+            ],
             false,
         ),
         "aws_security_groups" => ("aws_security_group", &[], true),
@@ -227,6 +231,20 @@ impl Evaluator<'_> {
         }
     }
 
+    /// Whether `v` is certainly the id, ARN or name of a declared `managed`
+    /// resource: a secret version read from a secret this configuration
+    /// creates leaves nothing about that secret unknown.
+    pub(crate) fn names_declared(&mut self, managed: &str, v: &Value) -> bool {
+        let (candidates, _) = self.declared_of(managed);
+        candidates.iter().any(|c| match c {
+            Candidate::Known(r) => ["id", "arn", "name"].iter().any(|a| {
+                get_attr(Value::Resource(r.clone()), a)
+                    .is_ok_and(|have| compare(v, &have) == Tri::Yes)
+            }),
+            Candidate::Uncounted(..) => false,
+        })
+    }
+
     fn bounded_by_declared_vpc(&mut self, rtype: &str, criteria: &[Criterion]) -> bool {
         let vpc_attr = if rtype == "aws_vpc" { "id" } else { "vpc_id" };
         let Some(c) = criteria
@@ -312,7 +330,11 @@ fn push_instances(v: &Value, out: &mut Vec<Candidate>) {
         Value::Object(map) => map.values().for_each(|i| push_instances(i, out)),
         Value::Unknown(u) => out.push(Candidate::Uncounted(
             u.rep.clone(),
-            format!("las instancias de {} (dependen de {})", u.primary(), u.primary()),
+            format!(
+                "las instancias de {} (dependen de {})",
+                u.primary(),
+                u.primary()
+            ),
         )),
         _ => {}
     }
@@ -468,10 +490,7 @@ fn any_of(wanted: &[Value], have: &Value) -> Tri {
 /// as its resource's address) is equal only to itself and never to a
 /// literal, since nobody can write an id before it exists.
 fn compare(wanted: &Value, have: &Value) -> Tri {
-    let (w, h) = (
-        wanted.clone().deep_unmark().0,
-        have.clone().deep_unmark().0,
-    );
+    let (w, h) = (wanted.clone().deep_unmark().0, have.clone().deep_unmark().0);
     if w == h {
         return Tri::Yes;
     }
