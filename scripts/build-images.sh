@@ -17,7 +17,19 @@ mkdir -p "$cache"
 
 BUSYBOX_TAG=1.35
 DEBIAN_SUITE=bookworm
-DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror this machine's apt already uses (deb822 or one-line
+# sources), so the script names no host of its own; DEBIAN_MIRROR overrides.
+apt_mirror() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f"
+  done | head -n1
+  [ -f /etc/apt/sources.list ] &&
+    awk '$1 == "deb" && $2 !~ /security/ { print ($2 ~ /^\[/ ? $3 : $2); exit }' /etc/apt/sources.list
+  return 0
+}
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-$(apt_mirror | head -n1)}"
+[ -n "$DEBIAN_MIRROR" ] || { printf 'build-images: no encuentro el mirror de Debian de apt (/etc/apt/sources.list*): define DEBIAN_MIRROR\n' >&2; exit 1; }
 # The version the rest of the project tests against (scripts/setup-moto.sh).
 MOTO_VERSION="${MOTO_VERSION:-5.2.1}"
 ROOTFS_IMAGE="cloudgrade-test/debian:$DEBIAN_SUITE-python3"

@@ -29,6 +29,15 @@ pub(crate) fn attribute(r: &ResObj, name: &str) -> Value {
     if let Some(gap) = &r.gap {
         return Value::unknown(Unknown::not_modelled(reference, gap.clone()));
     }
+    // What AWS assigns a database that sets no port: its engine's default,
+    // so a rule that opens `aws_db_instance.x.port` opens a known port.
+    if matches!(r.rtype.as_str(), "aws_db_instance" | "aws_rds_cluster")
+        && name == "port"
+        && let Some(Value::String(engine)) = r.attrs.get("engine").map(|e| e.unmarked())
+        && let Some(port) = crate::map::rds::default_port(engine)
+    {
+        return Value::Number(f64::from(port));
+    }
     let text = match (r.rtype.as_str(), name) {
         (_, "id") => {
             if let Some(field) = id_is(&r.rtype)
@@ -72,6 +81,18 @@ mod tests {
                 .collect(),
             gap: None,
         }
+    }
+
+    #[test]
+    fn a_database_without_a_port_listens_on_its_engine_s() {
+        let db = obj(
+            "aws_db_instance",
+            "aws_db_instance.main",
+            &[("engine", Value::str("postgres"))],
+        );
+        assert_eq!(attribute(&db, "port"), Value::Number(5432.0));
+        let unknown = obj("aws_db_instance", "aws_db_instance.main", &[]);
+        assert!(matches!(attribute(&unknown, "port"), Value::Unknown(_)));
     }
 
     #[test]

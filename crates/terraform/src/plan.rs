@@ -159,6 +159,7 @@ pub(crate) fn from_text(file: &str, text: &str) -> Result<Inventory, TerraformEr
                         .collect(),
                     ..EvBody::default()
                 },
+                unread: (r.mode == Mode::Data).then(String::new),
             })
         })
         .collect();

@@ -135,7 +135,7 @@ fn a_module_outside_the_repository_is_a_gap_unless_the_root_is_named() {
 
 const MANIFEST: &str = r#"{"Modules":[
   {"Key":"","Source":"","Dir":"."},
-  {"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.8.1","Dir":".terraform/modules/vpc"}
+  {"Key":"vpc","Source":"terraform-aws-modules/vpc/aws","Version":"5.8.1","Dir":".terraform/modules/vpc"}
 ]}"#;
 
 const REGISTRY_ROOT: &str = r#"

@@ -481,6 +481,12 @@ impl Evaluator<'_> {
     /// A template: a plain string when every part is known and not
     /// sensitive, else a [`Value::Partial`] that keeps the parts apart.
     pub fn eval_template(&mut self, cx: &Cx, scope: &Scope, t: &Template) -> R {
+        // HCL: a template that is one interpolation and nothing else is the
+        // value itself, whatever its type (Terraform 0.11 style
+        // `"${aws_subnet.private.*.id}"` is a list).
+        if let [Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice() {
+            return self.eval(cx, scope, &i.expr);
+        }
         let mut toks = Vec::new();
         self.template_tokens(cx, scope, t, &mut toks)?;
         let mut parts: Vec<Part> = Vec::new();

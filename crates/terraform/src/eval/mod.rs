@@ -10,6 +10,7 @@
 
 mod body;
 mod expr;
+mod readback;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -103,6 +104,9 @@ pub(crate) struct Instance {
     pub file: Rc<SourceFile>,
     pub line: u32,
     pub body: EvBody,
+    /// For a data source: `None` when it reads back a declared resource
+    /// (nothing is missing), else why what it reads is unknown.
+    pub unread: Option<String>,
 }
 
 #[derive(Debug)]
@@ -866,7 +870,38 @@ impl<'c> Evaluator<'c> {
         let body = self.eval_body(cx, &scope, &decl.body, true);
         let mut attrs: BTreeMap<String, Value> = body.as_object_attrs();
         let mut gap = None;
-        if decl.mode == Mode::Data {
+        let mut unread = (decl.mode == Mode::Data).then(String::new);
+        if decl.mode == Mode::Data && readback::reads_back(&decl.rtype) {
+            match self.read_back(&decl.rtype, &body) {
+                readback::ReadBack::One(declared) => {
+                    let inst = Rc::new(Instance {
+                        address: address.to_string(),
+                        rtype: decl.rtype.clone(),
+                        mode: decl.mode,
+                        file: decl.at.file.clone(),
+                        line: decl.at.line,
+                        body,
+                        unread: None,
+                    });
+                    return (Value::Resource(declared), inst);
+                }
+                readback::ReadBack::Ids(ids) => {
+                    unread = None;
+                    attrs.insert("ids".into(), Value::List(ids));
+                    attrs.insert(
+                        "id".into(),
+                        Value::unknown(Unknown::reference(format!("{address}.id"))),
+                    );
+                }
+                readback::ReadBack::Unresolved(why) => {
+                    unread = Some(why.clone());
+                    gap = Some(format!(
+                        "{}:{} data source `{}`: {why}",
+                        decl.at.file.rel, decl.at.line, decl.rtype
+                    ));
+                }
+            }
+        } else if decl.mode == Mode::Data {
             let computed = crate::data::evaluate(
                 self,
                 cx,
@@ -877,6 +912,12 @@ impl<'c> Evaluator<'c> {
             );
             attrs.extend(computed.attrs);
             gap = computed.gap;
+            if decl.rtype == "aws_secretsmanager_secret_version"
+                && let Some(id) = body.get("secret_id")
+                && self.names_declared("aws_secretsmanager_secret", id)
+            {
+                unread = None;
+            }
         }
         let obj = Value::Resource(Rc::new(ResObj {
             address: address.to_string(),
@@ -891,6 +932,7 @@ impl<'c> Evaluator<'c> {
             file: decl.at.file.clone(),
             line: decl.at.line,
             body,
+            unread,
         });
         (obj, inst)
     }

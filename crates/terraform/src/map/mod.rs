@@ -10,7 +10,7 @@ mod firewall;
 mod iam;
 mod logs;
 mod network;
-mod rds;
+pub(crate) mod rds;
 pub(crate) mod read;
 mod refs;
 mod secrets;
@@ -109,7 +109,12 @@ pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
         "sns",
         "kms",
     ];
-    let s_bare = s.strip_prefix("registry.terraform.io/").unwrap_or(&s);
+    // `HOST/namespace/name/provider` is the registry address with its host
+    // spelled out: the same module.
+    let s_bare = match s.split_once('/') {
+        Some((host, rest)) if host.contains('.') && rest.matches('/').count() == 2 => rest,
+        _ => s.as_str(),
+    };
     if let Some(name) = s_bare
         .strip_prefix("terraform-aws-modules/")
         .and_then(|r| r.strip_suffix("/aws"))
@@ -401,13 +406,25 @@ pub(crate) fn map_instances(
         .filter(|i| i.mode == Mode::Managed)
         .map(|i| i.as_ref())
         .collect();
+    // A data source that reads back a declared resource leaves nothing out.
     for i in instances.iter().filter(|i| i.mode == Mode::Data) {
+        let Some(why) = &i.unread else { continue };
+        let why = if why.is_empty() {
+            "lee un recurso que esta configuración no declara".to_string()
+        } else {
+            format!("no se resuelve a un recurso declarado: {why}")
+        };
         for kind in kinds_of_data(&i.rtype) {
             m.note(
                 kind,
-                format!("{}:{} data.{}", i.file.rel, i.line, i.address.rsplit("data.").next().unwrap_or(&i.address)),
                 format!(
-                    "`{}` lee un recurso que esta configuración no declara: lo que haya en AWS no está en el inventario",
+                    "{}:{} data.{}",
+                    i.file.rel,
+                    i.line,
+                    i.address.rsplit("data.").next().unwrap_or(&i.address)
+                ),
+                format!(
+                    "`{}` {why}: lo que haya en AWS no está en el inventario",
                     i.address
                 ),
             );
@@ -425,4 +442,25 @@ pub(crate) fn map_instances(
     logs::map(&mut m, &by_type);
     refs::check_dangling(&mut m);
     m.inv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registry_module_is_the_same_with_its_host_spelled_out() {
+        for source in [
+            "terraform-aws-modules/s3-bucket/aws",
+            "registry.example.org/terraform-aws-modules/s3-bucket/aws",
+        ] {
+            assert!(kinds_of_module(source).is_empty(), "{source}");
+        }
+        assert_eq!(
+            kinds_of_module("registry.example.org/terraform-aws-modules/alb/aws"),
+            vec![ResourceKind::SecurityGroup]
+        );
+        // A local path with dots is not a host.
+        assert!(!kinds_of_module("../modules/s3-bucket").is_empty());
+    }
 }

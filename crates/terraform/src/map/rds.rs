@@ -173,7 +173,7 @@ fn port(i: &Instance, o: &Obj, engine: &str) -> Attr<i32> {
     }
 }
 
-fn default_port(engine: &str) -> Option<i32> {
+pub(crate) fn default_port(engine: &str) -> Option<i32> {
     let e = engine.to_ascii_lowercase();
     Some(if e.contains("postgres") {
         5432

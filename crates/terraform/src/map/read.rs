@@ -138,9 +138,17 @@ pub(crate) fn attr_string(v: &Value) -> Option<Attr<String>> {
 }
 
 /// The elements of a list argument; `Err` when the list itself is unknown.
+/// A list inside the list is spliced in, as Terraform 0.11 did for
+/// `["${aws_subnet.db.*.id}"]`, a spelling tutorials still teach.
 pub(crate) fn items(v: &Value) -> Result<Vec<Value>, Rc<Unknown>> {
     match flat(v) {
-        Value::List(items) => Ok(items),
+        Value::List(items) => Ok(items
+            .into_iter()
+            .flat_map(|i| match flat(&i) {
+                Value::List(inner) => inner,
+                _ => vec![i],
+            })
+            .collect()),
         Value::Unknown(u) => Err(u),
         Value::Null => Ok(Vec::new()),
         other => Ok(vec![other]),

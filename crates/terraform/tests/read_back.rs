@@ -1,0 +1,408 @@
+//! Data sources that look up what the configuration itself creates: a
+//! module that finds the VPC another module made by its CIDR, a
+//! `data "aws_subnets"` over a declared VPC, a secret found by its name.
+//! A unique, certain match reads as the declared resource; anything else
+//! stays a gap that says why.
+
+mod common;
+
+use cloudgrade_model::Inventory;
+use common::load;
+
+const NETWORK: &str = r#"
+variable "cidr" {
+  default = "10.20.0.0/16"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = var.cidr
+}
+
+resource "aws_subnet" "app_a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.20.1.0/24"
+}
+
+resource "aws_subnet" "app_b" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.20.2.0/24"
+}
+
+resource "aws_security_group" "app" {
+  name   = "app-tasks"
+  vpc_id = aws_vpc.main.id
+}
+"#;
+
+/// The ECS module finds the network by the values the root passes it,
+/// the way multi-module hand-ins do it.
+const ECS: &str = r#"
+variable "vpc_cidr" {}
+variable "subnet_cidrs" {}
+
+data "aws_vpc" "main" {
+  cidr_block = var.vpc_cidr
+}
+
+data "aws_subnet" "app" {
+  count      = length(var.subnet_cidrs)
+  vpc_id     = data.aws_vpc.main.id
+  cidr_block = var.subnet_cidrs[count.index]
+}
+
+data "aws_security_group" "app" {
+  name   = "app-tasks"
+  vpc_id = data.aws_vpc.main.id
+}
+
+resource "aws_ecs_cluster" "c" {
+  name = "c"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "app"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions    = jsonencode([{ name = "app", image = "app:1" }])
+}
+
+resource "aws_ecs_service" "app" {
+  name            = "app"
+  cluster         = aws_ecs_cluster.c.id
+  task_definition = aws_ecs_task_definition.app.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = data.aws_subnet.app[*].id
+    security_groups = [data.aws_security_group.app.id]
+  }
+}
+"#;
+
+const ROOT: &str = r#"
+module "network" {
+  source = "./modules/network"
+}
+
+module "ecs" {
+  source       = "./modules/ecs"
+  vpc_cidr     = "10.20.0.0/16"
+  subnet_cidrs = ["10.20.1.0/24", "10.20.2.0/24"]
+}
+"#;
+
+fn layout(root: &str, ecs: &str) -> Inventory {
+    load(&[
+        ("main.tf", root),
+        ("modules/network/main.tf", NETWORK),
+        ("modules/ecs/main.tf", ecs),
+    ])
+}
+
+fn service_network(inv: &Inventory) -> (Vec<String>, Vec<String>) {
+    let svc = inv.ecs_services.first().expect("the service is read");
+    let net = svc.network.as_ref().expect("awsvpc network");
+    (net.subnet_ids.clone(), net.security_group_ids.clone())
+}
+
+#[test]
+fn a_module_finds_the_network_another_module_declares() {
+    let inv = layout(ROOT, ECS);
+    assert!(inv.gaps.is_empty(), "{:#?}", inv.gaps);
+    let (subnets, groups) = service_network(&inv);
+    assert_eq!(
+        subnets,
+        [
+            "module.network.aws_subnet.app_a",
+            "module.network.aws_subnet.app_b"
+        ]
+    );
+    assert_eq!(groups, ["module.network.aws_security_group.app"]);
+}
+
+#[test]
+fn a_lookup_that_matches_nothing_declared_stays_a_gap_that_says_so() {
+    let root = ROOT.replace(
+        r#"["10.20.1.0/24", "10.20.2.0/24"]"#,
+        r#"["10.20.1.0/24", "10.20.9.0/24"]"#,
+    );
+    let inv = layout(&root, ECS);
+    let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("data.aws_subnet.app[1]` no se resuelve")
+                && m.contains("ningún `aws_subnet` declarado coincide")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn a_lookup_by_a_variable_without_value_is_not_guessed() {
+    let root = ROOT.replace("  vpc_cidr     = \"10.20.0.0/16\"\n", "");
+    let root = format!(
+        "variable \"vpc_cidr\" {{}}\n{}",
+        root.replace(
+            "source       = \"./modules/ecs\"",
+            "source       = \"./modules/ecs\"\n  vpc_cidr     = var.vpc_cidr",
+        )
+    );
+    let inv = layout(&root, ECS);
+    let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("data.aws_vpc.main` no se resuelve")
+                && m.contains("no se puede saber")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn several_matches_are_named_not_chosen() {
+    let ecs = ECS.replace(
+        "data \"aws_subnet\" \"app\" {\n  count      = length(var.subnet_cidrs)\n  vpc_id     = data.aws_vpc.main.id\n  cidr_block = var.subnet_cidrs[count.index]\n}",
+        "data \"aws_subnet\" \"app\" {\n  count  = 1\n  vpc_id = data.aws_vpc.main.id\n}",
+    );
+    let inv = layout(ROOT, &ecs);
+    let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("coinciden 2 `aws_subnet`")
+                && m.contains("module.network.aws_subnet.app_a")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn the_default_vpc_is_never_a_declared_one() {
+    let ecs = ECS.replace("cidr_block = var.vpc_cidr", "default = true");
+    let inv = layout(ROOT, &ecs);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.message.contains("data.aws_vpc.main` no se resuelve")
+                && g.message.contains("creado fuera de esta configuración")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+const PLURAL: &str = r#"
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "db" {
+  count      = 2
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index + 10)
+  tags       = { Tier = "db" }
+}
+
+resource "aws_vpc" "other" {
+  cidr_block = "10.9.0.0/16"
+}
+
+resource "aws_subnet" "elsewhere" {
+  vpc_id     = aws_vpc.other.id
+  cidr_block = "10.9.1.0/24"
+  tags       = { Tier = "db" }
+}
+
+data "aws_subnets" "db" {
+  filter {
+    name   = "vpc-id"
+    values = [aws_vpc.main.id]
+  }
+  FILTER
+}
+
+resource "aws_db_subnet_group" "db" {
+  name       = "db"
+  subnet_ids = data.aws_subnets.db.ids
+}
+"#;
+
+#[test]
+fn subnets_of_a_declared_vpc_are_every_declared_subnet_in_it() {
+    let text = PLURAL.replace("FILTER", "tags = { Tier = \"db\" }");
+    let inv = load(&[("main.tf", &text)]);
+    assert!(inv.gaps.is_empty(), "{:#?}", inv.gaps);
+    let group = inv.db_subnet_groups.first().expect("subnet group");
+    assert_eq!(group.subnet_ids, ["aws_subnet.db[0]", "aws_subnet.db[1]"]);
+}
+
+#[test]
+fn subnets_found_by_tag_alone_may_be_anyone_s() {
+    let text = PLURAL
+        .replace(
+            "  filter {\n    name   = \"vpc-id\"\n    values = [aws_vpc.main.id]\n  }\n",
+            "",
+        )
+        .replace("FILTER", "tags = { Tier = \"db\" }");
+    let inv = load(&[("main.tf", &text)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.message.contains("no filtra por una VPC declarada")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+#[test]
+fn an_unknown_filter_is_named() {
+    let text = PLURAL.replace(
+        "FILTER",
+        "filter {\n    name   = \"map-public-ip-on-launch\"\n    values = [\"false\"]\n  }",
+    );
+    let inv = load(&[("main.tf", &text)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.message.contains("filtro `map-public-ip-on-launch`")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+const SECRET: &str = r#"
+variable "env" {}
+
+resource "aws_secretsmanager_secret" "db" {
+  name = "${var.env}/db/password"
+}
+
+data "aws_secretsmanager_secret" "db" {
+  name = "${var.env}/db/password"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "app:1"
+    secrets = [{ name = "DB_PASSWORD", valueFrom = data.aws_secretsmanager_secret.db.arn }]
+  }])
+}
+"#;
+
+#[test]
+fn a_secret_found_by_a_name_built_from_the_same_unknown_is_the_declared_one() {
+    let inv = load(&[("main.tf", SECRET)]);
+    assert!(inv.gaps.is_empty(), "{:#?}", inv.gaps);
+    let td = inv.task_definitions.first().expect("task definition");
+    let refs: Vec<&str> = td
+        .containers
+        .iter()
+        .flat_map(|c| c.secrets.iter().map(|s| s.value_from.as_str()))
+        .collect();
+    assert_eq!(refs, ["aws_secretsmanager_secret.db"]);
+}
+
+#[test]
+fn a_secret_made_elsewhere_stays_unknown() {
+    let text = SECRET.replace(
+        "data \"aws_secretsmanager_secret\" \"db\" {\n  name = \"${var.env}/db/password\"",
+        "data \"aws_secretsmanager_secret\" \"db\" {\n  name = \"prod/db/password\"",
+    );
+    let inv = load(&[("main.tf", &text)]);
+    assert!(
+        inv.gaps.iter().any(|g| g
+            .message
+            .contains("data.aws_secretsmanager_secret.db` no se resuelve")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+#[test]
+fn the_version_of_a_declared_secret_hides_nothing_about_the_secret() {
+    let text = format!(
+        "{SECRET}\ndata \"aws_secretsmanager_secret_version\" \"db\" {{\n  secret_id = data.aws_secretsmanager_secret.db.id\n}}\n"
+    );
+    let inv = load(&[("main.tf", &text)]);
+    assert!(inv.gaps.is_empty(), "{:#?}", inv.gaps);
+    assert_eq!(inv.secrets.len(), 1);
+}
+
+#[test]
+fn the_version_of_a_secret_made_elsewhere_is_a_gap() {
+    let text = format!(
+        "{SECRET}\ndata \"aws_secretsmanager_secret_version\" \"other\" {{\n  secret_id = \"prod/other\"\n}}\n"
+    );
+    let inv = load(&[("main.tf", &text)]);
+    assert!(
+        inv.gaps.iter().any(|g| g
+            .message
+            .contains("data.aws_secretsmanager_secret_version.other")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+#[test]
+fn a_rule_that_opens_the_database_s_port_opens_its_engine_s_default() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+resource "aws_security_group" "db" {}
+resource "aws_db_instance" "main" {
+  engine                 = "postgres"
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+resource "aws_security_group_rule" "in" {
+  type              = "ingress"
+  security_group_id = aws_security_group.db.id
+  from_port         = aws_db_instance.main.port
+  to_port           = aws_db_instance.main.port
+  protocol          = "tcp"
+  cidr_blocks       = ["10.0.0.0/16"]
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::SecurityGroup),
+        "{:#?}",
+        inv.gaps
+    );
+    let sg = &inv.security_groups[0];
+    let rule = &sg.ingress[0];
+    assert_eq!((rule.from_port, rule.to_port), (Some(5432), Some(5432)));
+}
+
+#[test]
+fn a_template_of_one_interpolation_keeps_its_type() {
+    // Terraform 0.11's spelling, still common in tutorials.
+    let inv = load(&[(
+        "main.tf",
+        r#"
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "db" {
+  count      = 2
+  vpc_id     = "${aws_vpc.v.id}"
+  cidr_block = "${cidrsubnet("10.0.0.0/16", 8, count.index)}"
+}
+resource "aws_db_subnet_group" "db" {
+  name       = "db"
+  subnet_ids = ["${aws_subnet.db.*.id}"]
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::DbSubnetGroup),
+        "{:#?}",
+        inv.gaps
+    );
+    assert_eq!(
+        inv.db_subnet_groups[0].subnet_ids,
+        ["aws_subnet.db[0]", "aws_subnet.db[1]"]
+    );
+}
