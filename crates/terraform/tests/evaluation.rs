@@ -612,3 +612,43 @@ resource "aws_db_subnet_group" "db" {
         inv.gaps
     );
 }
+
+#[test]
+fn a_name_built_from_unknown_variables_still_joins_its_references() {
+    let main = r#"
+variable "project" {}
+variable "env" {}
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+}
+resource "aws_db_subnet_group" "db" {
+  name       = "${var.project}-${var.env}-db"
+  subnet_ids = [aws_subnet.a.id]
+}
+resource "aws_db_instance" "d" {
+  engine               = "postgres"
+  db_subnet_group_name = "${var.project}-${var.env}-db"
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    assert!(inv.gaps.is_empty(), "{:#?}", inv.gaps);
+    assert_eq!(
+        inv.db_instances[0].subnet_group.as_deref(),
+        Some(inv.db_subnet_groups[0].name.as_str())
+    );
+    // Two groups with the same unknown name: which one is not guessed.
+    let twice = main.replace(
+        "resource \"aws_db_instance\"",
+        "resource \"aws_db_subnet_group\" \"again\" {\n  name       = \"${var.project}-${var.env}-db\"\n  subnet_ids = [aws_subnet.a.id]\n}\nresource \"aws_db_instance\"",
+    );
+    let inv = load(&[("main.tf", &twice)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.message.contains("no está declarado")),
+        "{:#?}",
+        inv.gaps
+    );
+}
