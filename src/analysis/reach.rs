@@ -332,6 +332,10 @@ fn find_subnet<'a>(
     s
 }
 
+fn vpc_cidr<'a>(inv: &'a Inventory, s: &Subnet) -> Option<&'a Attr<String>> {
+    inv.vpc(&s.vpc_id).map(|v| &v.cidr)
+}
+
 fn subnet_net(s: &Subnet) -> Result<Ipv4Net, String> {
     let sl = label(&s.id, &s.tags);
     match &s.cidr {
@@ -516,8 +520,27 @@ fn sg_side(
                     match &other.net {
                         Ok(peer) if n.contains_net(*peer) => return Some(hop()),
                         Ok(_) => partial.push(n.range()),
+                        // A subnet lies inside its VPC's range (AWS refuses
+                        // any other): a block covering that range, or every
+                        // address, covers the subnet whatever its CIDR.
+                        Err(_)
+                            if n.prefix() == 0
+                                || matches!(vpc_cidr(inv, other.subnet),
+                                    Some(Attr::Known(v)) if Ipv4Net::parse(v)
+                                        .is_ok_and(|v| n.contains_net(v))) =>
+                        {
+                            return Some(hop());
+                        }
                         Err(why) => unknown.push(why.clone()),
                     }
+                }
+                // The VPC's own range by the same unknown it is declared
+                // with (`cidr_blocks = [var.vpc_cidr]`) holds its subnets.
+                SgPeer::Cidr(Attr::Unknown(u))
+                    if matches!(vpc_cidr(inv, other.subnet),
+                        Some(Attr::Unknown(v)) if v.unknown == u.unknown) =>
+                {
+                    return Some(hop());
                 }
                 SgPeer::Cidr(Attr::Unknown(u)) => unknown.push(format!(
                     "la regla {} del grupo {} usa el bloque {}, que solo se conoce tras apply",
@@ -931,6 +954,34 @@ mod tests {
         assert_eq!(f.len(), 2, "{m}");
         assert!(!m.contains("inaccesible"), "{m}");
         assert!(m.contains("una regla más amplia"), "{m}");
+    }
+
+    #[test]
+    fn an_unknown_subnet_cidr_is_covered_by_a_block_that_holds_its_vpc() {
+        let mut inv = world();
+        for s in inv.subnets.iter_mut() {
+            s.cidr = Attr::unknown("var.private_cidrs[count.index]");
+        }
+        // Egress to 0.0.0.0/0 (the world's) reaches the DB whatever its CIDR.
+        let c = connection(&inv, &app(), &database(), 5432);
+        assert!(c.reachable, "{c:#?}");
+        // So does egress to the VPC's range, known or by the same unknown.
+        let egress = |inv: &mut Inventory, peer: SgPeer| {
+            inv.security_groups
+                .iter_mut()
+                .find(|g| g.id == "sg-app")
+                .unwrap()
+                .egress = vec![tcp(5432, peer)];
+        };
+        egress(&mut inv, from_cidr("10.0.0.0/16"));
+        assert!(connection(&inv, &app(), &database(), 5432).reachable);
+        inv.vpcs[0].cidr = Attr::unknown("var.vpc_cidr");
+        egress(&mut inv, SgPeer::Cidr(Attr::unknown("var.vpc_cidr")));
+        assert!(connection(&inv, &app(), &database(), 5432).reachable);
+        // A narrower block may miss the subnet: not decided.
+        egress(&mut inv, from_cidr("10.0.5.0/24"));
+        let c = connection(&inv, &app(), &database(), 5432);
+        assert!(!c.reachable && !c.unanswerable.is_empty(), "{c:#?}");
     }
 
     #[test]
