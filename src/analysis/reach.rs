@@ -332,6 +332,10 @@ fn find_subnet<'a>(
     s
 }
 
+fn vpc_cidr<'a>(inv: &'a Inventory, s: &Subnet) -> Option<&'a Attr<String>> {
+    inv.vpc(&s.vpc_id).map(|v| &v.cidr)
+}
+
 fn subnet_net(s: &Subnet) -> Result<Ipv4Net, String> {
     let sl = label(&s.id, &s.tags);
     match &s.cidr {
@@ -516,8 +520,27 @@ fn sg_side(
                     match &other.net {
                         Ok(peer) if n.contains_net(*peer) => return Some(hop()),
                         Ok(_) => partial.push(n.range()),
+                        // A subnet lies inside its VPC's range (AWS refuses
+                        // any other): a block covering that range, or every
+                        // address, covers the subnet whatever its CIDR.
+                        Err(_)
+                            if n.prefix() == 0
+                                || matches!(vpc_cidr(inv, other.subnet),
+                                    Some(Attr::Known(v)) if Ipv4Net::parse(v)
+                                        .is_ok_and(|v| n.contains_net(v))) =>
+                        {
+                            return Some(hop());
+                        }
                         Err(why) => unknown.push(why.clone()),
                     }
+                }
+                // The VPC's own range by the same unknown it is declared
+                // with (`cidr_blocks = [var.vpc_cidr]`) holds its subnets.
+                SgPeer::Cidr(Attr::Unknown(u))
+                    if matches!(vpc_cidr(inv, other.subnet),
+                        Some(Attr::Unknown(v)) if v.unknown == u.unknown) =>
+                {
+                    return Some(hop());
                 }
                 SgPeer::Cidr(Attr::Unknown(u)) => unknown.push(format!(
                     "la regla {} del grupo {} usa el bloque {}, que solo se conoce tras apply",
@@ -590,6 +613,15 @@ struct Flow<'a> {
     reply: bool,
 }
 
+fn allowed_hop(acl: &str, dir: &str, rules: &[impl std::fmt::Display]) -> String {
+    let rules = rules
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{acl}: {dir} regla {rules}")
+}
+
 fn acl_side(inv: &Inventory, f: &Flow, port: u16, c: &mut Connection) -> Option<String> {
     let dir = if f.egress { "salida" } else { "entrada" };
     let acl_gaps = gaps(inv, ResourceKind::NetworkAcl, &f.at.label);
@@ -629,19 +661,25 @@ fn acl_side(inv: &Inventory, f: &Flow, port: u16, c: &mut Connection) -> Option<
     let peer = match &f.peer.net {
         Ok(n) => *n,
         Err(why) => {
+            // The subnet lies inside its VPC's range: an ACL that lets every
+            // address of that range (or of all) through lets the subnet's.
+            let wider = match vpc_cidr(inv, f.peer.subnet) {
+                Some(Attr::Known(v)) => Ipv4Net::parse(v).ok(),
+                _ => None,
+            }
+            .into_iter()
+            .chain(Ipv4Net::parse("0.0.0.0/0").ok());
+            for net in wider {
+                if let AclVerdict::Allowed(rules) = nacl::evaluate(acl, f.egress, net, f.ports) {
+                    return Some(allowed_hop(&al, dir, &rules));
+                }
+            }
             c.unknown(Unanswerable::new(&al, format!("{flow}: {why}")));
             return None;
         }
     };
     match nacl::evaluate(acl, f.egress, peer, f.ports) {
-        AclVerdict::Allowed(rules) => {
-            let rules = rules
-                .iter()
-                .map(|r| r.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            Some(format!("{al}: {dir} regla {rules}"))
-        }
+        AclVerdict::Allowed(rules) => Some(allowed_hop(&al, dir, &rules)),
         AclVerdict::Unknown(why) => {
             c.unknown(Unanswerable::new(
                 &al,
@@ -934,6 +972,57 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_subnet_cidr_is_covered_by_a_block_that_holds_its_vpc() {
+        let mut inv = world();
+        for s in inv.subnets.iter_mut() {
+            s.cidr = Attr::unknown("var.private_cidrs[count.index]");
+        }
+        // Egress to 0.0.0.0/0 (the world's) reaches the DB whatever its CIDR.
+        let c = connection(&inv, &app(), &database(), 5432);
+        assert!(c.reachable, "{c:#?}");
+        // So does egress to the VPC's range, known or by the same unknown.
+        let egress = |inv: &mut Inventory, peer: SgPeer| {
+            inv.security_groups
+                .iter_mut()
+                .find(|g| g.id == "sg-app")
+                .unwrap()
+                .egress = vec![tcp(5432, peer)];
+        };
+        egress(&mut inv, from_cidr("10.0.0.0/16"));
+        assert!(connection(&inv, &app(), &database(), 5432).reachable);
+        inv.vpcs[0].cidr = Attr::unknown("var.vpc_cidr");
+        egress(&mut inv, SgPeer::Cidr(Attr::unknown("var.vpc_cidr")));
+        assert!(connection(&inv, &app(), &database(), 5432).reachable);
+        // A narrower block may miss the subnet: not decided.
+        egress(&mut inv, from_cidr("10.0.5.0/24"));
+        let c = connection(&inv, &app(), &database(), 5432);
+        assert!(!c.reachable && !c.unanswerable.is_empty(), "{c:#?}");
+    }
+
+    #[test]
+    fn an_acl_open_to_every_address_passes_a_subnet_of_unknown_cidr() {
+        let mut inv = world();
+        for s in inv.subnets.iter_mut() {
+            s.cidr = Attr::unknown("var.private_cidrs[count.index]");
+        }
+        inv.network_acls
+            .push(allow_all_acl("acl-1", &["subnet-app", "subnet-db"]));
+        let c = connection(&inv, &app(), &database(), 5432);
+        assert!(c.reachable, "{c:#?}");
+        // An ACL that admits only part of the VPC cannot be decided.
+        inv.network_acls[0] = acl(
+            "acl-1",
+            &["subnet-app", "subnet-db"],
+            vec![
+                entry(100, false, "-1", true, "10.0.1.0/24", None),
+                entry(100, true, "-1", true, "10.0.1.0/24", None),
+            ],
+        );
+        let c = connection(&inv, &app(), &database(), 5432);
+        assert!(!c.reachable && !c.unanswerable.is_empty(), "{c:#?}");
+    }
+
+    #[test]
     fn unknown_db_port_is_unanswerable_for_the_app_rule_only() {
         let mut inv = world();
         let mut d = db();
@@ -1184,23 +1273,5 @@ mod tests {
         let c = connection(&inv, &from, &database(), 5432);
         assert!(!c.reachable);
         assert!(msgs(&c.blocked).contains("no tiene subredes"), "{c:#?}");
-    }
-
-    #[test]
-    fn unknown_subnet_cidr_is_unanswerable_for_acls() {
-        let mut inv = world();
-        inv.network_acls
-            .push(allow_all_acl("acl-app", &["subnet-app"]));
-        inv.network_acls
-            .push(allow_all_acl("acl-db", &["subnet-db"]));
-        inv.subnets[2].cidr = Attr::unknown("aws_subnet.db.cidr_block");
-        let c = connection(&inv, &app(), &database(), 5432);
-        assert!(!c.reachable);
-        assert!(c.blocked.is_empty(), "{c:#?}");
-        assert!(
-            c.unanswerable
-                .iter()
-                .any(|u| u.reason.contains("aws_subnet.db.cidr_block"))
-        );
     }
 }

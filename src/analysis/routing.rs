@@ -147,6 +147,10 @@ pub fn internet_targets(
                 cuts.push(u64::from(net.first()));
                 cuts.push(u64::from(net.last()) + 1);
             }
+            // A local route's destination is the VPC's own range (AWS
+            // refuses any other): whatever it is, that traffic never leaves
+            // the VPC, so an unknown one hides no way out.
+            Dest::Unknown(_) if r.target == RouteTarget::Local => {}
             Dest::Unknown(reference) => {
                 return Err(Unanswerable::new(
                     subject,
@@ -1251,6 +1255,25 @@ mod tests {
             ),
             "{rep:#?}"
         );
+    }
+
+    #[test]
+    fn a_local_route_to_an_unknown_vpc_range_hides_no_way_out() {
+        let mut inv = course_vpc();
+        let mut l = local("10.0.0.0/16");
+        l.destination = Some(Attr::unknown("var.vpc_cidr"));
+        set_routes(
+            &mut inv,
+            "rtb-priv",
+            vec![l.clone(), route("0.0.0.0/0", nat_target("nat-1"))],
+        );
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(rep.unanswerable.is_empty(), "{rep:#?}");
+        // ... nor a way out that is not there.
+        set_routes(&mut inv, "rtb-priv", vec![l]);
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(!rep.problems.is_empty(), "{rep:#?}");
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub(crate) struct Unknown {
     /// Set on the value of a resource whose `count`/`for_each` is unknown:
     /// its one representative instance, which any index of it yields.
     pub rep: Option<Rc<ResObj>>,
+    /// Set on a list of unknown length whose every element is like this
+    /// one: a splat over a representative resource
+    /// (`aws_subnet.private[*].id` with an unknown `count`).
+    pub each: Option<Rc<Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +84,7 @@ impl Unknown {
             text: None,
             gap: None,
             rep: None,
+            each: None,
         }
     }
 
@@ -89,6 +94,7 @@ impl Unknown {
             text: Some(text.into()),
             gap: None,
             rep: None,
+            each: None,
         }
     }
 
@@ -98,6 +104,7 @@ impl Unknown {
             text: None,
             gap: Some(gap.into()),
             rep: None,
+            each: None,
         }
     }
 
@@ -119,6 +126,7 @@ impl Unknown {
             text: None,
             gap: None,
             rep: None,
+            each: None,
         };
         for u in items {
             for r in &u.refs {
@@ -145,6 +153,7 @@ impl Unknown {
                 text: None,
                 gap: self.gap.clone(),
                 rep: None,
+                each: None,
             }
         } else {
             Unknown {
@@ -152,6 +161,7 @@ impl Unknown {
                 text: None,
                 gap: self.gap.clone(),
                 rep: None,
+                each: None,
             }
         }
     }
@@ -287,6 +297,7 @@ impl Value {
                     text: crate::json::encode_text(&inner).ok(),
                     gap: u.gap.clone(),
                     rep: None,
+                    each: None,
                 }),
             },
             v => v,

@@ -544,3 +544,111 @@ fn format_with_a_single_unknown_argument_is_unknown() {
     );
     assert_eq!(one("format(\"%d\", 5)"), "5");
 }
+
+#[test]
+fn a_splat_over_an_unknown_count_lists_the_representative_instance() {
+    // The shape of most multi-module hand-ins: subnets counted from a
+    // variable the root never sets, handed to ECS and RDS as a splat
+    // through a module output.
+    let network = r#"
+variable "private_cidrs" { type = list(string) }
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "private" {
+  count      = length(var.private_cidrs)
+  vpc_id     = aws_vpc.v.id
+  cidr_block = var.private_cidrs[count.index]
+}
+output "private_ids" { value = aws_subnet.private[*].id }
+"#;
+    let root = r#"
+variable "private_cidrs" { type = list(string) }
+module "net" {
+  source        = "./net"
+  private_cidrs = var.private_cidrs
+}
+resource "aws_ecs_cluster" "c" { name = "c" }
+resource "aws_ecs_service" "s" {
+  name            = "s"
+  cluster         = aws_ecs_cluster.c.id
+  task_definition = "t:1"
+  network_configuration {
+    subnets = module.net.private_ids
+  }
+}
+resource "aws_db_subnet_group" "db" {
+  name       = "db"
+  subnet_ids = module.net.private_ids
+}
+"#;
+    let inv = load(&[("main.tf", root), ("net/main.tf", network)]);
+    let rep = "module.net.aws_subnet.private[0]";
+    assert!(inv.is_representative(rep));
+    let svc = &inv.ecs_services[0];
+    assert_eq!(svc.network.as_ref().unwrap().subnet_ids, [rep]);
+    assert_eq!(inv.db_subnet_groups[0].subnet_ids, [rep]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| !g.message.contains("no se sabe qué elementos")),
+        "{:#?}",
+        inv.gaps
+    );
+    // A splat over a list that is unknown for another reason stays unknown.
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "ids" { type = list(string) }
+resource "aws_db_subnet_group" "db" {
+  name       = "db"
+  subnet_ids = var.ids[*]
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.message.contains("no se sabe qué elementos")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+#[test]
+fn a_name_built_from_unknown_variables_still_joins_its_references() {
+    let main = r#"
+variable "project" {}
+variable "env" {}
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+}
+resource "aws_db_subnet_group" "db" {
+  name       = "${var.project}-${var.env}-db"
+  subnet_ids = [aws_subnet.a.id]
+}
+resource "aws_db_instance" "d" {
+  engine               = "postgres"
+  db_subnet_group_name = "${var.project}-${var.env}-db"
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    assert!(inv.gaps.is_empty(), "{:#?}", inv.gaps);
+    assert_eq!(
+        inv.db_instances[0].subnet_group.as_deref(),
+        Some(inv.db_subnet_groups[0].name.as_str())
+    );
+    // Two groups with the same unknown name: which one is not guessed.
+    let twice = main.replace(
+        "resource \"aws_db_instance\"",
+        "resource \"aws_db_subnet_group\" \"again\" {\n  name       = \"${var.project}-${var.env}-db\"\n  subnet_ids = [aws_subnet.a.id]\n}\nresource \"aws_db_instance\"",
+    );
+    let inv = load(&[("main.tf", &twice)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.message.contains("no está declarado")),
+        "{:#?}",
+        inv.gaps
+    );
+}

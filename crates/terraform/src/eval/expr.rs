@@ -289,7 +289,22 @@ impl Evaluator<'_> {
                         Value::List(items) => items,
                         Value::Null => Vec::new(),
                         Value::Unknown(u) => {
-                            v = Value::unknown(u.extend("[*]")).mark(s);
+                            // Over a representative resource, each element
+                            // is what the representative instance gives.
+                            let each = match &u.rep {
+                                Some(r) => Some(Rc::new(self.apply_ops(
+                                    cx,
+                                    scope,
+                                    Value::Resource(r.clone()),
+                                    &ops[i + 1..end],
+                                )?)),
+                                None => None,
+                            };
+                            v = Value::unknown(Unknown {
+                                each,
+                                ..u.extend("[*]")
+                            })
+                            .mark(s);
                             i = end;
                             continue;
                         }
@@ -725,6 +740,7 @@ pub(crate) fn index(v: Value, k: Value) -> Result<Value, String> {
     let out = match (v, k) {
         // Any instance of a representative resource is that instance.
         (Value::Unknown(ref u), _) if let Some(r) = &u.rep => Value::Resource(r.clone()),
+        (Value::Unknown(ref u), _) if let Some(e) = &u.each => (**e).clone(),
         (Value::Unknown(u), k) => {
             let step = match &k {
                 Value::String(x) => format!("[\"{x}\"]"),

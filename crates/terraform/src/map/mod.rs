@@ -164,6 +164,8 @@ pub(crate) struct Mapper {
     /// Ids that name the same thing: a VPC's implicit main route table is
     /// the `aws_default_route_table` that adopts it.
     pub alias: HashMap<String, String>,
+    /// Names built from unknowns that two resources share: not aliased.
+    pub ambiguous: std::collections::HashSet<String>,
     pub default_tags: Tags,
 }
 
@@ -174,6 +176,25 @@ impl Mapper {
             line: inst.line,
             address: Some(inst.address.clone()),
         })
+    }
+
+    /// A name known only as an expression (`"${var.project}-db"`) names
+    /// the resource `id` for whoever refers to it by the same expression,
+    /// as long as no other resource has that name.
+    pub fn alias_name(&mut self, name: String, id: &str) {
+        if name == id || self.ambiguous.contains(&name) {
+            return;
+        }
+        match self.alias.get(&name) {
+            Some(other) if other != id => {
+                self.alias.remove(&name);
+                self.ambiguous.insert(name);
+            }
+            Some(_) => {}
+            None => {
+                self.alias.insert(name, id.to_string());
+            }
+        }
     }
 
     pub fn canon(&self, id: String) -> String {
@@ -398,6 +419,7 @@ pub(crate) fn map_instances(
     let mut m = Mapper {
         inv,
         alias: HashMap::new(),
+        ambiguous: Default::default(),
         default_tags,
     };
 

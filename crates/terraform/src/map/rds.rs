@@ -23,8 +23,14 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
                     .map(|s| s.vpc_id.clone())
             })
             .unwrap_or_default();
+        let name = name_of(i, &o);
+        if o.known_str("name").is_none()
+            && let Some(expr) = o.text("name")
+        {
+            m.alias_name(expr, &name);
+        }
         m.inv.db_subnet_groups.push(DbSubnetGroup {
-            name: name_of(i, &o),
+            name,
             vpc_id,
             subnet_ids,
             origin: Mapper::origin(i),

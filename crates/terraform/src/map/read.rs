@@ -149,7 +149,13 @@ pub(crate) fn items(v: &Value) -> Result<Vec<Value>, Rc<Unknown>> {
                 _ => vec![i],
             })
             .collect()),
-        Value::Unknown(u) => Err(u),
+        // A list as long as an unknown count, every element alike: the
+        // representative element stands for each (a rule true of each is
+        // decided; the element's id is marked representative).
+        Value::Unknown(u) => match &u.each {
+            Some(e) => Ok(vec![(**e).clone()]),
+            None => Err(u),
+        },
         Value::Null => Ok(Vec::new()),
         other => Ok(vec![other]),
     }
