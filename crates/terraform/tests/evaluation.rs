@@ -652,3 +652,55 @@ resource "aws_db_instance" "d" {
         inv.gaps
     );
 }
+
+#[test]
+fn a_declared_resource_s_id_is_never_null() {
+    // `var.x == null ? null : var.x`, the guard of a module that takes an
+    // optional security group: given a declared group's id, it is that id.
+    let module = r#"
+variable "source_sg" {
+  type    = string
+  default = null
+}
+variable "vpc_id" {}
+resource "aws_security_group" "g" {
+  vpc_id = var.vpc_id
+}
+resource "aws_security_group_rule" "in" {
+  type                     = "ingress"
+  from_port                = 5432
+  to_port                  = 5432
+  protocol                 = "tcp"
+  security_group_id        = aws_security_group.g.id
+  source_security_group_id = var.source_sg == null ? null : var.source_sg
+}
+output "id" { value = aws_security_group.g.id }
+"#;
+    let root = r#"
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+module "app" {
+  source = "./sg"
+  vpc_id = aws_vpc.v.id
+}
+module "db" {
+  source    = "./sg"
+  vpc_id    = aws_vpc.v.id
+  source_sg = module.app.id
+}
+"#;
+    let inv = load(&[("main.tf", root), ("sg/main.tf", module)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::SecurityGroup),
+        "{:#?}",
+        inv.gaps
+    );
+    let db = inv
+        .security_group("module.db.aws_security_group.g")
+        .unwrap();
+    assert_eq!(
+        db.ingress[0].peer,
+        cloudgrade_model::SgPeer::SecurityGroup("module.app.aws_security_group.g".into())
+    );
+}
