@@ -704,3 +704,36 @@ module "db" {
         cloudgrade_model::SgPeer::SecurityGroup("module.app.aws_security_group.g".into())
     );
 }
+
+#[test]
+fn a_for_each_over_a_representative_resource_sees_its_instance() {
+    let main = r#"
+variable "private_cidrs" { type = list(string) }
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "private" {
+  for_each   = { for i, c in var.private_cidrs : i => c }
+  vpc_id     = aws_vpc.v.id
+  cidr_block = each.value
+}
+resource "aws_route_table" "private" {
+  for_each = aws_subnet.private
+  vpc_id   = aws_vpc.v.id
+}
+resource "aws_route_table_association" "private" {
+  for_each       = aws_subnet.private
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.private[each.key].id
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::RouteTable
+                && g.kind != cloudgrade_model::ResourceKind::Subnet),
+        "{:#?}",
+        inv.gaps
+    );
+    let table = &inv.route_tables.iter().find(|t| !t.main).unwrap();
+    assert_eq!(table.subnet_ids, ["aws_subnet.private[each.key]"]);
+}

@@ -497,7 +497,9 @@ fn compare(wanted: &Value, have: &Value) -> Tri {
     let (w, h) = (w.flatten(), h.flatten());
     match (&w, &h) {
         (Value::Unknown(a), Value::Unknown(b)) => {
-            if a.text_form() == b.text_form() && (a.is_computed_attribute() || b.is_computed_attribute()) {
+            if a.text_form() == b.text_form()
+                && (a.is_computed_attribute() || b.is_computed_attribute())
+            {
                 Tri::Yes
             } else if a.is_computed_attribute() && b.is_computed_attribute() {
                 Tri::No
