@@ -736,4 +736,14 @@ resource "aws_route_table_association" "private" {
     );
     let table = &inv.route_tables.iter().find(|t| !t.main).unwrap();
     assert_eq!(table.subnet_ids, ["aws_subnet.private[each.key]"]);
+
+    // `values(...)[*].id`, the usual output of such subnets.
+    let grouped = format!(
+        "{main}\nresource \"aws_db_subnet_group\" \"db\" {{\n  name       = \"db\"\n  subnet_ids = values(aws_subnet.private)[*].id\n}}\n"
+    );
+    let inv = load(&[("main.tf", &grouped)]);
+    assert_eq!(
+        inv.db_subnet_groups[0].subnet_ids,
+        ["aws_subnet.private[each.key]"]
+    );
 }
