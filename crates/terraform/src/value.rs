@@ -108,6 +108,19 @@ impl Unknown {
         }
     }
 
+    /// An attribute a declared resource gets at apply (its id, ARN or
+    /// generated name): its reference is `<address>.<attribute>` and it
+    /// reads as the address. Never null, and equal only to itself.
+    pub fn is_computed_attribute(&self) -> bool {
+        match &self.text {
+            Some(t) => self
+                .primary()
+                .strip_prefix(t.as_str())
+                .is_some_and(|rest| rest.starts_with('.')),
+            None => false,
+        }
+    }
+
     pub fn primary(&self) -> &str {
         self.refs.first().map(String::as_str).unwrap_or("?")
     }
@@ -394,6 +407,11 @@ pub(crate) fn equals(a: &Value, b: &Value) -> Option<bool> {
     let a = a.clone().flatten();
     let b = b.clone().flatten();
     match (a.unmarked(), b.unmarked()) {
+        (Value::Unknown(u), Value::Null) | (Value::Null, Value::Unknown(u))
+            if u.is_computed_attribute() =>
+        {
+            Some(false)
+        }
         (Value::Unknown(_), _) | (_, Value::Unknown(_)) => None,
         (Value::Null, Value::Null) => Some(true),
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),

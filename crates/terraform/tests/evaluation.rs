@@ -652,3 +652,98 @@ resource "aws_db_instance" "d" {
         inv.gaps
     );
 }
+
+#[test]
+fn a_declared_resource_s_id_is_never_null() {
+    // `var.x == null ? null : var.x`, the guard of a module that takes an
+    // optional security group: given a declared group's id, it is that id.
+    let module = r#"
+variable "source_sg" {
+  type    = string
+  default = null
+}
+variable "vpc_id" {}
+resource "aws_security_group" "g" {
+  vpc_id = var.vpc_id
+}
+resource "aws_security_group_rule" "in" {
+  type                     = "ingress"
+  from_port                = 5432
+  to_port                  = 5432
+  protocol                 = "tcp"
+  security_group_id        = aws_security_group.g.id
+  source_security_group_id = var.source_sg == null ? null : var.source_sg
+}
+output "id" { value = aws_security_group.g.id }
+"#;
+    let root = r#"
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+module "app" {
+  source = "./sg"
+  vpc_id = aws_vpc.v.id
+}
+module "db" {
+  source    = "./sg"
+  vpc_id    = aws_vpc.v.id
+  source_sg = module.app.id
+}
+"#;
+    let inv = load(&[("main.tf", root), ("sg/main.tf", module)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::SecurityGroup),
+        "{:#?}",
+        inv.gaps
+    );
+    let db = inv
+        .security_group("module.db.aws_security_group.g")
+        .unwrap();
+    assert_eq!(
+        db.ingress[0].peer,
+        cloudgrade_model::SgPeer::SecurityGroup("module.app.aws_security_group.g".into())
+    );
+}
+
+#[test]
+fn a_for_each_over_a_representative_resource_sees_its_instance() {
+    let main = r#"
+variable "private_cidrs" { type = list(string) }
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "private" {
+  for_each   = { for i, c in var.private_cidrs : i => c }
+  vpc_id     = aws_vpc.v.id
+  cidr_block = each.value
+}
+resource "aws_route_table" "private" {
+  for_each = aws_subnet.private
+  vpc_id   = aws_vpc.v.id
+}
+resource "aws_route_table_association" "private" {
+  for_each       = aws_subnet.private
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.private[each.key].id
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::RouteTable
+                && g.kind != cloudgrade_model::ResourceKind::Subnet),
+        "{:#?}",
+        inv.gaps
+    );
+    let table = &inv.route_tables.iter().find(|t| !t.main).unwrap();
+    assert_eq!(table.subnet_ids, ["aws_subnet.private[each.key]"]);
+
+    // `values(...)[*].id`, the usual output of such subnets.
+    let grouped = format!(
+        "{main}\nresource \"aws_db_subnet_group\" \"db\" {{\n  name       = \"db\"\n  subnet_ids = values(aws_subnet.private)[*].id\n}}\n"
+    );
+    let inv = load(&[("main.tf", &grouped)]);
+    assert_eq!(
+        inv.db_subnet_groups[0].subnet_ids,
+        ["aws_subnet.private[each.key]"]
+    );
+}

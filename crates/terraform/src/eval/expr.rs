@@ -291,11 +291,16 @@ impl Evaluator<'_> {
                         Value::Unknown(u) => {
                             // Over a representative resource, each element
                             // is what the representative instance gives.
-                            let each = match &u.rep {
-                                Some(r) => Some(Rc::new(self.apply_ops(
+                            let one = match (&u.rep, &u.each) {
+                                (Some(r), _) => Some(Value::Resource(r.clone())),
+                                (None, Some(e)) => Some((**e).clone()),
+                                (None, None) => None,
+                            };
+                            let each = match one {
+                                Some(one) => Some(Rc::new(self.apply_ops(
                                     cx,
                                     scope,
-                                    Value::Resource(r.clone()),
+                                    one,
                                     &ops[i + 1..end],
                                 )?)),
                                 None => None,

@@ -827,9 +827,14 @@ impl<'c> Evaluator<'c> {
                                         "key".to_string(),
                                         Value::unknown(Unknown::reference("each.key")),
                                     ),
+                                    // Over a representative resource,
+                                    // each value is its instance.
                                     (
                                         "value".to_string(),
-                                        Value::unknown(Unknown::reference("each.value")),
+                                        u.rep.clone().map_or_else(
+                                            || Value::unknown(Unknown::reference("each.value")),
+                                            Value::Resource,
+                                        ),
                                     ),
                                 ]
                                 .into_iter()

@@ -497,16 +497,18 @@ fn compare(wanted: &Value, have: &Value) -> Tri {
     let (w, h) = (w.flatten(), h.flatten());
     match (&w, &h) {
         (Value::Unknown(a), Value::Unknown(b)) => {
-            if a.text_form() == b.text_form() && (computed(a) || computed(b)) {
+            if a.text_form() == b.text_form()
+                && (a.is_computed_attribute() || b.is_computed_attribute())
+            {
                 Tri::Yes
-            } else if computed(a) && computed(b) {
+            } else if a.is_computed_attribute() && b.is_computed_attribute() {
                 Tri::No
             } else {
                 Tri::Maybe
             }
         }
         (Value::Unknown(u), known) | (known, Value::Unknown(u)) => {
-            if computed(u) && known.text_form().is_some() {
+            if u.is_computed_attribute() && known.text_form().is_some() {
                 Tri::No
             } else {
                 Tri::Maybe
@@ -525,18 +527,6 @@ fn compare(wanted: &Value, have: &Value) -> Tri {
             }
             _ => Tri::Maybe,
         },
-    }
-}
-
-/// An attribute computed at apply for a declared resource: its reference
-/// is `<address>.<attribute>` and it reads as the address.
-fn computed(u: &Unknown) -> bool {
-    match &u.text {
-        Some(t) => u
-            .primary()
-            .strip_prefix(t.as_str())
-            .is_some_and(|rest| rest.starts_with('.')),
-        None => false,
     }
 }
 

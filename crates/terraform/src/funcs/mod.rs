@@ -222,6 +222,19 @@ pub(crate) fn call(ev: &mut Evaluator, cx: &Cx, scope: &Scope, fc: &FuncCall) ->
                 .unwrap_or(Value::Null)
                 .mark(sensitive));
         }
+        // The instances of a representative resource (a `for_each` of
+        // unknown keys) as a list: each element is its instance.
+        if name == "values"
+            && let [Value::Unknown(u)] = args.as_slice()
+            && let Some(r) = &u.rep
+        {
+            return Ok(Value::unknown(Unknown {
+                rep: None,
+                each: Some(Rc::new(Value::Resource(r.clone()))),
+                ..u.extend("[*]")
+            })
+            .mark(sensitive));
+        }
         if is_known_function(name) {
             return Ok(
                 Value::unknown(Unknown::combine(unknowns.iter().map(|u| u.as_ref())))
