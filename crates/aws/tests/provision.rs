@@ -374,13 +374,11 @@ fn apply_refuses_a_real_endpoint_before_any_call() {
 fn every_shipped_world_loads_with_its_expectation() {
     let dirs = world_dirs();
     assert!(dirs.len() >= 14, "{dirs:?}");
-    let ids: BTreeSet<&str> = [
-        "net-private-egress-nat",
-        "rds-only-from-ecs",
-        "ecs-no-env-secrets",
-        "ecs-secrets-from-secrets-manager",
-    ]
-    .into();
+    // The reference lists every scenario; every world expects each of them,
+    // inherited or its own.
+    let reference = Expectation::load(&scenarios().join("reference")).unwrap();
+    let ids: BTreeSet<&str> = reference.scenarios.keys().map(String::as_str).collect();
+    assert!(ids.len() >= 4, "{ids:?}");
     let mut planted_everywhere = BTreeSet::new();
     for dir in dirs {
         let w = World::load(&dir).unwrap_or_else(|e| panic!("{e}"));
