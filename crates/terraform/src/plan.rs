@@ -417,10 +417,14 @@ impl Cx<'_, '_> {
             [one] => Some(target_value(one)),
             several => {
                 let names: Vec<&str> = several.iter().map(|t| t.address.as_str()).collect();
-                Some(self.not_followed(
-                    &format!("una de {} (el plan no dice cuál)", names.join(", ")),
-                    path,
-                ))
+                let mut u = Unknown::not_modelled(
+                    format!("una de {} (el plan no dice cuál)", names.join(", ")),
+                    format!("{} {}.{path}", self.at, self.res.address),
+                );
+                // No id where an id goes: every one of them is declared, and
+                // the gap already says which value is not known.
+                u.text = Some(String::new());
+                Some(Value::unknown(u))
             }
         }
     }
