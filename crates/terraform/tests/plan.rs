@@ -628,3 +628,31 @@ fn a_list_with_a_part_not_followed_is_not_taken_for_complete() {
         gap.message
     );
 }
+
+/// Our own writer (the parity test's plans) writes a reference through the
+/// instance's own key the way Terraform does, `aws_subnet.private` and
+/// `count.index`: its plans of the count and for_each projects read the
+/// same facts as their static source, at both stages.
+#[test]
+fn written_plans_of_count_and_for_each_projects_read_like_their_source() {
+    for project in ["count", "for_each"] {
+        let dir = fixture(project);
+        let tf = cloudgrade_terraform::load_dir(&dir, &Default::default()).unwrap();
+        for stage in [
+            cloudgrade_terraform::PlanStage::First,
+            cloudgrade_terraform::PlanStage::Applied,
+        ] {
+            let json = cloudgrade_terraform::write_plan(&dir, &Default::default(), stage).unwrap();
+            let out = tempfile::tempdir().unwrap();
+            let p = out.path().join("plan.json");
+            std::fs::write(&p, &json).unwrap();
+            let inv = load_plan(&p).unwrap();
+            assert!(inv.gaps.is_empty(), "{project} {stage:?}: {:#?}", inv.gaps);
+            assert_eq!(
+                network_facts(&inv),
+                network_facts(&tf),
+                "{project} {stage:?}"
+            );
+        }
+    }
+}
