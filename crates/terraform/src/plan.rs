@@ -409,31 +409,39 @@ impl Cx<'_, '_> {
                 _ => None,
             };
         }
-        let targets = r.refs.iter().find_map(|x| match x {
+        let found = r.refs.iter().find_map(|x| match x {
             Resolved::To(t) if t.iter().any(|t| t.rtype.starts_with("aws_")) => Some(t),
             _ => None,
-        })?;
-        match targets.as_slice() {
-            [one] => Some(target_value(one)),
-            several => {
+        });
+        match found.map(Vec::as_slice) {
+            Some([one]) => Some(target_value(one)),
+            Some(several) => {
                 let names: Vec<&str> = several.iter().map(|t| t.address.as_str()).collect();
-                let mut u = Unknown::not_modelled(
-                    format!("una de {} (el plan no dice cuál)", names.join(", ")),
-                    format!("{} {}.{path}", self.at, self.res.address),
-                );
-                // No id where an id goes: every one of them is declared, and
-                // the gap already says which value is not known.
-                u.text = Some(String::new());
-                Some(Value::unknown(u))
+                Some(self.not_followed(
+                    &format!("una de {} (el plan no dice cuál)", names.join(", ")),
+                    path,
+                ))
             }
+            // An id read through what the plan does not follow (a local
+            // value, a data source) is not the resource's own attribute.
+            None if field.ends_with("_id") => r.refs.iter().find_map(|x| match x {
+                Resolved::Unresolved(u) => Some(self.not_followed(u, path)),
+                Resolved::To(_) => None,
+            }),
+            None => None,
         }
     }
 
+    /// An unknown the plan cannot follow, as a gap on the field. It has no
+    /// id text: the gap says what is not known, and no id it could stand
+    /// for is undeclared.
     fn not_followed(&self, reference: &str, path: &str) -> Value {
-        Value::unknown(Unknown::not_modelled(
+        let mut u = Unknown::not_modelled(
             reference.to_string(),
             format!("{} {}.{path}", self.at, self.res.address),
-        ))
+        );
+        u.text = Some(String::new());
+        Value::unknown(u)
     }
 
     /// A value known only after apply: what the configuration says it reads

@@ -304,7 +304,10 @@ fn select(all: Vec<Target>, key: Option<&Json>) -> Vec<Target> {
     let Some(key) = key else {
         return Vec::new();
     };
-    if let Some(t) = all.iter().find(|t| t.key.as_ref() == Some(key)) {
+    if let Some(t) = all
+        .iter()
+        .find(|t| t.key.as_ref().is_some_and(|k| same_key(k, key)))
+    {
         return vec![t.clone()];
     }
     match key.as_u64() {
@@ -313,6 +316,17 @@ fn select(all: Vec<Target>, key: Option<&Json>) -> Vec<Target> {
             vec![all[i].clone()]
         }
         _ => Vec::new(),
+    }
+}
+
+/// `for_each = { for i, s in aws_subnet.a : i => s }` over a counted
+/// resource keys its instances `"0"`, `"1"`: the same as the numbers.
+fn same_key(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(n), Json::String(s)) | (Json::String(s), Json::Number(n)) => {
+            n.to_string() == *s
+        }
+        _ => a == b,
     }
 }
 
@@ -596,6 +610,7 @@ mod tests {
             for_each: None,
         };
         let indexed = json!({"references": ["aws_subnet.private", "count.index"]});
+        let splat_for_each = json!({"references": ["aws_subnet.private"]});
         assert_eq!(
             addresses(&c.resolve(&indexed, at)),
             ["aws_subnet.private[1]"]
@@ -608,6 +623,18 @@ mod tests {
         };
         assert_eq!(
             addresses(&c.resolve(&indexed, wrapped)),
+            ["aws_subnet.private[1]"]
+        );
+        // A map built from a counted resource keys it by the index's text.
+        let text_key = json!("1");
+        let by_text = Scope {
+            key: Some(&text_key),
+            for_each: Some(&splat_for_each),
+            ..at
+        };
+        let each_value = json!({"references": ["each.value.id", "each.value"]});
+        assert_eq!(
+            addresses(&c.resolve(&each_value, by_text)),
             ["aws_subnet.private[1]"]
         );
         let splat = json!({"references": ["aws_subnet.private"]});

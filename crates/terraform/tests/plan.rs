@@ -615,7 +615,12 @@ fn module_outputs_and_inputs_are_followed_to_their_instances() {
 #[test]
 fn a_list_with_a_part_not_followed_is_not_taken_for_complete() {
     let inv = load_changed(&count_fixture("first-plan.json"), |doc| {
-        config_of(doc, "aws_db_subnet_group.main")["expressions"]["subnet_ids"] = serde_json::json!({"references": ["aws_subnet.private[0].id", "aws_subnet.private[0]", "aws_subnet.private", "local.extra_subnets"]});
+        config_of(doc, "aws_db_subnet_group.main")["expressions"]["subnet_ids"] = serde_json::json!({"references": [
+            "aws_subnet.private[0].id",
+            "aws_subnet.private[0]",
+            "aws_subnet.private",
+            "local.extra_subnets"
+        ]});
     });
     let gap = inv
         .gaps
@@ -626,6 +631,14 @@ fn a_list_with_a_part_not_followed_is_not_taken_for_complete() {
         gap.message.contains("aws_db_subnet_group.main"),
         "{}",
         gap.message
+    );
+    // Named once, as what is not known, not also as undeclared.
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| !g.message.contains("no está declarado")),
+        "{:#?}",
+        inv.gaps
     );
 }
 
@@ -655,4 +668,36 @@ fn written_plans_of_count_and_for_each_projects_read_like_their_source() {
             );
         }
     }
+}
+
+/// An id read through a local value (which a plan does not hold) is
+/// named as what is not known, never as the resource's own attribute.
+#[test]
+fn an_id_through_a_local_value_names_the_local() {
+    let inv = load_changed(&count_fixture("first-plan.json"), |doc| {
+        config_of(doc, "aws_route_table_association.private")["expressions"]["subnet_id"] =
+            serde_json::json!({"references": ["local.private_subnet_ids", "count.index"]});
+    });
+    let gaps: Vec<&str> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.message.contains("subnet_id"))
+        .map(|g| g.message.as_str())
+        .collect();
+    assert_eq!(gaps.len(), 2, "{:#?}", inv.gaps);
+    for (i, g) in gaps.iter().enumerate() {
+        assert!(
+            g.contains(&format!(
+                "aws_route_table_association.private[{i}].subnet_id"
+            )) && g.contains("local.private_subnet_ids"),
+            "{g}"
+        );
+    }
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| !g.message.contains("no está declarado")),
+        "{:#?}",
+        inv.gaps
+    );
 }
