@@ -649,6 +649,51 @@ mod tests {
         );
     }
 
+    /// `module "app" { count = 2, subnet_id = aws_subnet.a[count.index].id }`:
+    /// inside `module.app[1]`, `var.subnet_id` is the root's `aws_subnet.a[1]`.
+    #[test]
+    fn a_module_input_takes_the_key_of_its_module_instance() {
+        let config = json!({
+            "resources": [],
+            "module_calls": {"app": {
+                "count_expression": {"constant_value": 2},
+                "expressions": {"subnet_id": {"references": ["aws_subnet.a", "count.index"]}},
+                "module": {"outputs": {
+                    "where": {"expression": {"references": ["var.subnet_id"]}}
+                }}
+            }}
+        });
+        let insts = catalog(&[
+            ("aws_subnet.a[0]", "aws_subnet", Some(json!(0))),
+            ("aws_subnet.a[1]", "aws_subnet", Some(json!(1))),
+        ]);
+        let c = Catalog::new(
+            insts
+                .iter()
+                .map(|(a, t, k)| (a.as_str(), t.as_str(), k.as_ref())),
+            Some(&config),
+        );
+        let inside = Scope {
+            module: "module.app[1]",
+            key: None,
+            for_each: None,
+        };
+        let var = json!({"references": ["var.subnet_id"]});
+        assert_eq!(addresses(&c.resolve(&var, inside)), ["aws_subnet.a[1]"]);
+        // And from the root, through the instance's output.
+        let root = Scope {
+            module: "",
+            key: None,
+            for_each: None,
+        };
+        let out = json!({"references": ["module.app[0].where", "module.app[0]", "module.app"]});
+        assert_eq!(addresses(&c.resolve(&out, root)), ["aws_subnet.a[0]"]);
+        // A local value is not in a plan: said so, not guessed.
+        let local = json!({"references": ["local.ids"]});
+        let r = c.resolve(&local, root);
+        assert!(matches!(r.refs.as_slice(), [Resolved::Unresolved(u)] if u == "local.ids"));
+    }
+
     #[test]
     fn module_addresses_split_into_calls_and_keys() {
         assert_eq!(
