@@ -23,6 +23,7 @@ mod json;
 mod map;
 pub mod plan;
 mod plan_out;
+mod plan_refs;
 mod prescan;
 mod source;
 mod types;

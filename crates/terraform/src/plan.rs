@@ -17,7 +17,8 @@ use serde_json::Value as Json;
 use crate::config::Mode;
 use crate::error::TerraformError;
 use crate::eval::{EvAttr, EvBody, Instance};
-use crate::map::{self, read};
+use crate::map;
+use crate::plan_refs::{self, Catalog, Resolved, Scope, Target};
 use crate::source::SourceFile;
 use crate::value::{ResObj, Unknown, Value};
 
@@ -27,6 +28,8 @@ struct PlanResource<'j> {
     module: String,
     rtype: String,
     mode: Mode,
+    /// The `count` index or `for_each` key, when the resource has one.
+    key: Option<&'j Json>,
     values: &'j Json,
     sensitive: &'j Json,
 }
@@ -89,6 +92,13 @@ pub(crate) fn from_text(file: &str, text: &str) -> Result<Inventory, TerraformEr
         })
         .collect();
     let config_root = top.get("configuration").and_then(|c| c.get("root_module"));
+    let catalog = Catalog::new(
+        resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed)
+            .map(|r| (r.address.as_str(), r.rtype.as_str(), r.key)),
+        config_root,
+    );
 
     // Known ids and ARNs of the resources in this document: a value equal to
     // one of them is a reference to that resource.
@@ -114,10 +124,20 @@ pub(crate) fn from_text(file: &str, text: &str) -> Result<Inventory, TerraformEr
     let instances: Vec<Rc<Instance>> = resources
         .iter()
         .map(|r| {
-            let exprs = config_root.and_then(|c| config_expressions(c, r));
+            let config = config_resource(&catalog, r);
+            let exprs = config.and_then(|c| c.get("expressions"));
+            let line = line_of(text, &r.address);
             let cx = Cx {
                 res: r,
                 by_id: &by_id,
+                catalog: &catalog,
+                scope: Scope {
+                    module: &r.module,
+                    key: r.key,
+                    for_each: config.and_then(|c| c.get("for_each_expression")),
+                },
+                at: format!("{file}:{line}"),
+                configured: config.is_some(),
             };
             let unknown = after_unknown
                 .get(r.address.as_str())
@@ -130,7 +150,7 @@ pub(crate) fn from_text(file: &str, text: &str) -> Result<Inventory, TerraformEr
                         v,
                         unknown.get(k).unwrap_or(&Json::Null),
                         r.sensitive.get(k).unwrap_or(&Json::Null),
-                        exprs.and_then(|e| e.get(k)),
+                        Ex::of(exprs.and_then(|e| e.get(k))),
                         k,
                     );
                     attrs.insert(k.clone(), EvAttr { value, line: 0 });
@@ -140,12 +160,11 @@ pub(crate) fn from_text(file: &str, text: &str) -> Result<Inventory, TerraformEr
             if let Some(unknown) = unknown.as_object() {
                 for (k, u) in unknown {
                     if u == &Json::Bool(true) && !attrs.contains_key(k) {
-                        let value = cx.unknown(exprs.and_then(|e| e.get(k)), k);
+                        let value = cx.unknown(Ex::of(exprs.and_then(|e| e.get(k))), k);
                         attrs.insert(k.clone(), EvAttr { value, line: 0 });
                     }
                 }
             }
-            let line = line_of(text, &r.address);
             Rc::new(Instance {
                 address: r.address.clone(),
                 rtype: r.rtype.clone(),
@@ -195,6 +214,7 @@ fn collect<'j>(module: &'j Json, prefix: &str, out: &mut Vec<PlanResource<'j>>) 
             module: prefix.to_string(),
             rtype: rtype.to_string(),
             mode,
+            key: r.get("index"),
             values: r.get("values").unwrap_or(&Json::Null),
             sensitive: r.get("sensitive_values").unwrap_or(&Json::Null),
         });
@@ -210,61 +230,56 @@ fn collect<'j>(module: &'j Json, prefix: &str, out: &mut Vec<PlanResource<'j>>) 
     }
 }
 
-/// `module.red["a"].module.sub[0]` -> `["red", "sub"]`.
-fn module_path(module: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = module;
-    while let Some(r) = rest.strip_prefix("module.") {
-        let end = r.find(['.', '[']).unwrap_or(r.len());
-        out.push(r[..end].to_string());
-        rest = &r[end..];
-        if rest.starts_with('[') {
-            let close = rest.find(']').map_or(rest.len(), |i| i + 1);
-            rest = &rest[close..];
-        }
-        rest = rest.strip_prefix('.').unwrap_or(rest);
-    }
-    out
-}
-
-/// The configured expressions of the resource a plan resource instance
-/// comes from.
-fn config_expressions<'j>(config_root: &'j Json, r: &PlanResource) -> Option<&'j Json> {
-    let mut module = config_root;
-    for name in module_path(&r.module) {
-        module = module.get("module_calls")?.get(&name)?.get("module")?;
-    }
+/// The configuration of the resource a plan resource instance comes from.
+fn config_resource<'j>(catalog: &Catalog<'j>, r: &PlanResource) -> Option<&'j Json> {
+    let module = catalog.config_module(&r.module)?;
     let local = r
         .address
         .strip_prefix(&r.module)
         .map(|a| a.trim_start_matches('.'))
         .unwrap_or(&r.address);
-    let config_address = match local.find('[') {
-        Some(i) => &local[..i],
-        None => local,
-    };
+    let config_address = plan_refs::resource_of(local);
     module
         .get("resources")?
         .as_array()?
         .iter()
-        .find(|c| c.get("address").and_then(Json::as_str) == Some(config_address))?
-        .get("expressions")
+        .find(|c| c.get("address").and_then(Json::as_str) == Some(config_address))
+}
+
+/// The configured expression a planned value comes from.
+#[derive(Clone, Copy)]
+enum Ex<'j> {
+    None,
+    /// The value's own expression (or, for a nested block, its arguments').
+    Own(&'j Json),
+    /// The one expression of a whole list of blocks an argument written in
+    /// blocks is configured as (`route`, `ingress`): what each block's
+    /// fields refer to is among its references, told apart by type.
+    Shared(&'j Json),
+    /// The `i`-th element of a list the expression makes.
+    Nth(&'j Json, usize, bool),
+}
+
+impl<'j> Ex<'j> {
+    fn of(e: Option<&'j Json>) -> Self {
+        e.map_or(Ex::None, Ex::Own)
+    }
 }
 
 struct Cx<'a, 'j> {
     res: &'a PlanResource<'j>,
     by_id: &'a HashMap<String, (String, String)>,
+    catalog: &'a Catalog<'j>,
+    scope: Scope<'a>,
+    /// `file:line` of the resource in the document, for gaps.
+    at: String,
+    /// Whether the document has the resource's configuration, so that an
+    /// argument without an expression is one the configuration leaves unset.
+    configured: bool,
 }
 
 impl Cx<'_, '_> {
-    fn convert(
-        &self,
-        v: &Json,
-        unknown: &Json,
-        sensitive: &Json,
-        expr: Option<&Json>,
-        path: &str,
-    ) -> Value {
+    fn convert(&self, v: &Json, unknown: &Json, sensitive: &Json, expr: Ex, path: &str) -> Value {
         if unknown == &Json::Bool(true) {
             return self.unknown(expr, path);
         }
@@ -284,16 +299,15 @@ impl Cx<'_, '_> {
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        // Nested blocks are configured as a list of one object
-                        // each; a list of references as one expression.
-                        let nth;
                         let e = match expr {
-                            Some(Json::Array(blocks)) => blocks.get(i).or_else(|| blocks.first()),
-                            Some(e) => {
-                                nth = nth_reference(e, i);
-                                nth.as_ref()
+                            // Nested blocks: one object of expressions each.
+                            Ex::Own(Json::Array(blocks)) => {
+                                Ex::of(blocks.get(i).or_else(|| blocks.first()))
                             }
-                            None => None,
+                            Ex::Own(e) | Ex::Shared(e) if item.is_object() => Ex::Shared(e),
+                            Ex::Own(e) => Ex::Nth(e, i, false),
+                            Ex::Shared(e) => Ex::Nth(e, i, true),
+                            Ex::Nth(..) | Ex::None => Ex::None,
                         };
                         self.convert(
                             item,
@@ -313,7 +327,7 @@ impl Cx<'_, '_> {
                             item,
                             unknown.get(k).unwrap_or(&Json::Null),
                             sensitive.get(k).unwrap_or(&Json::Null),
-                            expr.and_then(|e| e.get(k)),
+                            field_expr(expr, k),
                             &format!("{path}.{k}"),
                         );
                         (k.clone(), val)
@@ -327,7 +341,7 @@ impl Cx<'_, '_> {
             (Value::Object(mut fields), Json::Object(mask)) => {
                 for (k, u) in mask {
                     if u == &Json::Bool(true) && !fields.contains_key(k) {
-                        let e = expr.and_then(|e| e.get(k));
+                        let e = field_expr(expr, k);
                         fields.insert(k.clone(), self.unknown(e, &format!("{path}.{k}")));
                     }
                 }
@@ -355,47 +369,113 @@ impl Cx<'_, '_> {
         out
     }
 
+    /// The elements of a list an expression makes, as far as its
+    /// references say: one per instance referred to, and one unknown per
+    /// reference that cannot be followed. In a shared expression only what
+    /// the field can hold.
+    fn elements(&self, e: &Json, shared: bool, path: &str) -> Vec<Value> {
+        let field = field_of(path);
+        let mut out = Vec::new();
+        for r in self.catalog.resolve(e, self.scope).refs {
+            match r {
+                Resolved::To(targets) => out.extend(
+                    targets
+                        .iter()
+                        .filter(|t| {
+                            if shared {
+                                fits(field, &t.rtype)
+                            } else {
+                                t.rtype.starts_with("aws_")
+                            }
+                        })
+                        .map(target_value),
+                ),
+                Resolved::Unresolved(u) if !shared => out.push(self.not_followed(&u, path)),
+                Resolved::Unresolved(_) => {}
+            }
+        }
+        out
+    }
+
+    /// The one value an expression stands for where a single value goes:
+    /// the first AWS resource instance it refers to; none when that
+    /// reference names several instances and nothing says which.
+    fn single(&self, e: &Json, shared: bool, path: &str) -> Option<Value> {
+        let field = field_of(path);
+        let r = self.catalog.resolve(e, self.scope);
+        if shared {
+            let fitting: Vec<&Target> = r.targets().filter(|t| fits(field, &t.rtype)).collect();
+            return match fitting.as_slice() {
+                [one] => Some(target_value(one)),
+                _ => None,
+            };
+        }
+        let found = r.refs.iter().find_map(|x| match x {
+            Resolved::To(t) if t.iter().any(|t| t.rtype.starts_with("aws_")) => Some(t),
+            _ => None,
+        });
+        match found.map(Vec::as_slice) {
+            Some([one]) => Some(target_value(one)),
+            Some(several) => {
+                let names: Vec<&str> = several.iter().map(|t| t.address.as_str()).collect();
+                Some(self.not_followed(
+                    &format!("una de {} (el plan no dice cuál)", names.join(", ")),
+                    path,
+                ))
+            }
+            // An id read through what the plan does not follow (a local
+            // value, a data source) is not the resource's own attribute.
+            None if field.ends_with("_id") => r.refs.iter().find_map(|x| match x {
+                Resolved::Unresolved(u) => Some(self.not_followed(u, path)),
+                Resolved::To(_) => None,
+            }),
+            None => None,
+        }
+    }
+
+    /// An unknown the plan cannot follow, as a gap on the field. It has no
+    /// id text: the gap says what is not known, and no id it could stand
+    /// for is undeclared.
+    fn not_followed(&self, reference: &str, path: &str) -> Value {
+        let mut u = Unknown::not_modelled(
+            reference.to_string(),
+            format!("{} {}.{path}", self.at, self.res.address),
+        );
+        u.text = Some(String::new());
+        Value::unknown(u)
+    }
+
     /// A value known only after apply: what the configuration says it reads
     /// from, else the resource's own attribute. A list-typed argument
     /// unknown as a whole (a set of ids not yet made) is a list of one
-    /// unknown per resource it references.
-    fn unknown(&self, expr: Option<&Json>, path: &str) -> Value {
-        let name = path.rsplit('.').next().unwrap_or(path);
-        if LIST_ATTRIBUTES.contains(&name)
-            && let Some(e) = expr
-        {
-            let items: Vec<Value> = (0..)
-                .map_while(|i| nth_reference(e, i))
-                .map(|e| self.unknown(Some(&e), &format!("{path}[]")))
-                .collect();
-            if !items.is_empty() {
-                return Value::List(items);
+    /// unknown per instance it references.
+    fn unknown(&self, expr: Ex, path: &str) -> Value {
+        let field = field_of(path);
+        let (e, shared) = match expr {
+            Ex::Own(e) => (Some(e), false),
+            Ex::Shared(e) => (Some(e), true),
+            Ex::Nth(e, i, shared) => {
+                return match self.elements(e, shared, path).into_iter().nth(i) {
+                    Some(v) => v,
+                    None => {
+                        Value::unknown(Unknown::reference(format!("{}.{path}", self.res.address)))
+                    }
+                };
             }
-        }
-        let references = expr
-            .and_then(|e| e.get("references"))
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Json::as_str);
-        for reference in references {
-            let (Some(rtype), Some(local)) = (
-                read::referenced_type(reference),
-                read::referenced_address(reference),
-            ) else {
-                continue;
-            };
-            let attr = reference
-                .get(local.len()..)
-                .and_then(|a| a.strip_prefix('.'))
-                .unwrap_or("id");
-            let attr = attr.split(['.', '[']).next().unwrap_or("id");
-            let address = if self.res.module.is_empty() {
-                local
-            } else {
-                format!("{}.{local}", self.res.module)
-            };
-            return crate::computed::attribute(&res_obj(&address, rtype), attr);
+            Ex::None if self.configured && DEFAULTED.contains(&(self.res.rtype.as_str(), path)) => {
+                return Value::Null;
+            }
+            Ex::None => (None, false),
+        };
+        if let Some(e) = e.filter(|e| !e.is_array()) {
+            if LIST_ATTRIBUTES.contains(&field) {
+                let items = self.elements(e, shared, path);
+                if !items.is_empty() {
+                    return Value::List(items);
+                }
+            } else if let Some(v) = self.single(e, shared, path) {
+                return v;
+            }
         }
         if !path.contains(['.', '[']) {
             return crate::computed::attribute(&res_obj(&self.res.address, &self.res.rtype), path);
@@ -403,6 +483,49 @@ impl Cx<'_, '_> {
         Value::unknown(Unknown::reference(format!("{}.{path}", self.res.address)))
     }
 }
+
+fn target_value(t: &Target) -> Value {
+    crate::computed::attribute(&res_obj(&t.address, &t.rtype), &t.attr)
+}
+
+/// The expression of one field of an object.
+fn field_expr<'j>(expr: Ex<'j>, k: &str) -> Ex<'j> {
+    match expr {
+        Ex::Own(e) => Ex::of(e.get(k)),
+        Ex::Shared(e) => Ex::Shared(e),
+        Ex::Nth(..) | Ex::None => Ex::None,
+    }
+}
+
+/// `ingress[0].security_groups[1]` -> `security_groups`.
+fn field_of(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// Whether a field of a block can hold a reference to a resource type.
+fn fits(field: &str, rtype: &str) -> bool {
+    let types: &[&str] = match field {
+        "nat_gateway_id" => &["aws_nat_gateway"],
+        // AWS takes a NAT gateway as `gateway_id` too.
+        "gateway_id" => &["aws_internet_gateway", "aws_nat_gateway", "aws_vpn_gateway"],
+        "egress_only_gateway_id" => &["aws_egress_only_internet_gateway"],
+        "transit_gateway_id" => &["aws_ec2_transit_gateway"],
+        "vpc_peering_connection_id" => &["aws_vpc_peering_connection"],
+        "network_interface_id" => &["aws_network_interface"],
+        "vpc_endpoint_id" => &["aws_vpc_endpoint"],
+        "instance_id" => &["aws_instance"],
+        "security_groups" => &["aws_security_group"],
+        _ => &[],
+    };
+    types.contains(&rtype)
+}
+
+/// Arguments whose value, when the configuration leaves them unset, the
+/// mapping knows as AWS will assign it (a database's port, from its
+/// engine): a plan has them unknown, the static source reads them unset,
+/// and both must read the same.
+const DEFAULTED: [(&str, &str); 2] = [("aws_db_instance", "port"), ("aws_rds_cluster", "port")];
 
 /// Shorter ids are not looked for inside documents.
 const MIN_EMBEDDED_ID: usize = 12;
@@ -417,20 +540,6 @@ const LIST_ATTRIBUTES: [&str; 6] = [
     "security_group_ids",
     "managed_policy_arns",
 ];
-
-/// The `i`-th attribute reference of an expression, as an expression of
-/// its own: `[aws_subnet.a.id, aws_subnet.b.id]` is configured as one
-/// expression listing both, in order (with each resource's address too,
-/// which is skipped).
-fn nth_reference(expr: &Json, i: usize) -> Option<Json> {
-    let refs = expr.get("references")?.as_array()?;
-    let r = refs
-        .iter()
-        .filter_map(Json::as_str)
-        .filter(|r| read::referenced_address(r).is_some_and(|a| a.len() < r.len()))
-        .nth(i)?;
-    Some(serde_json::json!({ "references": [r] }))
-}
 
 fn res_obj(address: &str, rtype: &str) -> ResObj {
     ResObj {

@@ -86,12 +86,6 @@ pub(crate) fn write(
     let mut state = Tree::default();
     let mut changes = Vec::new();
     let mut config = ConfigTree::default();
-    let mut instance_counts: HashMap<String, usize> = HashMap::new();
-    for inst in &managed {
-        *instance_counts
-            .entry(config_address(&inst.address))
-            .or_default() += 1;
-    }
     for inst in &managed {
         let body = w.body(inst);
         let entry = w.resource_entry(inst, &body);
@@ -102,8 +96,12 @@ pub(crate) fn write(
         }
         changes.push(w.change(inst, &body));
         let config_addr = config_address(&inst.address);
-        let many = instance_counts.get(&config_addr).copied().unwrap_or(1) > 1;
-        config.add(inst, &config_addr, w.expressions(inst, &body, many));
+        let (_, own_key) = name_and_index(&inst.address);
+        config.add(
+            inst,
+            &config_addr,
+            w.expressions(inst, &body, own_key.as_ref()),
+        );
     }
     for inst in &data {
         let body = w.body(inst);
@@ -257,10 +255,8 @@ impl Writer<'_> {
 
     /// The configuration's expressions for one resource: a constant where
     /// the value is known without any other resource, else what it
-    /// references. Terraform lists references as written: one through
-    /// `count.index` or `each.key` names the resource without an index, so
-    /// for a resource of several instances the indexes are dropped.
-    fn expressions(&self, inst: &Instance, body: &Value, many: bool) -> Json {
+    /// references, as Terraform lists them (see [`reference_forms`]).
+    fn expressions(&self, inst: &Instance, body: &Value, own_key: Option<&Json>) -> Json {
         // The configuration is what was written, before any apply.
         let first = match self.stage {
             PlanStage::First => body.clone(),
@@ -283,16 +279,16 @@ impl Writer<'_> {
                     .map(|item| match item {
                         Value::Object(f) => Json::Object(
                             f.iter()
-                                .map(|(k, v)| (k.clone(), expression(v, many)))
+                                .map(|(k, v)| (k.clone(), expression(v, own_key)))
                                 .collect(),
                         ),
-                        other => expression(other, many),
+                        other => expression(other, own_key),
                     })
                     .collect();
                 out.insert(k.clone(), Json::Array(blocks));
                 continue;
             }
-            out.insert(k.clone(), expression(v, many));
+            out.insert(k.clone(), expression(v, own_key));
         }
         Json::Object(out)
     }
@@ -434,7 +430,7 @@ impl Writer<'_> {
 }
 
 /// A configured value as the configuration section writes it.
-fn expression(v: &Value, many: bool) -> Json {
+fn expression(v: &Value, own_key: Option<&Json>) -> Json {
     let s = split(v);
     if s.unknown.is_none()
         && let Some(known) = s.known
@@ -443,9 +439,7 @@ fn expression(v: &Value, many: bool) -> Json {
     }
     let mut refs: Vec<String> = Vec::new();
     for r in &s.refs {
-        let r = if many { drop_indexes(r) } else { r.clone() };
-        let parent = read::referenced_address(&r);
-        for item in std::iter::once(r).chain(parent) {
+        for item in reference_forms(r, own_key) {
             if !refs.contains(&item) {
                 refs.push(item);
             }
@@ -645,6 +639,31 @@ fn name_and_index(address: &str) -> (String, Option<Json>) {
     }
 }
 
+/// How Terraform lists one reference: unwrapped step by step down to the
+/// resource (`aws_subnet.a[0].id`, `aws_subnet.a[0]`, `aws_subnet.a`); one
+/// to the instance with the referring instance's own key was written
+/// through `count.index` or `each.key`, which is no literal index, so it is
+/// the resource and that (`aws_subnet.a`, `count.index`).
+fn reference_forms(r: &str, own_key: Option<&Json>) -> Vec<String> {
+    let Some(address) = read::referenced_address(r) else {
+        return vec![r.to_string()];
+    };
+    let (_, key) = name_and_index(&address);
+    let resource = crate::plan_refs::resource_of(&address).to_string();
+    match (key, own_key) {
+        (Some(k), Some(own)) if &k == own => {
+            let helper = if k.is_number() {
+                "count.index"
+            } else {
+                "each.key"
+            };
+            vec![resource, helper.to_string()]
+        }
+        (Some(_), _) => vec![r.to_string(), address, resource],
+        (None, _) => vec![r.to_string(), address],
+    }
+}
+
 /// `aws_subnet.public[0].id` -> `aws_subnet.public.id`.
 fn drop_indexes(reference: &str) -> String {
     let mut out = String::with_capacity(reference.len());
@@ -831,6 +850,26 @@ mod tests {
         assert_eq!(
             drop_indexes("aws_subnet.public[0].id"),
             "aws_subnet.public.id"
+        );
+        assert_eq!(
+            reference_forms("aws_subnet.public[1].id", Some(&json!(1))),
+            ["aws_subnet.public", "count.index"]
+        );
+        assert_eq!(
+            reference_forms("aws_nat_gateway.n[\"a\"].id", Some(&json!("a"))),
+            ["aws_nat_gateway.n", "each.key"]
+        );
+        assert_eq!(
+            reference_forms("aws_subnet.public[0].id", Some(&json!(1))),
+            [
+                "aws_subnet.public[0].id",
+                "aws_subnet.public[0]",
+                "aws_subnet.public"
+            ]
+        );
+        assert_eq!(
+            reference_forms("aws_vpc.main.id", None),
+            ["aws_vpc.main.id", "aws_vpc.main"]
         );
         assert_eq!(
             split_module("module.a[\"x\"].module.b"),
