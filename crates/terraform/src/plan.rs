@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 use crate::config::Mode;
 use crate::error::TerraformError;
-use crate::eval::{EvAttr, EvBody, Instance};
+use crate::eval::{DataRead, EvAttr, EvBody, Instance};
 use crate::map;
 use crate::plan_refs::{self, Catalog, Resolved, Scope, Target};
 use crate::source::SourceFile;
@@ -178,7 +178,10 @@ pub(crate) fn from_text(file: &str, text: &str) -> Result<Inventory, TerraformEr
                         .collect(),
                     ..EvBody::default()
                 },
-                unread: (r.mode == Mode::Data).then(String::new),
+                read: match r.mode {
+                    Mode::Data => DataRead::Unknown(String::new()),
+                    Mode::Managed => DataRead::Managed,
+                },
             })
         })
         .collect();

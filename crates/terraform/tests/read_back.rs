@@ -406,3 +406,39 @@ resource "aws_db_subnet_group" "db" {
         ["aws_subnet.db[0]", "aws_subnet.db[1]"]
     );
 }
+
+#[test]
+fn a_secret_found_by_name_outside_the_configuration_exists() {
+    // Made by hand in the console, read by name: the plan fails unless it
+    // exists, so it stands in the inventory under the data source's name.
+    let inv = load(&[(
+        "main.tf",
+        r#"
+data "aws_secretsmanager_secret" "db" {
+  name = "postgres-dbs-top-secret"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([{
+    name    = "app"
+    image   = "app:1"
+    secrets = [{ name = "DB_PASSWORD", valueFrom = data.aws_secretsmanager_secret.db.arn }]
+  }])
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::Secret
+                && g.kind != cloudgrade_model::ResourceKind::TaskDefinition),
+        "{:#?}",
+        inv.gaps
+    );
+    assert_eq!(inv.secrets.len(), 1);
+    assert_eq!(inv.secrets[0].arn, "data.aws_secretsmanager_secret.db");
+    assert_eq!(inv.secrets[0].name, "postgres-dbs-top-secret");
+    let from = &inv.task_definitions[0].containers[0].secrets[0].value_from;
+    assert_eq!(from, "data.aws_secretsmanager_secret.db");
+}

@@ -58,13 +58,16 @@ fn reading(inv: &cloudgrade_model::Inventory, kind: ResourceKind, fields: &[&str
 fn a_data_source_behind_one_field_leaves_the_others_known() {
     let inv = load(&[("main.tf", TASK)]);
     let td = ResourceKind::TaskDefinition;
-    // The role and the secrets' source are unknown ...
+    // The role (its policies live outside) is unknown ...
     assert!(
         reading(&inv, td, &["execution_role_arn"]) > 0,
         "{:?}",
         inv.gaps
     );
-    assert!(reading(&inv, td, &["secrets"]) > 0, "{:?}", inv.gaps);
+    // ... the secret read by name exists (the plan fails otherwise), and
+    // that is what `secrets` needs ...
+    assert_eq!(reading(&inv, td, &["secrets"]), 0, "{:?}", inv.gaps);
+    assert_eq!(inv.secrets[0].name, "prod/db");
     // ... the environment is not, nor which definition the service runs.
     assert_eq!(
         reading(&inv, td, &["environment", "container_definitions"]),

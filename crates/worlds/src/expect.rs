@@ -187,9 +187,7 @@ fn base_of(dir: &Path) -> Result<Option<PathBuf>, WorldError> {
     }
     let table = load::read_table(&file)?;
     Ok(match table.get("extends") {
-        Some(toml::Value::String(name)) => {
-            Some(dir.parent().unwrap_or(Path::new(".")).join(name))
-        }
+        Some(toml::Value::String(name)) => Some(dir.parent().unwrap_or(Path::new(".")).join(name)),
         _ => None,
     })
 }
@@ -248,7 +246,10 @@ mod tests {
         let e = Expectation::load(&root.join("broken"))
             .unwrap_err()
             .to_string();
-        assert!(e.ends_with("exit_code: es 0 pero fallan b: debe ser 1"), "{e}");
+        assert!(
+            e.ends_with("exit_code: es 0 pero fallan b: debe ser 1"),
+            "{e}"
+        );
         std::fs::remove_dir_all(root).ok();
     }
 }

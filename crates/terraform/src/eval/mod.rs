@@ -104,9 +104,23 @@ pub(crate) struct Instance {
     pub file: Rc<SourceFile>,
     pub line: u32,
     pub body: EvBody,
-    /// For a data source: `None` when it reads back a declared resource
-    /// (nothing is missing), else why what it reads is unknown.
-    pub unread: Option<String>,
+    pub read: DataRead,
+}
+
+/// What is known of what a data source reads.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DataRead {
+    /// Not a data source.
+    Managed,
+    /// Resources this configuration declares, or values this crate
+    /// computes: nothing is missing.
+    Known,
+    /// A secret made outside the configuration, found by name or ARN: it
+    /// exists (the plan fails otherwise), and that is all the rules ask of
+    /// it; it stands in the inventory by its address.
+    OutsideSecret,
+    /// Unknown; why, or empty when the data source's type says it all.
+    Unknown(String),
 }
 
 #[derive(Debug)]
@@ -875,7 +889,10 @@ impl<'c> Evaluator<'c> {
         let body = self.eval_body(cx, &scope, &decl.body, true);
         let mut attrs: BTreeMap<String, Value> = body.as_object_attrs();
         let mut gap = None;
-        let mut unread = (decl.mode == Mode::Data).then(String::new);
+        let mut read = match decl.mode {
+            Mode::Data => DataRead::Unknown(String::new()),
+            Mode::Managed => DataRead::Managed,
+        };
         if decl.mode == Mode::Data && readback::reads_back(&decl.rtype) {
             match self.read_back(&decl.rtype, &body) {
                 readback::ReadBack::One(declared) => {
@@ -886,20 +903,23 @@ impl<'c> Evaluator<'c> {
                         file: decl.at.file.clone(),
                         line: decl.at.line,
                         body,
-                        unread: None,
+                        read: DataRead::Known,
                     });
                     return (Value::Resource(declared), inst);
                 }
                 readback::ReadBack::Ids(ids) => {
-                    unread = None;
+                    read = DataRead::Known;
                     attrs.insert("ids".into(), Value::List(ids));
                     attrs.insert(
                         "id".into(),
                         Value::unknown(Unknown::reference(format!("{address}.id"))),
                     );
                 }
-                readback::ReadBack::Unresolved(why) => {
-                    unread = Some(why.clone());
+                readback::ReadBack::Outside(_) if decl.rtype == "aws_secretsmanager_secret" => {
+                    read = DataRead::OutsideSecret;
+                }
+                readback::ReadBack::Outside(why) | readback::ReadBack::Unresolved(why) => {
+                    read = DataRead::Unknown(why.clone());
                     gap = Some(format!(
                         "{}:{} data source `{}`: {why}",
                         decl.at.file.rel, decl.at.line, decl.rtype
@@ -921,7 +941,7 @@ impl<'c> Evaluator<'c> {
                 && let Some(id) = body.get("secret_id")
                 && self.names_declared("aws_secretsmanager_secret", id)
             {
-                unread = None;
+                read = DataRead::Known;
             }
         }
         let obj = Value::Resource(Rc::new(ResObj {
@@ -937,7 +957,7 @@ impl<'c> Evaluator<'c> {
             file: decl.at.file.clone(),
             line: decl.at.line,
             body,
-            unread,
+            read,
         });
         (obj, inst)
     }

@@ -14,7 +14,7 @@ use super::{Evaluator, Expansion, ModId};
 use crate::config::Mode;
 use crate::eval::EvBody;
 use crate::eval::expr::get_attr;
-use crate::value::{ResObj, Unknown, Value};
+use crate::value::{ResObj, Value};
 
 /// What the arguments of one data source say about one declared resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,9 @@ pub(crate) enum ReadBack {
     /// A plural data source (`aws_subnets`): the ids of every declared
     /// resource it matches, all of them certain.
     Ids(Vec<Value>),
+    /// Certainly none of the declared resources: it reads something made
+    /// elsewhere, which exists (Terraform's plan fails otherwise).
+    Outside(String),
     /// Why the data source cannot be resolved to declared resources.
     Unresolved(String),
 }
@@ -220,7 +223,7 @@ impl Evaluator<'_> {
         }
         match yes.len() {
             1 => ReadBack::One(yes.remove(0)),
-            0 => ReadBack::Unresolved(format!(
+            0 => ReadBack::Outside(format!(
                 "ningún `{}` declarado coincide: lee algo creado fuera de esta configuración",
                 shape.managed
             )),
@@ -558,6 +561,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Unknown;
 
     #[test]
     fn wildcards() {

@@ -23,7 +23,7 @@ use cloudgrade_model::{
 };
 
 use crate::config::Mode;
-use crate::eval::{Evaluator, Instance};
+use crate::eval::{DataRead, Evaluator, Instance};
 use crate::value::Value;
 pub(crate) use read::{Obj, tags_of};
 
@@ -430,7 +430,14 @@ pub(crate) fn map_instances(
         .collect();
     // A data source that reads back a declared resource leaves nothing out.
     for i in instances.iter().filter(|i| i.mode == Mode::Data) {
-        let Some(why) = &i.unread else { continue };
+        let why = match &i.read {
+            DataRead::Unknown(why) => why,
+            DataRead::OutsideSecret => {
+                secrets::outside(&mut m, i);
+                continue;
+            }
+            DataRead::Known | DataRead::Managed => continue,
+        };
         let why = if why.is_empty() {
             "lee un recurso que esta configuración no declara".to_string()
         } else {

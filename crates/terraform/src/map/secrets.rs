@@ -32,3 +32,17 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         });
     }
 }
+
+/// A secret a data source found outside the configuration: it exists, by
+/// the name the data source asks for (its ARN reads as the data source's
+/// address, which is how the task definitions and policies name it).
+pub(super) fn outside(m: &mut Mapper, i: &Instance) {
+    let o = Obj::of(i);
+    m.inv.secrets.push(Secret {
+        arn: i.address.clone(),
+        name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
+        rotation_enabled: None,
+        kms_key_id: None,
+        origin: Mapper::origin(i),
+    });
+}
