@@ -41,13 +41,24 @@ pub fn not_publicly_accessible(world: &mut World, _: &[String]) -> StepResult {
 }
 
 pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[
-        ResourceKind::DbSubnetGroup,
-        ResourceKind::RouteTable,
-        ResourceKind::Subnet,
-    ])?;
-    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
+    let dbs = instances(world)?;
+    // A public subnet in a group stays public whatever else the group holds;
+    // with route tables unread, only one whose table is explicitly
+    // associated is known to be (see `routing::private_egress`). A DB known
+    // to have no subnet group has none unless its own argument is unread.
+    let table_gaps = !world.gaps_of(&[ResourceKind::RouteTable]).is_empty();
+    let group_known = world
+        .gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))])
+        .is_empty();
+    let (mut problems, mut unknowns) = (
+        Vec::new(),
+        world.gaps_of(&[
+            ResourceKind::DbSubnetGroup,
+            ResourceKind::RouteTable,
+            ResourceKind::Subnet,
+        ]),
+    );
+    for db in dbs {
         let Some(group) = db
             .subnet_group
             .as_deref()
@@ -58,6 +69,7 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                     subject: db.id.clone(),
                     reason: format!("su grupo de subredes {name} no aparece en el inventario"),
                 }),
+                None if !group_known => {}
                 None => problems.push(Finding {
                     subject: db.id.clone(),
                     message: "no tiene grupo de subredes: RDS la pondría en la VPC por defecto; \
@@ -70,6 +82,13 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
         };
         let before = problems.len();
         for subnet in &group.subnet_ids {
+            let explicit = matches!(
+                routing::effective_route_table(world.inv, subnet),
+                routing::TableChoice::Explicit(_)
+            );
+            if table_gaps && !explicit {
+                continue;
+            }
             if let Some(f) = routing::routes_to_internet_gateway(world.inv, subnet) {
                 problems.push(Finding {
                     subject: db.id.clone(),
@@ -81,7 +100,7 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                 });
             }
         }
-        if problems.len() == before {
+        if problems.len() == before && unknowns.is_empty() {
             world.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
@@ -94,7 +113,7 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
 }
 
 /// The security groups the ECS services give their tasks.
-fn ecs_endpoint(world: &World) -> Result<Endpoint, StepError> {
+fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
     let services: Vec<_> = world
         .inv
         .ecs_services
@@ -102,6 +121,8 @@ fn ecs_endpoint(world: &World) -> Result<Endpoint, StepError> {
         .filter(|s| s.network.is_some())
         .collect();
     if services.is_empty() {
+        // With services unread, the one with its tasks' group may be among them.
+        world.require(&[ResourceKind::EcsService])?;
         return Err(StepError::Failed(
             "no hay ningún servicio ECS con red awsvpc, así que no hay grupo de seguridad de las tareas \
              desde el que la base de datos deba aceptar conexiones"
@@ -133,12 +154,23 @@ fn ecs_endpoint(world: &World) -> Result<Endpoint, StepError> {
 }
 
 pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[ResourceKind::SecurityGroup, ResourceKind::EcsService])?;
+    let dbs = instances(world)?;
     let ecs = ecs_endpoint(world)?;
+    let rule_gaps = world.gaps_of(&[ResourceKind::SecurityGroup]);
+    let ecs_gaps = world.gaps_of(&[ResourceKind::EcsService]);
+    let known = reach::Known {
+        db_groups: world
+            .gaps_reading(&[(ResourceKind::DbInstance, Some(&["vpc_security_group_ids"]))])
+            .is_empty(),
+        rules: rule_gaps.is_empty(),
+        allowed_groups: ecs_gaps.is_empty(),
+    };
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
-        let (p, u) = reach::db_ingress_violations(world.inv, db, &ecs.security_group_ids);
-        if p.is_empty() && u.is_empty() {
+    unknowns.extend(rule_gaps);
+    unknowns.extend(ecs_gaps);
+    for db in dbs {
+        let (p, u) = reach::db_ingress_violations(world.inv, db, &ecs.security_group_ids, known);
+        if p.is_empty() && u.is_empty() && unknowns.is_empty() {
             world.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),

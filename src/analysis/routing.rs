@@ -266,7 +266,19 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
     rep.path.push(sl.clone());
     let table_gaps = gaps(inv, ResourceKind::RouteTable, &sl);
     if !table_gaps.is_empty() {
-        // With tables unread, the explicit association may be among them.
+        // With tables unread, a subnet on the main table may have its
+        // explicit association among them, and any table may have routes
+        // among them. A subnet has one association, and what the source
+        // could not read can add routes but never remove one: a route to an
+        // internet gateway in the table it is known to use is there for
+        // every value of the unknowns.
+        if let TableChoice::Explicit(table) = effective_route_table(inv, subnet_id) {
+            let tl = label(&table.id, &table.tags);
+            rep.explicit = true;
+            rep.route_table = Some(tl.clone());
+            let ctx = format!("la subred {sl} usa la tabla {tl} (asociación explícita)");
+            igw_routes(&mut rep, table, &sl, &ctx);
+        }
         table_gaps.into_iter().for_each(|u| rep.unknown(u));
         return rep.finish();
     }
@@ -295,21 +307,7 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
     };
     let ctx = format!("la subred {sl} usa la tabla {tl} ({how})");
 
-    // Item 5: any route to an internet gateway, even a specific one, lets
-    // the internet in and the subnet out without NAT.
-    for r in &table.routes {
-        if let RouteTarget::InternetGateway(igw) = &r.target {
-            rep.problem(Finding::new(
-                &sl,
-                format!(
-                    "{ctx}; su ruta {} va al internet gateway {igw}: {}",
-                    describe_destination(r),
-                    igw_route_why(r)
-                ),
-                r.origin.as_ref().or(table.origin.as_ref()),
-            ));
-        }
-    }
+    igw_routes(&mut rep, table, &sl, &ctx);
 
     let parts = match internet_targets(table) {
         Ok(p) => p,
@@ -377,7 +375,21 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
             continue;
         }
         match g.target {
-            RouteTarget::NatGateway(id) => check_nat(inv, &mut rep, subnet, &ctx, &rutas, id, &g.ranges),
+            RouteTarget::NatGateway(id) => {
+                // Whether the NAT works reads NAT gateways and internet
+                // gateways (its attachment): with either unread, what it
+                // finds wrong may be made right by what is missing.
+                let before = rep.problems.len();
+                check_nat(inv, &mut rep, subnet, &ctx, &rutas, id, &g.ranges);
+                let unread: Vec<Unanswerable> = [ResourceKind::NatGateway, ResourceKind::InternetGateway]
+                    .into_iter()
+                    .flat_map(|k| gaps(inv, k, &sl))
+                    .collect();
+                if rep.problems.len() > before && !unread.is_empty() {
+                    rep.problems.truncate(before);
+                    unread.into_iter().for_each(|u| rep.unknown(u));
+                }
+            }
             RouteTarget::Instance(id) => rep.path.push(format!("{id} (instancia NAT)")),
             RouteTarget::NetworkInterface(id) => rep.path.push(format!("{id} (interfaz de red de una instancia NAT)")),
             // Already reported above, route by route.
@@ -399,6 +411,24 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         }
     }
     rep.finish()
+}
+
+/// Item 5: any route to an internet gateway, even a specific one, lets the
+/// internet in and the subnet out without NAT.
+fn igw_routes(rep: &mut EgressReport, table: &RouteTable, sl: &str, ctx: &str) {
+    for r in &table.routes {
+        if let RouteTarget::InternetGateway(igw) = &r.target {
+            rep.problem(Finding::new(
+                sl,
+                format!(
+                    "{ctx}; su ruta {} va al internet gateway {igw}: {}",
+                    describe_destination(r),
+                    igw_route_why(r)
+                ),
+                r.origin.as_ref().or(table.origin.as_ref()),
+            ));
+        }
+    }
 }
 
 fn igw_route_why(r: &Route) -> &'static str {

@@ -7,7 +7,7 @@ use cloudgrade_model::Inventory;
 use super::features::{BrokenFeature, Plan, PlannedScenario, tag_value};
 use super::tags::TagFilter;
 use crate::report::{Evidence, EvidenceStatus, ScenarioReport, StepReport, StepStatus, Verdict};
-use crate::steps::{self, Match, StepError, StepKind, World};
+use crate::steps::{self, Match, StepError, StepKind, StepResult, World};
 
 /// Points of a scenario without a `@puntos:`/`@points:` tag.
 pub const DEFAULT_POINTS: f64 = 1.0;
@@ -129,19 +129,31 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
     }
     let mut world = World::new(inv);
     let (mut passed, mut unknown) = (0usize, 0usize);
+    let mut outcomes = Outcomes::default();
     for (i, found) in resolved.into_iter().enumerate() {
         let Some((def, args)) = found else { continue };
+        if def.kind == StepKind::Given {
+            // A new selection replaces the last one, gaps and all.
+            world.selection = None;
+            world.incomplete.clear();
+        }
         let started = std::time::Instant::now();
-        let result = (def.run)(&mut world, &args);
+        let mut result: StepResult = (def.run)(&mut world, &args);
         // Saturates rather than wraps: no check runs for 584 years.
         report.steps[i].duration_ns =
             Some(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX));
-        let (status, outcome) = match result {
-            Ok(()) => (StepStatus::Passed, None),
-            Err(StepError::Failed(m)) => (StepStatus::Failed, Some((Verdict::Failed, m))),
-            Err(StepError::NotEvaluable(m)) => {
-                (StepStatus::NotEvaluable, Some((Verdict::NotEvaluable, m)))
-            }
+        // It holds for what was selected, but the selection may miss
+        // members the source could not read: not a pass. The selection's
+        // own step already names those gaps as the scenario's unknowns.
+        let over_incomplete =
+            def.kind == StepKind::Then && result.is_ok() && !world.incomplete.is_empty();
+        if over_incomplete {
+            result = Err(StepError::NotEvaluable(incomplete_reason(&world)));
+        }
+        let status = match &result {
+            Ok(()) => StepStatus::Passed,
+            Err(StepError::Failed(_)) => StepStatus::Failed,
+            Err(StepError::NotEvaluable(_)) => StepStatus::NotEvaluable,
             Err(StepError::Misuse(m)) => {
                 let reason = format!("{}:{}: {m}", s.file, report.steps[i].line);
                 report.steps[i].status = StepStatus::Failed;
@@ -150,28 +162,41 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
             }
         };
         report.steps[i].status = status;
-        // A partial scenario's assertions are layers of credit: every one
-        // runs, even after another failed. Its selections still gate them.
-        let layered = partial && def.kind == StepKind::Then;
-        match (&outcome, layered) {
-            (None, true) => passed += 1,
-            (Some((Verdict::NotEvaluable, _)), true) => unknown += 1,
-            _ => {}
+        // A partial scenario's assertions are layers of credit.
+        if partial && def.kind == StepKind::Then {
+            match status {
+                StepStatus::Passed => passed += 1,
+                StepStatus::NotEvaluable => unknown += 1,
+                _ => {}
+            }
         }
-        if let Some((verdict, reason)) = outcome {
-            // The first failure decides the verdict's reason; a failure
-            // outranks a not-evaluable layer.
-            if report.reason.is_none()
-                || (verdict == Verdict::Failed && report.verdict != Verdict::Failed)
-            {
-                report.verdict = verdict;
-                report.reason = Some(reason);
+        let given = def.kind == StepKind::Given;
+        match result {
+            Ok(()) => {}
+            Err(StepError::Failed(m)) => {
+                outcomes.failed.push(m);
+                // Nothing selected: the checks after it have nothing to check.
+                if given {
+                    break;
+                }
             }
-            if !layered {
-                break;
+            Err(StepError::NotEvaluable(m)) => {
+                if !over_incomplete {
+                    outcomes.unknown.push(m);
+                }
+                // A selection that may be incomplete still holds its known
+                // members: the checks run on them and fail on what is
+                // certain. One that selected nothing stops the scenario.
+                if given && world.selection.is_none() {
+                    break;
+                }
             }
+            Err(StepError::Misuse(_)) => unreachable!("returned above"),
         }
     }
+    let (verdict, reason) = outcomes.verdict();
+    report.verdict = verdict;
+    report.reason = reason;
     report.evidence = world.evidence;
     if partial
         && assertions > 0
@@ -187,6 +212,47 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         report.points = report.max_points;
     }
     report
+}
+
+/// What the steps of one scenario found, to combine in three values.
+#[derive(Debug, Default)]
+struct Outcomes {
+    /// The reason of every step that failed for certain.
+    failed: Vec<String>,
+    /// The reason of every step whose verdict depends on an unknown.
+    unknown: Vec<String>,
+}
+
+impl Outcomes {
+    /// Any certain failure fails the scenario, with every one of them (the
+    /// student sees all the mistakes at once); else any unknown makes it not
+    /// evaluable, naming what it waits for; else it passed.
+    fn verdict(&self) -> (Verdict, Option<String>) {
+        let join = |reasons: &[String]| {
+            let mut unique: Vec<&str> = Vec::new();
+            for r in reasons {
+                if !unique.contains(&r.as_str()) {
+                    unique.push(r);
+                }
+            }
+            unique.join(" · ")
+        };
+        if !self.failed.is_empty() {
+            (Verdict::Failed, Some(join(&self.failed)))
+        } else if !self.unknown.is_empty() {
+            (Verdict::NotEvaluable, Some(join(&self.unknown)))
+        } else {
+            (Verdict::Passed, None)
+        }
+    }
+}
+
+fn incomplete_reason(world: &World) -> String {
+    let gaps: Vec<&str> = world.incomplete.iter().map(|u| u.reason.as_str()).collect();
+    format!(
+        "se cumple en lo seleccionado, pero la selección puede estar incompleta: {}",
+        gaps.join("; ")
+    )
 }
 
 fn grader_error(mut report: ScenarioReport, reason: String) -> ScenarioReport {
