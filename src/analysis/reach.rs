@@ -153,6 +153,13 @@ fn db_ingress_findings(
                 broader_admits |= covers_port(&rule.protocol, rule.from_port, rule.to_port, &port);
             }
             let needs = match &rule.peer {
+                // A peer the inventory does not hold may be a reference the
+                // source could not resolve, to the tasks' group itself.
+                SgPeer::SecurityGroup(src)
+                    if !allowed_groups.contains(src) && inv.security_group(src).is_none() =>
+                {
+                    Needs::Everything
+                }
                 SgPeer::SecurityGroup(src) if !allowed_groups.contains(src) => Needs::AllowedGroups,
                 _ => Needs::Nothing,
             };
@@ -890,6 +897,71 @@ mod tests {
         let (f, u) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
         assert!(f.is_empty(), "{f:#?}");
         assert!(u.is_empty());
+    }
+
+    #[test]
+    fn a_cidr_rule_fails_whatever_is_unknown_another_group_only_if_known() {
+        let mut inv = world();
+        set_db_ingress(
+            &mut inv,
+            vec![
+                tcp(5432, from_cidr("0.0.0.0/0")),
+                tcp(5432, from_sg("sg-other")),
+            ],
+        );
+        let unknown = Known {
+            db_groups: false,
+            rules: false,
+            allowed_groups: false,
+        };
+        let (f, u) = db_ingress_violations(&inv, &db(), &allowed(), unknown);
+        // The world-open rule holds for every value of the unknowns.
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(msgs(&f).contains("0.0.0.0/0"), "{}", msgs(&f));
+        // sg-other may be the tasks' group; and the rule for the tasks may be
+        // among the unread ones.
+        let u = u
+            .iter()
+            .map(|u| u.reason.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(u.contains("sg-other"), "{u}");
+        assert!(u.contains("ninguna regla de entrada"), "{u}");
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
+        assert_eq!(f.len(), 3, "{f:#?}");
+    }
+
+    #[test]
+    fn a_peer_group_missing_from_the_inventory_waits_for_unread_groups() {
+        let mut inv = world();
+        set_db_ingress(
+            &mut inv,
+            vec![tcp(5432, from_sg("module.x.aws_security_group.app.id"))],
+        );
+        let rules_unread = Known {
+            rules: false,
+            ..Known::ALL
+        };
+        let (f, u) = db_ingress_violations(&inv, &db(), &allowed(), rules_unread);
+        assert!(f.is_empty(), "{f:#?}");
+        assert!(u.iter().any(|u| u.reason.contains("module.x")), "{u:#?}");
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
+        assert!(msgs(&f).contains("module.x"), "{}", msgs(&f));
+    }
+
+    #[test]
+    fn a_db_without_groups_fails_only_if_its_groups_were_read() {
+        let inv = world();
+        let mut d = db();
+        d.security_group_ids.clear();
+        let (f, _) = db_ingress_violations(&inv, &d, &allowed(), Known::ALL);
+        assert_eq!(f.len(), 1);
+        let k = Known {
+            db_groups: false,
+            ..Known::ALL
+        };
+        let (f, u) = db_ingress_violations(&inv, &d, &allowed(), k);
+        assert!(f.is_empty() && u.len() == 1, "{f:#?} {u:#?}");
     }
 
     #[test]

@@ -1196,6 +1196,86 @@ mod tests {
     }
 
     #[test]
+    fn with_tables_unread_an_igw_route_of_an_explicit_table_still_fails() {
+        let mut inv = course_vpc();
+        set_routes(
+            &mut inv,
+            "rtb-priv",
+            vec![
+                local("10.0.0.0/16"),
+                route("0.0.0.0/0", igw_target("igw-1")),
+            ],
+        );
+        inv.gaps.push(Gap {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route.extra".into(),
+            reason: GapReason::NotModelled,
+            message: "route_table_id depende de var.rt".into(),
+        });
+        // Known to use rtb-priv: the unread route can add, never remove.
+        let rep = private_egress(&inv, "subnet-app");
+        assert_eq!(rep.problems.len(), 1, "{rep:#?}");
+        assert!(
+            messages(&rep).contains("va al internet gateway igw-1"),
+            "{rep:#?}"
+        );
+        assert!(rep.unanswerable[0].reason.contains("aws_route.extra"));
+        // No egress route in the known table: an unread aws_route may add
+        // one, so it is not a failure, only unanswerable.
+        set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(!rep.unanswerable.is_empty());
+    }
+
+    #[test]
+    fn with_tables_unread_the_main_table_decides_nothing() {
+        let mut inv = course_vpc();
+        table_mut(&mut inv, "rtb-priv").subnet_ids.clear();
+        table_mut(&mut inv, "rtb-main")
+            .routes
+            .push(route("0.0.0.0/0", igw_target("igw-1")));
+        inv.gaps.push(Gap {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route_table_association.app".into(),
+            reason: GapReason::NotModelled,
+            message: "route_table_id depende de var.rt".into(),
+        });
+        // The unread association may be this subnet's.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(
+            rep.unanswerable[0]
+                .reason
+                .contains("aws_route_table_association.app")
+        );
+    }
+
+    #[test]
+    fn nat_problems_wait_for_unread_gateways_but_the_rest_is_decided() {
+        let mut inv = course_vpc();
+        inv.internet_gateways[0].attached_vpc_ids.clear();
+        inv.gaps.push(Gap {
+            kind: ResourceKind::InternetGateway,
+            operation: "main.tf:3 aws_internet_gateway_attachment.a".into(),
+            reason: GapReason::NotModelled,
+            message: "vpc_id depende de var.vpc".into(),
+        });
+        // The detached IGW may be attached by the unread attachment.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(
+            rep.unanswerable[0]
+                .reason
+                .contains("internet_gateway_attachment")
+        );
+        // No route at all does not depend on the gateways.
+        set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+    }
+
+    #[test]
     fn no_route_table_at_all_has_no_egress() {
         let mut inv = course_vpc();
         inv.route_tables.clear();

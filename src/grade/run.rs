@@ -289,3 +289,171 @@ fn broken_report(b: &BrokenFeature) -> ScenarioReport {
         format!("{}:{}: {}", b.file, b.line, b.message),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::features::parse;
+    use cloudgrade_model::{Attr, DbInstance, Gap, GapReason, ResourceKind, SourceInfo};
+
+    const RDS: &str = "# language: es
+Característica: RDS
+  @id:rds
+  Escenario: RDS
+    Dadas las instancias RDS
+    Entonces ninguna es accesible públicamente
+    Y todas sus subredes son privadas
+";
+
+    fn db(id: &str, public: bool) -> DbInstance {
+        DbInstance {
+            id: id.into(),
+            engine: "postgres".into(),
+            port: Attr::Known(5432),
+            publicly_accessible: Attr::Known(public),
+            subnet_group: None,
+            security_group_ids: Vec::new(),
+            storage_encrypted: None,
+            backup_retention_days: None,
+            multi_az: None,
+            deletion_protection: None,
+            master_user_secret_arn: None,
+            tags: Default::default(),
+            origin: None,
+        }
+    }
+
+    fn gap(kind: ResourceKind, operation: &str) -> Gap {
+        Gap {
+            kind,
+            operation: operation.into(),
+            reason: GapReason::NotModelled,
+            message: "lo que declara no se lee".into(),
+        }
+    }
+
+    fn grade(feature: &str, inv: &Inventory) -> ScenarioReport {
+        let scenarios = parse(feature, "t.feature").expect("the test feature parses");
+        run_scenario(&scenarios[0], inv)
+    }
+
+    fn statuses(r: &ScenarioReport) -> Vec<StepStatus> {
+        r.steps.iter().map(|s| s.status).collect()
+    }
+
+    #[test]
+    fn a_certain_failure_outranks_unknowns_and_every_failure_is_named() {
+        let o = Outcomes {
+            failed: vec!["a falla".into(), "b falla".into(), "a falla".into()],
+            unknown: vec!["depende de var.x".into()],
+        };
+        assert_eq!(
+            o.verdict(),
+            (Verdict::Failed, Some("a falla · b falla".into()))
+        );
+        let o = Outcomes {
+            failed: vec![],
+            unknown: vec!["depende de var.x".into(), "depende de var.y".into()],
+        };
+        assert_eq!(
+            o.verdict(),
+            (
+                Verdict::NotEvaluable,
+                Some("depende de var.x · depende de var.y".into())
+            )
+        );
+        assert_eq!(Outcomes::default().verdict(), (Verdict::Passed, None));
+    }
+
+    #[test]
+    fn the_checks_after_a_failed_one_still_run_and_report() {
+        let mut inv = Inventory::new(SourceInfo::default());
+        inv.db_instances.push(db("db-1", true));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::Failed);
+        // Both checks ran: the public DB and the DB without a subnet group.
+        assert_eq!(
+            statuses(&r),
+            [StepStatus::Passed, StepStatus::Failed, StepStatus::Failed]
+        );
+        let reason = r.reason.unwrap();
+        assert!(reason.contains("publicly_accessible"), "{reason}");
+        assert!(reason.contains("no tiene grupo de subredes"), "{reason}");
+        assert_eq!(r.points, 0.0);
+    }
+
+    #[test]
+    fn a_failure_on_a_known_member_of_an_incomplete_selection_is_certain() {
+        let mut inv = Inventory::new(SourceInfo::default());
+        inv.db_instances.push(db("db-1", true));
+        inv.gaps.push(gap(
+            ResourceKind::DbInstance,
+            "db.tf:1 module.db (registro)",
+        ));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::Failed, "{:?}", r.reason);
+        assert_eq!(r.steps[0].status, StepStatus::NotEvaluable);
+        assert_eq!(r.steps[1].status, StepStatus::Failed);
+        assert!(r.reason.unwrap().contains("publicly_accessible"));
+    }
+
+    #[test]
+    fn a_pass_over_an_incomplete_selection_is_not_evaluable_naming_the_gap() {
+        let mut inv = Inventory::new(SourceInfo::default());
+        let mut d = db("db-1", false);
+        d.subnet_group = Some("grupo".into());
+        inv.db_instances.push(d);
+        inv.db_subnet_groups.push(cloudgrade_model::DbSubnetGroup {
+            name: "grupo".into(),
+            vpc_id: "vpc-1".into(),
+            subnet_ids: Vec::new(),
+            origin: None,
+        });
+        inv.gaps.push(gap(
+            ResourceKind::DbInstance,
+            "db.tf:1 module.db (registro)",
+        ));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::NotEvaluable);
+        assert_eq!(
+            statuses(&r),
+            [
+                StepStatus::NotEvaluable,
+                StepStatus::NotEvaluable,
+                StepStatus::NotEvaluable
+            ]
+        );
+        let reason = r.reason.unwrap();
+        assert!(reason.contains("module.db (registro)"), "{reason}");
+        // Named once, by the selection, not once per check.
+        assert_eq!(
+            reason.matches("module.db (registro)").count(),
+            1,
+            "{reason}"
+        );
+        assert_eq!(r.points, 0.0);
+    }
+
+    #[test]
+    fn a_selection_of_nothing_stops_the_scenario() {
+        let inv = Inventory::new(SourceInfo::default());
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::Failed);
+        assert_eq!(
+            statuses(&r),
+            [
+                StepStatus::Failed,
+                StepStatus::NotReached,
+                StepStatus::NotReached
+            ]
+        );
+        // Nothing known and a gap: not evaluable, and nothing after it runs.
+        let mut inv = Inventory::new(SourceInfo::default());
+        inv.gaps
+            .push(gap(ResourceKind::DbInstance, "db.tf:1 module.db"));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::NotEvaluable);
+        assert_eq!(r.steps[1].status, StepStatus::NotReached);
+        assert!(r.reason.unwrap().contains("module.db"));
+    }
+}

@@ -121,3 +121,58 @@ fn an_unknown_list_of_secrets_is_not_an_empty_one() {
         inv.gaps
     );
 }
+
+/// A rule whose port is known only after apply (`from_port =
+/// aws_db_instance.x.port`) is not in the model as a rule open on every
+/// port, which is how the model reads a rule without ports: a failure the
+/// student did not write. The gap says the group's rules are not all known.
+#[test]
+fn a_rule_with_an_unknown_port_is_a_gap_not_an_all_ports_rule() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "db_port" {
+  type = number
+}
+
+resource "aws_security_group" "db" {
+  name = "db"
+}
+
+resource "aws_security_group" "app" {
+  name = "app"
+}
+
+resource "aws_security_group_rule" "from_app" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.db.id
+  protocol                 = "tcp"
+  from_port                = var.db_port
+  to_port                  = var.db_port
+  source_security_group_id = aws_security_group.app.id
+}
+
+resource "aws_security_group_rule" "https" {
+  type              = "ingress"
+  security_group_id = aws_security_group.db.id
+  protocol          = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_blocks       = ["10.0.0.0/16"]
+}
+"#,
+    )]);
+    let db = inv
+        .security_groups
+        .iter()
+        .find(|g| g.id == "aws_security_group.db")
+        .expect("the DB group is mapped");
+    // Only the rule with known ports is there, with its ports.
+    assert_eq!(db.ingress.len(), 1, "{:#?}", db.ingress);
+    assert_eq!(db.ingress[0].from_port, Some(443));
+    let gap = inv
+        .gaps_for(ResourceKind::SecurityGroup)
+        .find(|g| g.operation.contains("aws_security_group_rule.from_app"))
+        .expect("a gap names the rule");
+    assert!(gap.message.contains("var.db_port"), "{}", gap.message);
+}
