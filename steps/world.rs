@@ -81,6 +81,12 @@ impl<'a> World<'a> {
     }
 
     pub fn unanswerable(&mut self, u: &Unanswerable) {
+        // A gap a selection named is named again by the checks after it.
+        if self.evidence.iter().any(|e| {
+            e.status == EvidenceStatus::Unknown && e.subject == u.subject && e.message == u.reason
+        }) {
+            return;
+        }
         self.push(
             EvidenceStatus::Unknown,
             u.subject.clone(),

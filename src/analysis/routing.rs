@@ -309,8 +309,24 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
 
     igw_routes(&mut rep, table, &sl, &ctx);
 
+    let no_egress = || {
+        Finding::new(
+            &sl,
+            format!(
+                "{ctx}; ninguna de sus rutas lleva a internet, así que no tiene salida: añade una ruta 0.0.0.0/0 a un NAT gateway (uno en una subred pública de la VPC)"
+            ),
+            table.origin.as_ref(),
+        )
+    };
     let parts = match internet_targets(table) {
         Ok(p) => p,
+        // Only local routes, one of them to a VPC CIDR known after apply: a
+        // VPC block is a /16 at most, so whatever its value almost all of
+        // the internet has no route. No egress holds for every value.
+        Err(_) if table.routes.iter().all(|r| r.target == RouteTarget::Local) => {
+            rep.problem(no_egress());
+            return rep.finish();
+        }
         Err(u) => {
             rep.unknown(u);
             return rep.finish();
@@ -324,13 +340,7 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         .collect();
     let leaves = groups.iter().any(|g| g.target != &RouteTarget::Local);
     if !leaves {
-        rep.problem(Finding::new(
-            &sl,
-            format!(
-                "{ctx}; ninguna de sus rutas lleva a internet, así que no tiene salida: añade una ruta 0.0.0.0/0 a un NAT gateway (uno en una subred pública de la VPC)"
-            ),
-            table.origin.as_ref(),
-        ));
+        rep.problem(no_egress());
     } else if !uncovered.is_empty() {
         rep.problem(Finding::new(
             &sl,
@@ -1273,6 +1283,28 @@ mod tests {
         set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
         let rep = private_egress(&inv, "subnet-app");
         assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+    }
+
+    #[test]
+    fn only_a_local_route_of_unknown_cidr_still_has_no_egress() {
+        let mut inv = course_vpc();
+        let mut local_route = local("x");
+        local_route.destination = Some(Attr::unknown("var.vpc_cidr"));
+        set_routes(&mut inv, "rtb-priv", vec![local_route.clone()]);
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+        // Beside a route to a NAT it may decide where the traffic goes.
+        set_routes(
+            &mut inv,
+            "rtb-priv",
+            vec![local_route, route("0.0.0.0/0", nat_target("nat-1"))],
+        );
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(
+            rep.unanswerable[0].reason.contains("var.vpc_cidr"),
+            "{rep:#?}"
+        );
     }
 
     #[test]
