@@ -155,10 +155,9 @@ fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
 
 pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
     let dbs = instances(world)?;
-    let ecs = ecs_endpoint(world)?;
     let rule_gaps = world.gaps_of(&[ResourceKind::SecurityGroup]);
     let ecs_gaps = world.gaps_of(&[ResourceKind::EcsService]);
-    let known = reach::Known {
+    let mut known = reach::Known {
         db_groups: world
             .gaps_reading(&[(ResourceKind::DbInstance, Some(&["vpc_security_group_ids"]))])
             .is_empty(),
@@ -166,6 +165,40 @@ pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
         allowed_groups: ecs_gaps.is_empty(),
     };
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    // Without the tasks' group, a rule from a CIDR still admits what it
+    // should not: judged as if the tasks' group were unknown, beside the
+    // reason there is none.
+    let ecs = match ecs_endpoint(world) {
+        Ok(ecs) => ecs,
+        Err(e) => {
+            known.allowed_groups = false;
+            for db in &dbs {
+                let (p, _) = reach::db_ingress_violations(world.inv, db, &[], known);
+                problems.extend(p);
+            }
+            if problems.is_empty() {
+                return Err(e);
+            }
+            return match e {
+                StepError::Failed(m) => {
+                    problems.push(Finding {
+                        subject: "servicios ECS".into(),
+                        message: m,
+                        origin: None,
+                    });
+                    conclude(world, &problems, &[])
+                }
+                StepError::NotEvaluable(m) => {
+                    unknowns.push(Unanswerable {
+                        subject: "servicios ECS".into(),
+                        reason: m,
+                    });
+                    conclude(world, &problems, &unknowns)
+                }
+                misuse => Err(misuse),
+            };
+        }
+    };
     unknowns.extend(rule_gaps);
     unknowns.extend(ecs_gaps);
     for db in dbs {

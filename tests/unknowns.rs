@@ -242,3 +242,32 @@ resource "aws_route_table_association" "extra" {
         "{fails:#?}"
     );
 }
+
+#[test]
+fn without_an_awsvpc_service_a_db_group_open_to_a_cidr_is_still_named() {
+    let dir = course_with(
+        &[(
+            "ecs.tf",
+            "network_configuration {
+    subnets          = values(aws_subnet.private)[*].id
+    security_groups  = [aws_security_group.ecs_tasks.id]
+    assign_public_ip = false
+  }",
+            "",
+        )],
+        r#"
+resource "aws_vpc_security_group_ingress_rule" "rds_vpc" {
+  security_group_id = aws_security_group.rds.id
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_ipv4         = "10.0.0.0/16"
+}
+"#,
+    );
+    let r = check(dir.path());
+    assert_eq!(verdict(&r, "rds-only-from-ecs"), "failed");
+    let why = reason(&r, "rds-only-from-ecs");
+    assert!(why.contains("10.0.0.0/16"), "{why}");
+    assert!(why.contains("awsvpc"), "{why}");
+}
