@@ -80,7 +80,7 @@ fn add(chosen: &mut BTreeMap<String, Vec<String>>, id: &str, why: String) {
 pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
     // Services and subnet groups are read only for where they run.
     let reads: &[(ResourceKind, Option<&[&str]>)] = &[
-        (ResourceKind::Subnet, None),
+        (ResourceKind::Subnet, Some(&["tags"])),
         (ResourceKind::EcsService, Some(&["subnets"])),
         (ResourceKind::DbSubnetGroup, Some(&["subnet_ids"])),
     ];
@@ -142,7 +142,9 @@ fn role_subnets(world: &World) -> Vec<(String, String)> {
     out
 }
 
-const SUBNETS: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::Subnet, None)];
+/// Which subnets exist, and their tags: an attribute gap (a subnet's
+/// `vpc_id` from a data source) hides no subnet.
+const SUBNETS: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::Subnet, Some(&["tags"]))];
 
 pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
     let gaps = world.gaps_reading(SUBNETS);
@@ -228,7 +230,9 @@ pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResul
 }
 
 pub fn db_instances(world: &mut World, _: &[String]) -> StepResult {
-    let gaps = world.gaps_of(&[ResourceKind::DbInstance]);
+    // Only a gap of the whole kind can hide an instance; one confined to an
+    // attribute (its security groups from a data source) hides none.
+    let gaps = world.gaps_reading(&[(ResourceKind::DbInstance, Some(&[]))]);
     if world.inv.db_instances.is_empty() && !gaps.is_empty() {
         return world.require(&[ResourceKind::DbInstance]);
     }

@@ -283,6 +283,25 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         return rep.finish();
     }
     let choice = effective_route_table(inv, subnet_id);
+    // The main table is found by the subnet's VPC: when a subnet's vpc_id
+    // could not be read, the one found (or none) may not be its own.
+    let vpc_unread: Vec<Unanswerable> = inv
+        .gaps_reading(ResourceKind::Subnet, &["vpc_id"])
+        .filter(|_| !matches!(choice, TableChoice::Explicit(_)))
+        .map(|g| {
+            Unanswerable::new(
+                &sl,
+                format!(
+                    "no se sabe en qué VPC está la subred, ni por tanto su tabla principal ({}: {})",
+                    g.operation, g.message
+                ),
+            )
+        })
+        .collect();
+    if !vpc_unread.is_empty() {
+        vpc_unread.into_iter().for_each(|u| rep.unknown(u));
+        return rep.finish();
+    }
     let Some(table) = choice.table() else {
         rep.problem(Finding::new(
             &sl,
@@ -391,9 +410,14 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
                 // finds wrong may be made right by what is missing.
                 let before = rep.problems.len();
                 check_nat(inv, &mut rep, subnet, &ctx, &rutas, id, &g.ranges);
+                // It compares the NAT's VPC with the subnet's, too.
                 let unread: Vec<Unanswerable> = [ResourceKind::NatGateway, ResourceKind::InternetGateway]
                     .into_iter()
                     .flat_map(|k| gaps(inv, k, &sl))
+                    .chain(
+                        inv.gaps_reading(ResourceKind::Subnet, &["vpc_id", "subnet_id"])
+                            .map(|g| Unanswerable::new(&sl, format!("{}: {}", g.operation, g.message))),
+                    )
                     .collect();
                 if rep.problems.len() > before && !unread.is_empty() {
                     rep.problems.truncate(before);
@@ -1305,6 +1329,35 @@ mod tests {
             rep.unanswerable[0].reason.contains("var.vpc_cidr"),
             "{rep:#?}"
         );
+    }
+
+    #[test]
+    fn a_subnet_whose_vpc_is_unread_has_no_known_main_table() {
+        let mut inv = course_vpc();
+        table_mut(&mut inv, "rtb-priv").subnet_ids.clear();
+        inv.subnets[1].vpc_id = "data.aws_vpc.x.id".into();
+        inv.gaps.push(Gap {
+            kind: ResourceKind::Subnet,
+            operation: "main.tf:5 aws_subnet.app.vpc_id".into(),
+            reason: GapReason::NotModelled,
+            message: "depende de data.aws_vpc.x".into(),
+        });
+        inv.gap_fields.push(cloudgrade_model::GapField {
+            kind: ResourceKind::Subnet,
+            operation: "main.tf:5 aws_subnet.app.vpc_id".into(),
+            field: "vpc_id".into(),
+        });
+        // Not "no main table, no egress": the table is not known.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(rep.unanswerable[0].reason.contains("aws_subnet.app.vpc_id"));
+        // Explicitly associated, the VPC is not needed to find the table.
+        table_mut(&mut inv, "rtb-priv")
+            .subnet_ids
+            .push("subnet-app".into());
+        table_mut(&mut inv, "rtb-priv").routes = vec![local("10.0.0.0/16")];
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
     }
 
     #[test]
