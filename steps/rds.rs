@@ -46,17 +46,15 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
     // with route tables unread, only one whose table is explicitly
     // associated is known to be (see `routing::private_egress`). A DB known
     // to have no subnet group has none unless its own argument is unread.
-    let table_gaps = !world.gaps_of(&[ResourceKind::RouteTable]).is_empty();
-    let group_known = world
-        .gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))])
-        .is_empty();
+    let table_gaps = world.gaps_of(&[ResourceKind::RouteTable]);
+    // Unread associations move no subnet that has its own; unread routes
+    // may make any table public.
+    let mut tables_matter = routing::routes_may_be_unread(world.inv);
+    let group_unread =
+        world.gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))]);
     let (mut problems, mut unknowns) = (
         Vec::new(),
-        world.gaps_of(&[
-            ResourceKind::DbSubnetGroup,
-            ResourceKind::RouteTable,
-            ResourceKind::Subnet,
-        ]),
+        world.gaps_of(&[ResourceKind::DbSubnetGroup, ResourceKind::Subnet]),
     );
     for db in dbs {
         let Some(group) = db
@@ -69,7 +67,7 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                     subject: db.id.clone(),
                     reason: format!("su grupo de subredes {name} no aparece en el inventario"),
                 }),
-                None if !group_known => {}
+                None if !group_unread.is_empty() => unknowns.extend(group_unread.clone()),
                 None => problems.push(Finding {
                     subject: db.id.clone(),
                     message: "no tiene grupo de subredes: RDS la pondría en la VPC por defecto; \
@@ -86,7 +84,8 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                 routing::effective_route_table(world.inv, subnet),
                 routing::TableChoice::Explicit(_)
             );
-            if table_gaps && !explicit {
+            if !table_gaps.is_empty() && !explicit {
+                tables_matter = true;
                 continue;
             }
             if let Some(f) = routing::routes_to_internet_gateway(world.inv, subnet) {
@@ -100,7 +99,10 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                 });
             }
         }
-        if problems.len() == before && unknowns.is_empty() {
+        if problems.len() == before
+            && unknowns.is_empty()
+            && (!tables_matter || table_gaps.is_empty())
+        {
             world.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
@@ -108,6 +110,9 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                 group.origin.as_ref(),
             );
         }
+    }
+    if tables_matter {
+        unknowns.extend(table_gaps);
     }
     conclude(world, &problems, &unknowns)
 }

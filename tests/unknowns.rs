@@ -201,7 +201,7 @@ resource "aws_ecs_task_definition" "worker" {
 }
 
 #[test]
-fn an_igw_route_in_a_known_private_table_fails_despite_an_unknown_association() {
+fn an_unknown_association_of_another_subnet_leaves_the_private_subnets_decided() {
     let unknown_association = r#"
 variable "extra_route_table" {
   type = string
@@ -217,10 +217,53 @@ resource "aws_route_table_association" "extra" {
   route_table_id = var.extra_route_table
 }
 "#;
+    // The unknown association is another subnet's: every private subnet
+    // has its own association and all its table's routes are known.
     let dir = course_with(&[], unknown_association);
     let r = check(dir.path());
+    assert_eq!(
+        verdict(&r, "net-private-egress-nat"),
+        "passed",
+        "{}",
+        reason(&r, "net-private-egress-nat")
+    );
+
+    // No route out of the known private tables: a failure for every table
+    // the unknown association may name.
+    let dir = course_with(
+        &[(
+            "network.tf",
+            "count                  = var.az_count",
+            "count                  = 0",
+        )],
+        unknown_association,
+    );
+    let r = check(dir.path());
+    assert_eq!(verdict(&r, "net-private-egress-nat"), "failed");
+    assert!(reason(&r, "net-private-egress-nat").contains("no tiene salida"));
+
+    // An unknown route, though, may be the way out of any table.
+    let dir = course_with(
+        &[(
+            "network.tf",
+            "count                  = var.az_count",
+            "count                  = 0",
+        )],
+        r#"
+variable "some_table" {
+  type = string
+}
+
+resource "aws_route" "unknown" {
+  route_table_id         = var.some_table
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.main[0].id
+}
+"#,
+    );
+    let r = check(dir.path());
     assert_eq!(verdict(&r, "net-private-egress-nat"), "not_evaluable");
-    assert!(reason(&r, "net-private-egress-nat").contains("var.extra_route_table"));
+    assert!(reason(&r, "net-private-egress-nat").contains("var.some_table"));
 
     let dir = course_with(
         &[(

@@ -265,7 +265,14 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
     rep.subnet = sl.clone();
     rep.path.push(sl.clone());
     let table_gaps = gaps(inv, ResourceKind::RouteTable, &sl);
-    if !table_gaps.is_empty() {
+    let explicit = matches!(
+        effective_route_table(inv, subnet_id),
+        TableChoice::Explicit(_)
+    );
+    // Gaps of associations only: they may move a subnet off the main
+    // table, never one with its own association, and add no route.
+    let decided_anyway = explicit && !routes_may_be_unread(inv);
+    if !table_gaps.is_empty() && !decided_anyway {
         // With tables unread, a subnet on the main table may have its
         // explicit association among them, and any table may have routes
         // among them. A subnet has one association, and what the source
@@ -285,8 +292,10 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
     let choice = effective_route_table(inv, subnet_id);
     // The main table is found by the subnet's VPC: when a subnet's vpc_id
     // could not be read, the one found (or none) may not be its own.
+    let vpc_missing = inv.vpc(&subnet.vpc_id).is_none();
     let vpc_unread: Vec<Unanswerable> = inv
         .gaps_reading(ResourceKind::Subnet, &["vpc_id"])
+        .chain(inv.gaps_for(ResourceKind::Vpc).filter(|_| vpc_missing))
         .filter(|_| !matches!(choice, TableChoice::Explicit(_)))
         .map(|g| {
             Unanswerable::new(
@@ -445,6 +454,20 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         }
     }
     rep.finish()
+}
+
+/// Whether some route the source could not read may belong to a known
+/// table: any route-table gap but those confined to associations (see the
+/// terraform source's `subnet_ids` gaps).
+pub fn routes_may_be_unread(inv: &Inventory) -> bool {
+    inv.gaps_for(ResourceKind::RouteTable).any(|g| {
+        let mut fields = inv
+            .gap_fields
+            .iter()
+            .filter(|f| f.kind == g.kind && f.operation == g.operation)
+            .peekable();
+        fields.peek().is_none() || fields.any(|f| f.field != "subnet_ids")
+    })
 }
 
 /// Item 5: any route to an internet gateway, even a specific one, lets the
@@ -629,7 +652,16 @@ fn check_nat(
     let hl = label(&home.id, &home.tags);
     rep.path.push(format!("{nl} en {hl}"));
     let dead_end = "un NAT gateway en una subred privada es un callejón sin salida: traduce la dirección, pero su propia subred no sale a internet; créalo en una subred pública, cuya tabla lleve 0.0.0.0/0 al internet gateway de la VPC";
-    let Some(home_table) = effective_route_table(inv, &home.id).table() else {
+    let home_choice = effective_route_table(inv, &home.id);
+    if !matches!(home_choice, TableChoice::Explicit(_)) {
+        let g = gaps(inv, ResourceKind::RouteTable, &nl);
+        if !g.is_empty() {
+            // An unread association may give the NAT's subnet another table.
+            g.into_iter().for_each(|u| rep.unknown(u));
+            return;
+        }
+    }
+    let Some(home_table) = home_choice.table() else {
         rep.problem(Finding::new(
             &nl,
             format!(
@@ -1358,6 +1390,47 @@ mod tests {
         table_mut(&mut inv, "rtb-priv").routes = vec![local("10.0.0.0/16")];
         let rep = private_egress(&inv, "subnet-app");
         assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+    }
+
+    #[test]
+    fn an_unread_association_leaves_an_explicitly_associated_subnet_decided() {
+        let mut inv = course_vpc();
+        set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
+        inv.gaps.push(Gap {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route_table_association.other".into(),
+            reason: GapReason::NotModelled,
+            message: "route_table_id depende de var.rt".into(),
+        });
+        inv.gap_fields.push(cloudgrade_model::GapField {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route_table_association.other".into(),
+            field: "subnet_ids".into(),
+        });
+        // Its table is its own and all its routes are known: no egress.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+        // With the NAT route back, the NAT's public subnet is explicitly
+        // associated too: the whole path is known and passes.
+        set_routes(
+            &mut inv,
+            "rtb-priv",
+            vec![
+                local("10.0.0.0/16"),
+                route("0.0.0.0/0", nat_target("nat-1")),
+            ],
+        );
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.ok, "{rep:#?}");
+        // A subnet on the main table may be the one the association names.
+        table_mut(&mut inv, "rtb-priv")
+            .subnet_ids
+            .retain(|s| s != "subnet-app");
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(
+            rep.problems.is_empty() && !rep.unanswerable.is_empty(),
+            "{rep:#?}"
+        );
     }
 
     #[test]

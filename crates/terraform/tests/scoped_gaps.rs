@@ -176,3 +176,53 @@ resource "aws_security_group_rule" "https" {
         .expect("a gap names the rule");
     assert!(gap.message.contains("var.db_port"), "{}", gap.message);
 }
+
+/// An association whose table the configuration does not declare may move
+/// its subnet off the main table, but adds no route to any table: its gap is
+/// confined to which subnets use which table (`subnet_ids`), unlike a route
+/// whose table is unknown.
+#[test]
+fn an_unknown_association_is_a_gap_of_associations_not_of_routes() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "table" {
+  type = string
+}
+
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+}
+
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = var.table
+}
+"#,
+    )]);
+    let rt = ResourceKind::RouteTable;
+    assert_eq!(reading(&inv, rt, &["subnet_ids"]), 1, "{:#?}", inv.gaps);
+    assert_eq!(reading(&inv, rt, &["routes"]), 0, "{:#?}", inv.gap_fields);
+
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "table" {
+  type = string
+}
+
+resource "aws_route" "r" {
+  route_table_id         = var.table
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = "igw-1"
+}
+"#,
+    )]);
+    // A route into an unknown table: a gap of the whole kind.
+    assert!(reading(&inv, rt, &["routes"]) >= 1, "{:#?}", inv.gaps);
+}
