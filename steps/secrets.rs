@@ -31,6 +31,11 @@ fn subject(td: &TaskDefinition, container: &str) -> String {
     format!("{}:{} contenedor {container}", td.family, td.revision)
 }
 
+/// An ARN no configuration names: what a policy grants on it, it grants on
+/// any secret.
+const ANY_SECRET: &str =
+    "arn:aws:secretsmanager:cloudgrade-region:000000000000:secret:cloudgrade-ninguno-Xy12Zw";
+
 /// The task definition fields a step reads, to ask for their gaps only.
 const CONTAINERS: &[&str] = &["container_definitions", "environment"];
 const SECRETS: &[&str] = &["container_definitions", "secrets"];
@@ -189,7 +194,28 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
                 // Whether it exists is the previous scenario's business; judge the
                 // permission against what the container asks for.
                 SecretTarget::SecretsManagerMissing(arn) => arn,
-                SecretTarget::SsmParameter(_) | SecretTarget::Unknown(_) => continue,
+                SecretTarget::SsmParameter(_) => continue,
+                SecretTarget::Unknown(why) => {
+                    // Which secret is not known; a grant on a pattern that
+                    // covers a secret nobody named covers every secret,
+                    // this one too: too broad whatever its ARN.
+                    match iam::role_can_read_secret(world.inv, &role, ANY_SECRET) {
+                        SecretAccess::Broad { policy, resource } => problems.push(Finding {
+                            subject: role.clone(),
+                            message: format!(
+                                "la política {policy} permite leer {} pero sobre {resource}: da acceso a todos los \
+                                 secretos de la cuenta; limita Resource al ARN del secreto",
+                                s.name
+                            ),
+                            origin: None,
+                        }),
+                        _ => unknowns.push(Unanswerable {
+                            subject: subject(td, &c.name),
+                            reason: format!("{}: {why}", s.name),
+                        }),
+                    }
+                    continue;
+                }
             };
             match iam::role_can_read_secret(world.inv, &role, &arn) {
                 SecretAccess::Scoped { policy } => world.push(

@@ -314,3 +314,49 @@ resource "aws_vpc_security_group_ingress_rule" "rds_vpc" {
     assert!(why.contains("10.0.0.0/16"), "{why}");
     assert!(why.contains("awsvpc"), "{why}");
 }
+
+#[test]
+fn a_grant_on_every_secret_is_too_broad_whatever_secret_the_task_reads() {
+    // The task reads a secret the folder does not name (a variable without
+    // a value): which one is unknown, so where it comes from is unknown.
+    let unknown_secret = (
+        "ecs.tf",
+        r#"valueFrom = "${aws_secretsmanager_secret.db.arn}:password::" }"#,
+        r#"valueFrom = var.db_password_secret_arn }"#,
+    );
+    let variable = r#"
+variable "db_password_secret_arn" {
+  type = string
+}
+"#;
+    let dir = course_with(&[unknown_secret], variable);
+    let r = check(dir.path());
+    assert_eq!(
+        verdict(&r, "ecs-secrets-from-secrets-manager"),
+        "not_evaluable"
+    );
+    assert!(reason(&r, "ecs-secrets-from-secrets-manager").contains("var.db_password_secret_arn"));
+
+    // The execution role may read every secret: that fails, whatever it is.
+    let dir = course_with(
+        &[
+            unknown_secret,
+            (
+                "iam.tf",
+                "Resource = aws_secretsmanager_secret.db.arn",
+                r#"Resource = "*""#,
+            ),
+        ],
+        variable,
+    );
+    let r = check(dir.path());
+    assert_eq!(verdict(&r, "ecs-secrets-from-secrets-manager"), "failed");
+    let why = reason(&r, "ecs-secrets-from-secrets-manager");
+    assert!(why.contains("sobre *"), "{why}");
+    // The secret of unknown ARN is judged too, not skipped.
+    let fails = evidence(&r, "ecs-secrets-from-secrets-manager", "fail").join("\n");
+    assert!(
+        fails.contains("permite leer DB_PASSWORD pero sobre *"),
+        "{fails}"
+    );
+}
