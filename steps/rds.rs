@@ -41,13 +41,22 @@ pub fn not_publicly_accessible(world: &mut World, _: &[String]) -> StepResult {
 }
 
 pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[
-        ResourceKind::DbSubnetGroup,
-        ResourceKind::RouteTable,
-        ResourceKind::Subnet,
-    ])?;
-    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
+    let dbs = instances(world)?;
+    // A public subnet in a group stays public whatever else the group holds;
+    // with route tables unread, only one whose table is explicitly
+    // associated is known to be (see `routing::private_egress`). A DB known
+    // to have no subnet group has none unless its own argument is unread.
+    let table_gaps = world.gaps_of(&[ResourceKind::RouteTable]);
+    // Unread associations move no subnet that has its own; unread routes
+    // may make any table public.
+    let mut tables_matter = routing::routes_may_be_unread(world.inv);
+    let group_unread =
+        world.gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))]);
+    let (mut problems, mut unknowns) = (
+        Vec::new(),
+        world.gaps_of(&[ResourceKind::DbSubnetGroup, ResourceKind::Subnet]),
+    );
+    for db in dbs {
         let Some(group) = db
             .subnet_group
             .as_deref()
@@ -58,6 +67,7 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                     subject: db.id.clone(),
                     reason: format!("su grupo de subredes {name} no aparece en el inventario"),
                 }),
+                None if !group_unread.is_empty() => unknowns.extend(group_unread.clone()),
                 None => problems.push(Finding {
                     subject: db.id.clone(),
                     message: "no tiene grupo de subredes: RDS la pondría en la VPC por defecto; \
@@ -70,6 +80,14 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
         };
         let before = problems.len();
         for subnet in &group.subnet_ids {
+            let explicit = matches!(
+                routing::effective_route_table(world.inv, subnet),
+                routing::TableChoice::Explicit(_)
+            );
+            if !table_gaps.is_empty() && !explicit {
+                tables_matter = true;
+                continue;
+            }
             if let Some(f) = routing::routes_to_internet_gateway(world.inv, subnet) {
                 problems.push(Finding {
                     subject: db.id.clone(),
@@ -81,7 +99,10 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
                 });
             }
         }
-        if problems.len() == before {
+        if problems.len() == before
+            && unknowns.is_empty()
+            && (!tables_matter || table_gaps.is_empty())
+        {
             world.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
@@ -90,11 +111,14 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
             );
         }
     }
+    if tables_matter {
+        unknowns.extend(table_gaps);
+    }
     conclude(world, &problems, &unknowns)
 }
 
 /// The security groups the ECS services give their tasks.
-fn ecs_endpoint(world: &World) -> Result<Endpoint, StepError> {
+fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
     let services: Vec<_> = world
         .inv
         .ecs_services
@@ -102,6 +126,8 @@ fn ecs_endpoint(world: &World) -> Result<Endpoint, StepError> {
         .filter(|s| s.network.is_some())
         .collect();
     if services.is_empty() {
+        // With services unread, the one with its tasks' group may be among them.
+        world.require(&[ResourceKind::EcsService])?;
         return Err(StepError::Failed(
             "no hay ningún servicio ECS con red awsvpc, así que no hay grupo de seguridad de las tareas \
              desde el que la base de datos deba aceptar conexiones"
@@ -133,12 +159,56 @@ fn ecs_endpoint(world: &World) -> Result<Endpoint, StepError> {
 }
 
 pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[ResourceKind::SecurityGroup, ResourceKind::EcsService])?;
-    let ecs = ecs_endpoint(world)?;
+    let dbs = instances(world)?;
+    let rule_gaps = world.gaps_of(&[ResourceKind::SecurityGroup]);
+    let ecs_gaps = world.gaps_of(&[ResourceKind::EcsService]);
+    let mut known = reach::Known {
+        db_groups: world
+            .gaps_reading(&[(ResourceKind::DbInstance, Some(&["vpc_security_group_ids"]))])
+            .is_empty(),
+        rules: rule_gaps.is_empty(),
+        allowed_groups: ecs_gaps.is_empty(),
+    };
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
-        let (p, u) = reach::db_ingress_violations(world.inv, db, &ecs.security_group_ids);
-        if p.is_empty() && u.is_empty() {
+    // Without the tasks' group, a rule from a CIDR still admits what it
+    // should not: judged as if the tasks' group were unknown, beside the
+    // reason there is none.
+    let ecs = match ecs_endpoint(world) {
+        Ok(ecs) => ecs,
+        Err(e) => {
+            known.allowed_groups = false;
+            for db in &dbs {
+                let (p, _) = reach::db_ingress_violations(world.inv, db, &[], known);
+                problems.extend(p);
+            }
+            if problems.is_empty() {
+                return Err(e);
+            }
+            return match e {
+                StepError::Failed(m) => {
+                    problems.push(Finding {
+                        subject: "servicios ECS".into(),
+                        message: m,
+                        origin: None,
+                    });
+                    conclude(world, &problems, &[])
+                }
+                StepError::NotEvaluable(m) => {
+                    unknowns.push(Unanswerable {
+                        subject: "servicios ECS".into(),
+                        reason: m,
+                    });
+                    conclude(world, &problems, &unknowns)
+                }
+                misuse => Err(misuse),
+            };
+        }
+    };
+    unknowns.extend(rule_gaps);
+    unknowns.extend(ecs_gaps);
+    for db in dbs {
+        let (p, u) = reach::db_ingress_violations(world.inv, db, &ecs.security_group_ids, known);
+        if p.is_empty() && u.is_empty() && unknowns.is_empty() {
             world.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),

@@ -31,13 +31,20 @@ fn subject(td: &TaskDefinition, container: &str) -> String {
     format!("{}:{} contenedor {container}", td.family, td.revision)
 }
 
+/// An ARN no configuration names: what a policy grants on it, it grants on
+/// any secret.
+const ANY_SECRET: &str =
+    "arn:aws:secretsmanager:cloudgrade-region:000000000000:secret:cloudgrade-ninguno-Xy12Zw";
+
 /// The task definition fields a step reads, to ask for their gaps only.
 const CONTAINERS: &[&str] = &["container_definitions", "environment"];
 const SECRETS: &[&str] = &["container_definitions", "secrets"];
 const SECRETS_AND_ROLE: &[&str] = &["container_definitions", "secrets", "execution_role_arn"];
 
 pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
-    world.require_fields(&[(ResourceKind::TaskDefinition, Some(CONTAINERS))])?;
+    // An entry that is a secret is one whatever the entries the source could
+    // not read: those only keep a clean environment from being a pass.
+    let unread = world.gaps_reading(&[(ResourceKind::TaskDefinition, Some(CONTAINERS))]);
     let mut problems = Vec::new();
     for td in selected(world)? {
         for c in &td.containers {
@@ -46,7 +53,7 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
                 .iter()
                 .filter_map(|v| Some((secrets::env_secret(v)?, v)))
                 .collect();
-            if found.is_empty() {
+            if found.is_empty() && unread.is_empty() {
                 world.push(
                     EvidenceStatus::Ok,
                     subject(td, &c.name),
@@ -69,17 +76,22 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
             }));
         }
     }
-    conclude(world, &problems, &[])
+    conclude(world, &problems, &unread)
 }
 
 pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResult {
-    world.require_fields(&[
-        (ResourceKind::TaskDefinition, Some(SECRETS)),
-        (ResourceKind::Secret, None),
-    ])?;
-    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    // A reference to a secret that does not exist is judged against the
+    // secrets' gaps by `secret_ref_target`; a definition with no `secrets`
+    // has none only if its containers' secrets were all read.
+    let unread_refs = world.gaps_reading(&[(ResourceKind::TaskDefinition, Some(SECRETS))]);
+    let refs_known = unread_refs.is_empty();
+    let (mut problems, mut unknowns) = (Vec::new(), unread_refs);
+    unknowns.extend(world.gaps_of(&[ResourceKind::Secret]));
     for td in selected(world)? {
         let refs = secret_refs(td);
+        if refs.is_empty() && !refs_known {
+            continue;
+        }
         if refs.is_empty() {
             problems.push(Finding {
                 subject: format!("{}:{}", td.family, td.revision),
@@ -126,18 +138,33 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
 }
 
 pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResult {
-    world.require_fields(&[
-        (ResourceKind::TaskDefinition, Some(SECRETS_AND_ROLE)),
-        (ResourceKind::IamRole, None),
-        (ResourceKind::IamPolicy, None),
-        (ResourceKind::Secret, None),
-    ])?;
-    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    // A grant on `*` is too broad, and a role with no grant at all cannot
+    // read, whatever the source could not read (`iam::role_can_read_secret`
+    // weighs the roles' and policies' gaps); what is missing from a task
+    // definition is missing only if its fields were read.
+    let refs_known = world
+        .gaps_reading(&[(ResourceKind::TaskDefinition, Some(SECRETS))])
+        .is_empty();
+    let role_known = world
+        .gaps_reading(&[(ResourceKind::TaskDefinition, Some(&["execution_role_arn"]))])
+        .is_empty();
+    let (mut problems, mut unknowns) = (
+        Vec::new(),
+        world.gaps_reading(&[
+            (ResourceKind::TaskDefinition, Some(SECRETS_AND_ROLE)),
+            (ResourceKind::IamRole, None),
+            (ResourceKind::IamPolicy, None),
+            (ResourceKind::Secret, None),
+        ]),
+    );
     let selected = selected(world)?;
     if selected
         .iter()
         .all(|td| td.containers.iter().all(|c| c.secrets.is_empty()))
     {
+        if !refs_known {
+            return conclude(world, &[], &unknowns);
+        }
         return Err(StepError::Failed(
             "ninguna definición de tarea usa `secrets`, así que no hay secreto que el rol de ejecución deba leer: \
              las credenciales deben llegar desde Secrets Manager"
@@ -150,6 +177,9 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
             continue;
         }
         let Some(role) = td.execution_role_arn.clone() else {
+            if !role_known {
+                continue;
+            }
             problems.push(Finding {
                 subject: format!("{}:{}", td.family, td.revision),
                 message: "usa `secrets` pero no tiene rol de ejecución (execution_role_arn): ECS no podrá leerlos"
@@ -164,7 +194,28 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
                 // Whether it exists is the previous scenario's business; judge the
                 // permission against what the container asks for.
                 SecretTarget::SecretsManagerMissing(arn) => arn,
-                SecretTarget::SsmParameter(_) | SecretTarget::Unknown(_) => continue,
+                SecretTarget::SsmParameter(_) => continue,
+                SecretTarget::Unknown(why) => {
+                    // Which secret is not known; a grant on a pattern that
+                    // covers a secret nobody named covers every secret,
+                    // this one too: too broad whatever its ARN.
+                    match iam::role_can_read_secret(world.inv, &role, ANY_SECRET) {
+                        SecretAccess::Broad { policy, resource } => problems.push(Finding {
+                            subject: role.clone(),
+                            message: format!(
+                                "la política {policy} permite leer {} pero sobre {resource}: da acceso a todos los \
+                                 secretos de la cuenta; limita Resource al ARN del secreto",
+                                s.name
+                            ),
+                            origin: None,
+                        }),
+                        _ => unknowns.push(Unanswerable {
+                            subject: subject(td, &c.name),
+                            reason: format!("{}: {why}", s.name),
+                        }),
+                    }
+                    continue;
+                }
             };
             match iam::role_can_read_secret(world.inv, &role, &arn) {
                 SecretAccess::Scoped { policy } => world.push(

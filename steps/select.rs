@@ -79,11 +79,12 @@ fn add(chosen: &mut BTreeMap<String, Vec<String>>, id: &str, why: String) {
 
 pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
     // Services and subnet groups are read only for where they run.
-    world.require_fields(&[
-        (ResourceKind::Subnet, None),
+    let reads: &[(ResourceKind, Option<&[&str]>)] = &[
+        (ResourceKind::Subnet, Some(&["tags"])),
         (ResourceKind::EcsService, Some(&["subnets"])),
         (ResourceKind::DbSubnetGroup, Some(&["subnet_ids"])),
-    ])?;
+    ];
+    let gaps = world.gaps_reading(reads);
     let mut chosen = BTreeMap::new();
     for s in &world.inv.subnets {
         if let Some(why) = private_by_convention(s) {
@@ -93,11 +94,30 @@ pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
     for (id, why) in role_subnets(world) {
         add(&mut chosen, &id, why);
     }
-    select_subnets(
+    select_known(
         world,
         chosen,
         "subredes privadas (ni por etiqueta o nombre, ni por ser de un servicio ECS o de RDS)",
+        gaps,
+        reads,
     )
+}
+
+/// Selects the subnets known to belong, and says the selection may miss
+/// some when the source has gaps in what it reads; with gaps and none
+/// known, nothing can be selected and the step is not evaluable.
+fn select_known(
+    world: &mut World,
+    chosen: BTreeMap<String, Vec<String>>,
+    what: &str,
+    gaps: Vec<crate::analysis::Unanswerable>,
+    reads: &[(ResourceKind, Option<&[&str]>)],
+) -> StepResult {
+    if chosen.is_empty() && !gaps.is_empty() {
+        return world.require_fields(reads);
+    }
+    select_subnets(world, chosen, what)?;
+    world.select_incomplete("subredes", gaps)
 }
 
 /// Subnets that must be private because of what runs in them.
@@ -122,8 +142,12 @@ fn role_subnets(world: &World) -> Vec<(String, String)> {
     out
 }
 
+/// Which subnets exist, and their tags: an attribute gap (a subnet's
+/// `vpc_id` from a data source) hides no subnet.
+const SUBNETS: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::Subnet, Some(&["tags"]))];
+
 pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
-    world.require(&[ResourceKind::Subnet])?;
+    let gaps = world.gaps_reading(SUBNETS);
     let (key, value) = (arg(args, 0)?, arg(args, 1)?);
     let mut chosen = BTreeMap::new();
     for s in &world.inv.subnets {
@@ -134,15 +158,17 @@ pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
             add(&mut chosen, &s.id, format!("etiqueta {key}={value}"));
         }
     }
-    select_subnets(
+    select_known(
         world,
         chosen,
         &format!("subredes con la etiqueta {key}={value}"),
+        gaps,
+        SUBNETS,
     )
 }
 
 pub fn subnets_named(world: &mut World, args: &[String]) -> StepResult {
-    world.require(&[ResourceKind::Subnet])?;
+    let gaps = world.gaps_reading(SUBNETS);
     let needle = arg(args, 0)?.to_lowercase();
     let mut chosen = BTreeMap::new();
     for s in &world.inv.subnets {
@@ -150,15 +176,18 @@ pub fn subnets_named(world: &mut World, args: &[String]) -> StepResult {
             add(&mut chosen, &s.id, format!("su nombre {name}"));
         }
     }
-    select_subnets(
+    select_known(
         world,
         chosen,
         &format!("subredes cuyo nombre contenga «{needle}»"),
+        gaps,
+        SUBNETS,
     )
 }
 
 pub fn subnets_of_ecs_services(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[ResourceKind::EcsService])?;
+    let reads: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::EcsService, None)];
+    let gaps = world.gaps_reading(reads);
     let mut chosen = BTreeMap::new();
     for svc in &world.inv.ecs_services {
         for id in svc.network.iter().flat_map(|n| &n.subnet_ids) {
@@ -169,15 +198,18 @@ pub fn subnets_of_ecs_services(world: &mut World, _: &[String]) -> StepResult {
             );
         }
     }
-    select_subnets(
+    select_known(
         world,
         chosen,
         "subredes de servicios ECS (¿hay un servicio ECS con red awsvpc?)",
+        gaps,
+        reads,
     )
 }
 
 pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[ResourceKind::DbSubnetGroup])?;
+    let reads: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::DbSubnetGroup, None)];
+    let gaps = world.gaps_reading(reads);
     let mut chosen = BTreeMap::new();
     for g in &world.inv.db_subnet_groups {
         for id in &g.subnet_ids {
@@ -188,15 +220,22 @@ pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResul
             );
         }
     }
-    select_subnets(
+    select_known(
         world,
         chosen,
         "subredes de grupos de subredes de RDS (¿hay un aws_db_subnet_group?)",
+        gaps,
+        reads,
     )
 }
 
 pub fn db_instances(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[ResourceKind::DbInstance])?;
+    // Only a gap of the whole kind can hide an instance; one confined to an
+    // attribute (its security groups from a data source) hides none.
+    let gaps = world.gaps_reading(&[(ResourceKind::DbInstance, Some(&[]))]);
+    if world.inv.db_instances.is_empty() && !gaps.is_empty() {
+        return world.require(&[ResourceKind::DbInstance]);
+    }
     if world.inv.db_instances.is_empty() {
         return Err(StepError::Failed(
             "no hay ninguna instancia RDS: el ejercicio pide una base de datos PostgreSQL en RDS"
@@ -218,7 +257,7 @@ pub fn db_instances(world: &mut World, _: &[String]) -> StepResult {
         );
     }
     world.selection = Some(Selection::DbInstances { ids });
-    Ok(())
+    world.select_incomplete("instancias RDS", gaps)
 }
 
 /// The revision each service runs, and the latest ACTIVE revision of each
@@ -228,10 +267,11 @@ pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
     // Which definitions are in use depends on the services' task
     // definition and nothing else; the steps after it ask for the fields
     // they read.
-    world.require_fields(&[
+    let reads: &[(ResourceKind, Option<&[&str]>)] = &[
         (ResourceKind::TaskDefinition, Some(&["family"])),
         (ResourceKind::EcsService, Some(&["task_definition"])),
-    ])?;
+    ];
+    let gaps = world.gaps_reading(reads);
     let mut chosen: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for svc in &world.inv.ecs_services {
         if world.inv.task_definition(&svc.task_definition).is_some() {
@@ -261,6 +301,9 @@ pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
             "última revisión activa de su familia".into(),
         );
     }
+    if chosen.is_empty() && !gaps.is_empty() {
+        return world.require_fields(reads);
+    }
     if chosen.is_empty() {
         return Err(StepError::Failed(
             "no hay ninguna definición de tarea ECS en uso: el ejercicio pide un servicio ECS Fargate".into(),
@@ -281,7 +324,7 @@ pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
     world.selection = Some(Selection::TaskDefinitions {
         arns: chosen.into_keys().collect(),
     });
-    Ok(())
+    world.select_incomplete("definiciones de tarea en uso", gaps)
 }
 
 fn arg(args: &[String], i: usize) -> Result<&str, StepError> {

@@ -8,6 +8,10 @@ use crate::report::{Evidence, EvidenceStatus};
 pub struct World<'a> {
     pub inv: &'a Inventory,
     pub selection: Option<Selection>,
+    /// Why the selection may miss members: gaps of what a `Given` step
+    /// reads. A check over it fails on what is known to be wrong, but a
+    /// pass is only a pass of the known part, so it is not evaluable.
+    pub incomplete: Vec<Unanswerable>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -47,6 +51,7 @@ impl<'a> World<'a> {
         World {
             inv,
             selection: None,
+            incomplete: Vec::new(),
             evidence: Vec::new(),
         }
     }
@@ -76,6 +81,12 @@ impl<'a> World<'a> {
     }
 
     pub fn unanswerable(&mut self, u: &Unanswerable) {
+        // A gap a selection named is named again by the checks after it.
+        if self.evidence.iter().any(|e| {
+            e.status == EvidenceStatus::Unknown && e.subject == u.subject && e.message == u.reason
+        }) {
+            return;
+        }
         self.push(
             EvidenceStatus::Unknown,
             u.subject.clone(),
@@ -107,6 +118,56 @@ impl<'a> World<'a> {
             })
             .collect();
         self.not_evaluable_if(gaps)
+    }
+
+    /// The gaps of what a step reads (see [`World::require_fields`]) as
+    /// unknowns, for a step that still decides what is certain despite them.
+    pub fn gaps_reading(&self, reads: &[(ResourceKind, Option<&[&str]>)]) -> Vec<Unanswerable> {
+        let inv = self.inv;
+        reads
+            .iter()
+            .flat_map(|(kind, fields)| -> Box<dyn Iterator<Item = &Gap>> {
+                match fields {
+                    None => Box::new(inv.gaps_for(*kind)),
+                    Some(f) => Box::new(inv.gaps_reading(*kind, f)),
+                }
+            })
+            .map(|g| Unanswerable {
+                subject: "fuente".into(),
+                reason: format!(
+                    "no se pudieron leer {} ({}: {})",
+                    g.kind.label_es(),
+                    g.operation,
+                    g.message
+                ),
+            })
+            .collect()
+    }
+
+    /// The gaps of whole kinds, as [`World::gaps_reading`] does.
+    pub fn gaps_of(&self, kinds: &[ResourceKind]) -> Vec<Unanswerable> {
+        let reads: Vec<(ResourceKind, Option<&[&str]>)> =
+            kinds.iter().map(|k| (*k, None)).collect();
+        self.gaps_reading(&reads)
+    }
+
+    /// Ends a `Given` step whose selection may be incomplete: the known
+    /// members stay selected for the checks after it, which still fail on
+    /// what is certain; the step itself is not evaluable, naming the gaps.
+    pub fn select_incomplete(&mut self, what: &str, gaps: Vec<Unanswerable>) -> StepResult {
+        if gaps.is_empty() {
+            return Ok(());
+        }
+        for g in &gaps {
+            self.unanswerable(g);
+        }
+        let reasons: Vec<&str> = gaps.iter().map(|g| g.reason.as_str()).collect();
+        let reason = format!(
+            "puede haber más {what} que las seleccionadas: {}",
+            reasons.join("; ")
+        );
+        self.incomplete = gaps;
+        Err(StepError::NotEvaluable(reason))
     }
 
     fn not_evaluable_if(&mut self, gaps: Vec<&Gap>) -> StepResult {

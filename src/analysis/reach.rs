@@ -21,23 +21,90 @@ const FINAL_RULE: i32 = 32767;
 /// than TCP on exactly the database port from one of `allowed_groups`, named
 /// rule by rule; plus a finding when the allowed groups are not admitted at
 /// all (a database that blocks the application too).
+/// What the source read in full, for [`db_ingress_violations`] to report
+/// as a problem only what holds whatever it could not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known {
+    /// The DB's own security groups (`vpc_security_group_ids`).
+    pub db_groups: bool,
+    /// The security groups' rules: unread rules can only admit more.
+    pub rules: bool,
+    /// The ECS tasks' security groups: an unread one may be any group.
+    pub allowed_groups: bool,
+}
+
+impl Known {
+    pub const ALL: Known = Known {
+        db_groups: true,
+        rules: true,
+        allowed_groups: true,
+    };
+}
+
+/// Where a rule admits what should not be admitted, whatever is unknown: a
+/// CIDR, an IPv6 block, a prefix list, or a rule of the tasks' own group that
+/// opens more than the DB's port. A rule from another group, or the lack of
+/// the rule that should be there, is a problem only when the tasks' groups
+/// (and, for the lack, every rule) are known; otherwise it is unanswerable.
 pub fn db_ingress_violations(
     inv: &Inventory,
     db: &DbInstance,
     allowed_groups: &[String],
+    known: Known,
 ) -> (Vec<Finding>, Vec<Unanswerable>) {
+    let (found, mut unknown) = db_ingress_findings(inv, db, allowed_groups);
+    let mut certain = Vec::new();
+    for (f, needs) in found {
+        let holds = match needs {
+            Needs::Nothing => true,
+            Needs::DbGroups => known.db_groups,
+            Needs::AllowedGroups => known.allowed_groups,
+            Needs::Everything => known.rules && known.allowed_groups,
+        };
+        if holds {
+            certain.push(f);
+        } else {
+            unknown.push(Unanswerable::new(
+                f.subject,
+                format!(
+                    "{}; pero lo que la fuente no pudo leer podría cambiarlo",
+                    f.message
+                ),
+            ));
+        }
+    }
+    (certain, unknown)
+}
+
+/// What a finding of [`db_ingress_findings`] takes for granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Nothing,
+    /// That the DB has no security group of its own.
+    DbGroups,
+    /// That a group is not one of the ECS tasks'.
+    AllowedGroups,
+    /// That no rule admits the tasks.
+    Everything,
+}
+
+fn db_ingress_findings(
+    inv: &Inventory,
+    db: &DbInstance,
+    allowed_groups: &[String],
+) -> (Vec<(Finding, Needs)>, Vec<Unanswerable>) {
     let dbl = label(&db.id, &db.tags);
     let allowed_l = sg::groups_label(inv, allowed_groups);
     let mut found = Vec::new();
     let mut unknown = Vec::new();
     if db.security_group_ids.is_empty() {
-        found.push(Finding::new(
+        found.push((Finding::new(
             &dbl,
             format!(
                 "la base de datos {dbl} no tiene grupos de seguridad propios: RDS le asigna el grupo por defecto de la VPC, que admite todo el tráfico de cualquier recurso con ese mismo grupo; dale un grupo que solo admita su puerto desde el grupo de las tareas ECS ({allowed_l})"
             ),
             db.origin.as_ref(),
-        ));
+        ), Needs::DbGroups));
         return (found, unknown);
     }
     let port: Result<u16, String> = match &db.port {
@@ -63,10 +130,15 @@ pub fn db_ingress_violations(
         let Some(group) = inv.security_group(gid) else {
             let g = gaps(inv, ResourceKind::SecurityGroup, gid);
             if g.is_empty() {
-                found.push(Finding::new(
-                    gid,
-                    format!("el grupo {gid} de la base de datos {dbl} no existe en el inventario"),
-                    db.origin.as_ref(),
+                found.push((
+                    Finding::new(
+                        gid,
+                        format!(
+                            "el grupo {gid} de la base de datos {dbl} no existe en el inventario"
+                        ),
+                        db.origin.as_ref(),
+                    ),
+                    Needs::Nothing,
                 ));
             } else {
                 admitted = admitted.filter(|a| *a);
@@ -80,6 +152,17 @@ pub fn db_ingress_violations(
             if !matches!(&rule.peer, SgPeer::SecurityGroup(src) if allowed_groups.contains(src)) {
                 broader_admits |= covers_port(&rule.protocol, rule.from_port, rule.to_port, &port);
             }
+            let needs = match &rule.peer {
+                // A peer the inventory does not hold may be a reference the
+                // source could not resolve, to the tasks' group itself.
+                SgPeer::SecurityGroup(src)
+                    if !allowed_groups.contains(src) && inv.security_group(src).is_none() =>
+                {
+                    Needs::Everything
+                }
+                SgPeer::SecurityGroup(src) if !allowed_groups.contains(src) => Needs::AllowedGroups,
+                _ => Needs::Nothing,
+            };
             let why = match &rule.peer {
                 SgPeer::SecurityGroup(src) if allowed_groups.contains(src) => {
                     let proto = sg::protocol(&rule.protocol);
@@ -150,11 +233,11 @@ pub fn db_ingress_violations(
                 )),
             };
             if let Some(why) = why {
-                found.push(Finding::new(
+                found.push((Finding::new(
                     &gl,
                     format!("el grupo {gl} de la base de datos {dbl} tiene la regla {rd}: {why}; {the_rule}"),
                     rule.origin.as_ref().or(group.origin.as_ref()),
-                ));
+                ), needs));
             }
         }
     }
@@ -164,14 +247,14 @@ pub fn db_ingress_violations(
         } else {
             "la base de datos queda inaccesible también para la aplicación; añade esa regla"
         };
-        found.push(Finding::new(
+        found.push((Finding::new(
             &dbl,
             format!(
                 "ninguna regla de entrada de los grupos de la base de datos {dbl} ({}) admite tcp {port_text} desde el grupo de las tareas ECS ({allowed_l}): {consequence}",
                 sg::groups_label(inv, &db.security_group_ids)
             ),
             db.origin.as_ref(),
-        ));
+        ), Needs::Everything));
     }
     (found, unknown)
 }
@@ -849,9 +932,74 @@ mod tests {
     #[test]
     fn only_the_app_group_on_the_db_port_is_clean() {
         let inv = world();
-        let (f, u) = db_ingress_violations(&inv, &db(), &allowed());
+        let (f, u) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
         assert!(f.is_empty(), "{f:#?}");
         assert!(u.is_empty());
+    }
+
+    #[test]
+    fn a_cidr_rule_fails_whatever_is_unknown_another_group_only_if_known() {
+        let mut inv = world();
+        set_db_ingress(
+            &mut inv,
+            vec![
+                tcp(5432, from_cidr("0.0.0.0/0")),
+                tcp(5432, from_sg("sg-other")),
+            ],
+        );
+        let unknown = Known {
+            db_groups: false,
+            rules: false,
+            allowed_groups: false,
+        };
+        let (f, u) = db_ingress_violations(&inv, &db(), &allowed(), unknown);
+        // The world-open rule holds for every value of the unknowns.
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(msgs(&f).contains("0.0.0.0/0"), "{}", msgs(&f));
+        // sg-other may be the tasks' group; and the rule for the tasks may be
+        // among the unread ones.
+        let u = u
+            .iter()
+            .map(|u| u.reason.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(u.contains("sg-other"), "{u}");
+        assert!(u.contains("ninguna regla de entrada"), "{u}");
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
+        assert_eq!(f.len(), 3, "{f:#?}");
+    }
+
+    #[test]
+    fn a_peer_group_missing_from_the_inventory_waits_for_unread_groups() {
+        let mut inv = world();
+        set_db_ingress(
+            &mut inv,
+            vec![tcp(5432, from_sg("module.x.aws_security_group.app.id"))],
+        );
+        let rules_unread = Known {
+            rules: false,
+            ..Known::ALL
+        };
+        let (f, u) = db_ingress_violations(&inv, &db(), &allowed(), rules_unread);
+        assert!(f.is_empty(), "{f:#?}");
+        assert!(u.iter().any(|u| u.reason.contains("module.x")), "{u:#?}");
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
+        assert!(msgs(&f).contains("module.x"), "{}", msgs(&f));
+    }
+
+    #[test]
+    fn a_db_without_groups_fails_only_if_its_groups_were_read() {
+        let inv = world();
+        let mut d = db();
+        d.security_group_ids.clear();
+        let (f, _) = db_ingress_violations(&inv, &d, &allowed(), Known::ALL);
+        assert_eq!(f.len(), 1);
+        let k = Known {
+            db_groups: false,
+            ..Known::ALL
+        };
+        let (f, u) = db_ingress_violations(&inv, &d, &allowed(), k);
+        assert!(f.is_empty() && u.len() == 1, "{f:#?} {u:#?}");
     }
 
     #[test]
@@ -864,7 +1012,7 @@ mod tests {
                 tcp(5432, from_cidr("0.0.0.0/0")),
             ],
         );
-        let (f, _) = db_ingress_violations(&inv, &db(), &allowed());
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].subject, "sg-db (rds)");
         assert_eq!(
@@ -884,7 +1032,7 @@ mod tests {
                 tcp(5432, from_cidr("10.0.11.0/24")),
             ],
         );
-        let (f, _) = db_ingress_violations(&inv, &db(), &allowed());
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
         let m = msgs(&f);
         assert_eq!(f.len(), 2, "{m}");
         assert!(
@@ -913,7 +1061,7 @@ mod tests {
                 tcp(5432, SgPeer::PrefixList("pl-123".into())),
             ],
         );
-        let (f, _) = db_ingress_violations(&inv, &db(), &allowed());
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
         let m = msgs(&f);
         assert_eq!(f.len(), 8, "{m}");
         assert!(m.contains("regla entrada de todo el tráfico (protocolo -1) desde el grupo sg-app (ecs-tasks): admite todo el tráfico"), "{m}");
@@ -941,7 +1089,7 @@ mod tests {
     fn a_database_that_admits_nobody_from_ecs_fails_too() {
         let mut inv = world();
         set_db_ingress(&mut inv, vec![]);
-        let (f, _) = db_ingress_violations(&inv, &db(), &allowed());
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
         assert_eq!(f.len(), 1);
         assert!(
             f[0].message
@@ -951,7 +1099,7 @@ mod tests {
         );
         let mut d = db();
         d.security_group_ids.clear();
-        let (f, _) = db_ingress_violations(&inv, &d, &allowed());
+        let (f, _) = db_ingress_violations(&inv, &d, &allowed(), Known::ALL);
         assert!(
             f[0].message
                 .contains("no tiene grupos de seguridad propios")
@@ -964,7 +1112,7 @@ mod tests {
     fn a_database_open_to_the_vpc_only_is_not_called_unreachable() {
         let mut inv = world();
         set_db_ingress(&mut inv, vec![tcp(5432, from_cidr("10.0.0.0/16"))]);
-        let (f, _) = db_ingress_violations(&inv, &db(), &allowed());
+        let (f, _) = db_ingress_violations(&inv, &db(), &allowed(), Known::ALL);
         let m = msgs(&f);
         assert_eq!(f.len(), 2, "{m}");
         assert!(!m.contains("inaccesible"), "{m}");
@@ -1027,7 +1175,7 @@ mod tests {
         let mut inv = world();
         let mut d = db();
         d.port = Attr::unknown("aws_db_instance.main.port");
-        let (f, u) = db_ingress_violations(&inv, &d, &allowed());
+        let (f, u) = db_ingress_violations(&inv, &d, &allowed(), Known::ALL);
         assert!(f.is_empty(), "{f:#?}");
         assert!(u[0].reason.contains("aws_db_instance.main.port"));
         set_db_ingress(
@@ -1037,7 +1185,7 @@ mod tests {
                 tcp(5432, from_cidr("0.0.0.0/0")),
             ],
         );
-        let (f, _) = db_ingress_violations(&inv, &d, &allowed());
+        let (f, _) = db_ingress_violations(&inv, &d, &allowed(), Known::ALL);
         assert_eq!(f.len(), 1, "a CIDR is a violation whatever the port");
     }
 

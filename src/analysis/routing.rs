@@ -269,12 +269,52 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
     rep.subnet = sl.clone();
     rep.path.push(sl.clone());
     let table_gaps = gaps(inv, ResourceKind::RouteTable, &sl);
-    if !table_gaps.is_empty() {
-        // With tables unread, the explicit association may be among them.
+    let explicit = matches!(
+        effective_route_table(inv, subnet_id),
+        TableChoice::Explicit(_)
+    );
+    // Gaps of associations only: they may move a subnet off the main
+    // table, never one with its own association, and add no route.
+    let decided_anyway = explicit && !routes_may_be_unread(inv);
+    if !table_gaps.is_empty() && !decided_anyway {
+        // With tables unread, a subnet on the main table may have its
+        // explicit association among them, and any table may have routes
+        // among them. A subnet has one association, and what the source
+        // could not read can add routes but never remove one: a route to an
+        // internet gateway in the table it is known to use is there for
+        // every value of the unknowns.
+        if let TableChoice::Explicit(table) = effective_route_table(inv, subnet_id) {
+            let tl = label(&table.id, &table.tags);
+            rep.explicit = true;
+            rep.route_table = Some(tl.clone());
+            let ctx = format!("la subred {sl} usa la tabla {tl} (asociación explícita)");
+            igw_routes(&mut rep, table, &sl, &ctx);
+        }
         table_gaps.into_iter().for_each(|u| rep.unknown(u));
         return rep.finish();
     }
     let choice = effective_route_table(inv, subnet_id);
+    // The main table is found by the subnet's VPC: when a subnet's vpc_id
+    // could not be read, the one found (or none) may not be its own.
+    let vpc_missing = inv.vpc(&subnet.vpc_id).is_none();
+    let vpc_unread: Vec<Unanswerable> = inv
+        .gaps_reading(ResourceKind::Subnet, &["vpc_id"])
+        .chain(inv.gaps_for(ResourceKind::Vpc).filter(|_| vpc_missing))
+        .filter(|_| !matches!(choice, TableChoice::Explicit(_)))
+        .map(|g| {
+            Unanswerable::new(
+                &sl,
+                format!(
+                    "no se sabe en qué VPC está la subred, ni por tanto su tabla principal ({}: {})",
+                    g.operation, g.message
+                ),
+            )
+        })
+        .collect();
+    if !vpc_unread.is_empty() {
+        vpc_unread.into_iter().for_each(|u| rep.unknown(u));
+        return rep.finish();
+    }
     let Some(table) = choice.table() else {
         rep.problem(Finding::new(
             &sl,
@@ -299,24 +339,26 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
     };
     let ctx = format!("la subred {sl} usa la tabla {tl} ({how})");
 
-    // Item 5: any route to an internet gateway, even a specific one, lets
-    // the internet in and the subnet out without NAT.
-    for r in &table.routes {
-        if let RouteTarget::InternetGateway(igw) = &r.target {
-            rep.problem(Finding::new(
-                &sl,
-                format!(
-                    "{ctx}; su ruta {} va al internet gateway {igw}: {}",
-                    describe_destination(r),
-                    igw_route_why(r)
-                ),
-                r.origin.as_ref().or(table.origin.as_ref()),
-            ));
-        }
-    }
+    igw_routes(&mut rep, table, &sl, &ctx);
 
+    let no_egress = || {
+        Finding::new(
+            &sl,
+            format!(
+                "{ctx}; ninguna de sus rutas lleva a internet, así que no tiene salida: añade una ruta 0.0.0.0/0 a un NAT gateway (uno en una subred pública de la VPC)"
+            ),
+            table.origin.as_ref(),
+        )
+    };
     let parts = match internet_targets(table) {
         Ok(p) => p,
+        // Only local routes, one of them to a VPC CIDR known after apply: a
+        // VPC block is a /16 at most, so whatever its value almost all of
+        // the internet has no route. No egress holds for every value.
+        Err(_) if table.routes.iter().all(|r| r.target == RouteTarget::Local) => {
+            rep.problem(no_egress());
+            return rep.finish();
+        }
         Err(u) => {
             rep.unknown(u);
             return rep.finish();
@@ -330,13 +372,7 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         .collect();
     let leaves = groups.iter().any(|g| g.target != &RouteTarget::Local);
     if !leaves {
-        rep.problem(Finding::new(
-            &sl,
-            format!(
-                "{ctx}; ninguna de sus rutas lleva a internet, así que no tiene salida: añade una ruta 0.0.0.0/0 a un NAT gateway (uno en una subred pública de la VPC)"
-            ),
-            table.origin.as_ref(),
-        ));
+        rep.problem(no_egress());
     } else if !uncovered.is_empty() {
         rep.problem(Finding::new(
             &sl,
@@ -381,7 +417,26 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
             continue;
         }
         match g.target {
-            RouteTarget::NatGateway(id) => check_nat(inv, &mut rep, subnet, &ctx, &rutas, id, &g.ranges),
+            RouteTarget::NatGateway(id) => {
+                // Whether the NAT works reads NAT gateways and internet
+                // gateways (its attachment): with either unread, what it
+                // finds wrong may be made right by what is missing.
+                let before = rep.problems.len();
+                check_nat(inv, &mut rep, subnet, &ctx, &rutas, id, &g.ranges);
+                // It compares the NAT's VPC with the subnet's, too.
+                let unread: Vec<Unanswerable> = [ResourceKind::NatGateway, ResourceKind::InternetGateway]
+                    .into_iter()
+                    .flat_map(|k| gaps(inv, k, &sl))
+                    .chain(
+                        inv.gaps_reading(ResourceKind::Subnet, &["vpc_id", "subnet_id"])
+                            .map(|g| Unanswerable::new(&sl, format!("{}: {}", g.operation, g.message))),
+                    )
+                    .collect();
+                if rep.problems.len() > before && !unread.is_empty() {
+                    rep.problems.truncate(before);
+                    unread.into_iter().for_each(|u| rep.unknown(u));
+                }
+            }
             RouteTarget::Instance(id) => rep.path.push(format!("{id} (instancia NAT)")),
             RouteTarget::NetworkInterface(id) => rep.path.push(format!("{id} (interfaz de red de una instancia NAT)")),
             // Already reported above, route by route.
@@ -403,6 +458,38 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         }
     }
     rep.finish()
+}
+
+/// Whether some route the source could not read may belong to a known
+/// table: any route-table gap but those confined to associations (see the
+/// terraform source's `subnet_ids` gaps).
+pub fn routes_may_be_unread(inv: &Inventory) -> bool {
+    inv.gaps_for(ResourceKind::RouteTable).any(|g| {
+        let mut fields = inv
+            .gap_fields
+            .iter()
+            .filter(|f| f.kind == g.kind && f.operation == g.operation)
+            .peekable();
+        fields.peek().is_none() || fields.any(|f| f.field != "subnet_ids")
+    })
+}
+
+/// Item 5: any route to an internet gateway, even a specific one, lets the
+/// internet in and the subnet out without NAT.
+fn igw_routes(rep: &mut EgressReport, table: &RouteTable, sl: &str, ctx: &str) {
+    for r in &table.routes {
+        if let RouteTarget::InternetGateway(igw) = &r.target {
+            rep.problem(Finding::new(
+                sl,
+                format!(
+                    "{ctx}; su ruta {} va al internet gateway {igw}: {}",
+                    describe_destination(r),
+                    igw_route_why(r)
+                ),
+                r.origin.as_ref().or(table.origin.as_ref()),
+            ));
+        }
+    }
 }
 
 fn igw_route_why(r: &Route) -> &'static str {
@@ -569,7 +656,16 @@ fn check_nat(
     let hl = label(&home.id, &home.tags);
     rep.path.push(format!("{nl} en {hl}"));
     let dead_end = "un NAT gateway en una subred privada es un callejón sin salida: traduce la dirección, pero su propia subred no sale a internet; créalo en una subred pública, cuya tabla lleve 0.0.0.0/0 al internet gateway de la VPC";
-    let Some(home_table) = effective_route_table(inv, &home.id).table() else {
+    let home_choice = effective_route_table(inv, &home.id);
+    if !matches!(home_choice, TableChoice::Explicit(_)) {
+        let g = gaps(inv, ResourceKind::RouteTable, &nl);
+        if !g.is_empty() {
+            // An unread association may give the NAT's subnet another table.
+            g.into_iter().for_each(|u| rep.unknown(u));
+            return;
+        }
+    }
+    let Some(home_table) = home_choice.table() else {
         rep.problem(Finding::new(
             &nl,
             format!(
@@ -1167,6 +1263,178 @@ mod tests {
         assert!(rep.problems.is_empty());
         assert_eq!(rep.unanswerable.len(), 1);
         assert!(rep.unanswerable[0].reason.contains("tablas de rutas"));
+    }
+
+    #[test]
+    fn with_tables_unread_an_igw_route_of_an_explicit_table_still_fails() {
+        let mut inv = course_vpc();
+        set_routes(
+            &mut inv,
+            "rtb-priv",
+            vec![
+                local("10.0.0.0/16"),
+                route("0.0.0.0/0", igw_target("igw-1")),
+            ],
+        );
+        inv.gaps.push(Gap {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route.extra".into(),
+            reason: GapReason::NotModelled,
+            message: "route_table_id depende de var.rt".into(),
+        });
+        // Known to use rtb-priv: the unread route can add, never remove.
+        let rep = private_egress(&inv, "subnet-app");
+        assert_eq!(rep.problems.len(), 1, "{rep:#?}");
+        assert!(
+            messages(&rep).contains("va al internet gateway igw-1"),
+            "{rep:#?}"
+        );
+        assert!(rep.unanswerable[0].reason.contains("aws_route.extra"));
+        // No egress route in the known table: an unread aws_route may add
+        // one, so it is not a failure, only unanswerable.
+        set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(!rep.unanswerable.is_empty());
+    }
+
+    #[test]
+    fn with_tables_unread_the_main_table_decides_nothing() {
+        let mut inv = course_vpc();
+        table_mut(&mut inv, "rtb-priv").subnet_ids.clear();
+        table_mut(&mut inv, "rtb-main")
+            .routes
+            .push(route("0.0.0.0/0", igw_target("igw-1")));
+        inv.gaps.push(Gap {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route_table_association.app".into(),
+            reason: GapReason::NotModelled,
+            message: "route_table_id depende de var.rt".into(),
+        });
+        // The unread association may be this subnet's.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(
+            rep.unanswerable[0]
+                .reason
+                .contains("aws_route_table_association.app")
+        );
+    }
+
+    #[test]
+    fn nat_problems_wait_for_unread_gateways_but_the_rest_is_decided() {
+        let mut inv = course_vpc();
+        inv.internet_gateways[0].attached_vpc_ids.clear();
+        inv.gaps.push(Gap {
+            kind: ResourceKind::InternetGateway,
+            operation: "main.tf:3 aws_internet_gateway_attachment.a".into(),
+            reason: GapReason::NotModelled,
+            message: "vpc_id depende de var.vpc".into(),
+        });
+        // The detached IGW may be attached by the unread attachment.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(
+            rep.unanswerable[0]
+                .reason
+                .contains("internet_gateway_attachment")
+        );
+        // No route at all does not depend on the gateways.
+        set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+    }
+
+    #[test]
+    fn only_a_local_route_of_unknown_cidr_still_has_no_egress() {
+        let mut inv = course_vpc();
+        let mut local_route = local("x");
+        local_route.destination = Some(Attr::unknown("var.vpc_cidr"));
+        set_routes(&mut inv, "rtb-priv", vec![local_route.clone()]);
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+        // Beside a route to a NAT it may decide where the traffic goes.
+        set_routes(
+            &mut inv,
+            "rtb-priv",
+            vec![local_route, route("0.0.0.0/0", nat_target("nat-1"))],
+        );
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(
+            rep.unanswerable[0].reason.contains("var.vpc_cidr"),
+            "{rep:#?}"
+        );
+    }
+
+    #[test]
+    fn a_subnet_whose_vpc_is_unread_has_no_known_main_table() {
+        let mut inv = course_vpc();
+        table_mut(&mut inv, "rtb-priv").subnet_ids.clear();
+        inv.subnets[1].vpc_id = "data.aws_vpc.x.id".into();
+        inv.gaps.push(Gap {
+            kind: ResourceKind::Subnet,
+            operation: "main.tf:5 aws_subnet.app.vpc_id".into(),
+            reason: GapReason::NotModelled,
+            message: "depende de data.aws_vpc.x".into(),
+        });
+        inv.gap_fields.push(cloudgrade_model::GapField {
+            kind: ResourceKind::Subnet,
+            operation: "main.tf:5 aws_subnet.app.vpc_id".into(),
+            field: "vpc_id".into(),
+        });
+        // Not "no main table, no egress": the table is not known.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.problems.is_empty(), "{rep:#?}");
+        assert!(rep.unanswerable[0].reason.contains("aws_subnet.app.vpc_id"));
+        // Explicitly associated, the VPC is not needed to find the table.
+        table_mut(&mut inv, "rtb-priv")
+            .subnet_ids
+            .push("subnet-app".into());
+        table_mut(&mut inv, "rtb-priv").routes = vec![local("10.0.0.0/16")];
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+    }
+
+    #[test]
+    fn an_unread_association_leaves_an_explicitly_associated_subnet_decided() {
+        let mut inv = course_vpc();
+        set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
+        inv.gaps.push(Gap {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route_table_association.other".into(),
+            reason: GapReason::NotModelled,
+            message: "route_table_id depende de var.rt".into(),
+        });
+        inv.gap_fields.push(cloudgrade_model::GapField {
+            kind: ResourceKind::RouteTable,
+            operation: "main.tf:9 aws_route_table_association.other".into(),
+            field: "subnet_ids".into(),
+        });
+        // Its table is its own and all its routes are known: no egress.
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(messages(&rep).contains("no tiene salida"), "{rep:#?}");
+        // With the NAT route back, the NAT's public subnet is explicitly
+        // associated too: the whole path is known and passes.
+        set_routes(
+            &mut inv,
+            "rtb-priv",
+            vec![
+                local("10.0.0.0/16"),
+                route("0.0.0.0/0", nat_target("nat-1")),
+            ],
+        );
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(rep.ok, "{rep:#?}");
+        // A subnet on the main table may be the one the association names.
+        table_mut(&mut inv, "rtb-priv")
+            .subnet_ids
+            .retain(|s| s != "subnet-app");
+        let rep = private_egress(&inv, "subnet-app");
+        assert!(
+            rep.problems.is_empty() && !rep.unanswerable.is_empty(),
+            "{rep:#?}"
+        );
     }
 
     #[test]

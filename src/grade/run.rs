@@ -7,7 +7,7 @@ use cloudgrade_model::Inventory;
 use super::features::{BrokenFeature, Plan, PlannedScenario, tag_value};
 use super::tags::TagFilter;
 use crate::report::{Evidence, EvidenceStatus, ScenarioReport, StepReport, StepStatus, Verdict};
-use crate::steps::{self, Match, StepError, StepKind, World};
+use crate::steps::{self, Match, StepError, StepKind, StepResult, World};
 
 /// Points of a scenario without a `@puntos:`/`@points:` tag.
 pub const DEFAULT_POINTS: f64 = 1.0;
@@ -129,19 +129,31 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
     }
     let mut world = World::new(inv);
     let (mut passed, mut unknown) = (0usize, 0usize);
+    let mut outcomes = Outcomes::default();
     for (i, found) in resolved.into_iter().enumerate() {
         let Some((def, args)) = found else { continue };
+        if def.kind == StepKind::Given {
+            // A new selection replaces the last one, gaps and all.
+            world.selection = None;
+            world.incomplete.clear();
+        }
         let started = std::time::Instant::now();
-        let result = (def.run)(&mut world, &args);
+        let mut result: StepResult = (def.run)(&mut world, &args);
         // Saturates rather than wraps: no check runs for 584 years.
         report.steps[i].duration_ns =
             Some(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX));
-        let (status, outcome) = match result {
-            Ok(()) => (StepStatus::Passed, None),
-            Err(StepError::Failed(m)) => (StepStatus::Failed, Some((Verdict::Failed, m))),
-            Err(StepError::NotEvaluable(m)) => {
-                (StepStatus::NotEvaluable, Some((Verdict::NotEvaluable, m)))
-            }
+        // It holds for what was selected, but the selection may miss
+        // members the source could not read: not a pass. The selection's
+        // own step already names those gaps as the scenario's unknowns.
+        let over_incomplete =
+            def.kind == StepKind::Then && result.is_ok() && !world.incomplete.is_empty();
+        if over_incomplete {
+            result = Err(StepError::NotEvaluable(incomplete_reason(&world)));
+        }
+        let status = match &result {
+            Ok(()) => StepStatus::Passed,
+            Err(StepError::Failed(_)) => StepStatus::Failed,
+            Err(StepError::NotEvaluable(_)) => StepStatus::NotEvaluable,
             Err(StepError::Misuse(m)) => {
                 let reason = format!("{}:{}: {m}", s.file, report.steps[i].line);
                 report.steps[i].status = StepStatus::Failed;
@@ -150,28 +162,42 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
             }
         };
         report.steps[i].status = status;
-        // A partial scenario's assertions are layers of credit: every one
-        // runs, even after another failed. Its selections still gate them.
-        let layered = partial && def.kind == StepKind::Then;
-        match (&outcome, layered) {
-            (None, true) => passed += 1,
-            (Some((Verdict::NotEvaluable, _)), true) => unknown += 1,
-            _ => {}
+        // A partial scenario's assertions are layers of credit.
+        if partial && def.kind == StepKind::Then {
+            match status {
+                StepStatus::Passed => passed += 1,
+                StepStatus::NotEvaluable => unknown += 1,
+                _ => {}
+            }
         }
-        if let Some((verdict, reason)) = outcome {
-            // The first failure decides the verdict's reason; a failure
-            // outranks a not-evaluable layer.
-            if report.reason.is_none()
-                || (verdict == Verdict::Failed && report.verdict != Verdict::Failed)
-            {
-                report.verdict = verdict;
-                report.reason = Some(reason);
+        let given = def.kind == StepKind::Given;
+        match result {
+            Ok(()) => {}
+            Err(StepError::Failed(m)) => {
+                outcomes.failed.push(m);
+                // Nothing selected: the checks after it have nothing to check.
+                if given {
+                    break;
+                }
             }
-            if !layered {
-                break;
+            Err(StepError::NotEvaluable(m)) => {
+                if !over_incomplete {
+                    outcomes.unknown.push(m);
+                }
+                // A selection that may be incomplete still holds its known
+                // members: the checks run on them and fail on what is
+                // certain. One that selected nothing stops the scenario.
+                if given && world.selection.is_none() {
+                    break;
+                }
             }
+            // A grader error has already ended the scenario above.
+            Err(StepError::Misuse(_)) => {}
         }
     }
+    let (verdict, reason) = outcomes.verdict();
+    report.verdict = verdict;
+    report.reason = reason;
     report.evidence = world.evidence;
     if partial
         && assertions > 0
@@ -187,6 +213,47 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         report.points = report.max_points;
     }
     report
+}
+
+/// What the steps of one scenario found, to combine in three values.
+#[derive(Debug, Default)]
+struct Outcomes {
+    /// The reason of every step that failed for certain.
+    failed: Vec<String>,
+    /// The reason of every step whose verdict depends on an unknown.
+    unknown: Vec<String>,
+}
+
+impl Outcomes {
+    /// Any certain failure fails the scenario, with every one of them (the
+    /// student sees all the mistakes at once); else any unknown makes it not
+    /// evaluable, naming what it waits for; else it passed.
+    fn verdict(&self) -> (Verdict, Option<String>) {
+        let join = |reasons: &[String]| {
+            let mut unique: Vec<&str> = Vec::new();
+            for r in reasons {
+                if !unique.contains(&r.as_str()) {
+                    unique.push(r);
+                }
+            }
+            unique.join(" · ")
+        };
+        if !self.failed.is_empty() {
+            (Verdict::Failed, Some(join(&self.failed)))
+        } else if !self.unknown.is_empty() {
+            (Verdict::NotEvaluable, Some(join(&self.unknown)))
+        } else {
+            (Verdict::Passed, None)
+        }
+    }
+}
+
+fn incomplete_reason(world: &World) -> String {
+    let gaps: Vec<&str> = world.incomplete.iter().map(|u| u.reason.as_str()).collect();
+    format!(
+        "se cumple en lo seleccionado, pero la selección puede estar incompleta: {}",
+        gaps.join("; ")
+    )
 }
 
 fn grader_error(mut report: ScenarioReport, reason: String) -> ScenarioReport {
@@ -222,4 +289,172 @@ fn broken_report(b: &BrokenFeature) -> ScenarioReport {
         },
         format!("{}:{}: {}", b.file, b.line, b.message),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::features::parse;
+    use cloudgrade_model::{Attr, DbInstance, Gap, GapReason, ResourceKind, SourceInfo};
+
+    const RDS: &str = "# language: es
+Característica: RDS
+  @id:rds
+  Escenario: RDS
+    Dadas las instancias RDS
+    Entonces ninguna es accesible públicamente
+    Y todas sus subredes son privadas
+";
+
+    fn db(id: &str, public: bool) -> DbInstance {
+        DbInstance {
+            id: id.into(),
+            engine: "postgres".into(),
+            port: Attr::Known(5432),
+            publicly_accessible: Attr::Known(public),
+            subnet_group: None,
+            security_group_ids: Vec::new(),
+            storage_encrypted: None,
+            backup_retention_days: None,
+            multi_az: None,
+            deletion_protection: None,
+            master_user_secret_arn: None,
+            tags: Default::default(),
+            origin: None,
+        }
+    }
+
+    fn gap(kind: ResourceKind, operation: &str) -> Gap {
+        Gap {
+            kind,
+            operation: operation.into(),
+            reason: GapReason::NotModelled,
+            message: "lo que declara no se lee".into(),
+        }
+    }
+
+    fn grade(feature: &str, inv: &Inventory) -> ScenarioReport {
+        let scenarios = parse(feature, "t.feature").expect("the test feature parses");
+        run_scenario(&scenarios[0], inv)
+    }
+
+    fn statuses(r: &ScenarioReport) -> Vec<StepStatus> {
+        r.steps.iter().map(|s| s.status).collect()
+    }
+
+    #[test]
+    fn a_certain_failure_outranks_unknowns_and_every_failure_is_named() {
+        let o = Outcomes {
+            failed: vec!["a falla".into(), "b falla".into(), "a falla".into()],
+            unknown: vec!["depende de var.x".into()],
+        };
+        assert_eq!(
+            o.verdict(),
+            (Verdict::Failed, Some("a falla · b falla".into()))
+        );
+        let o = Outcomes {
+            failed: vec![],
+            unknown: vec!["depende de var.x".into(), "depende de var.y".into()],
+        };
+        assert_eq!(
+            o.verdict(),
+            (
+                Verdict::NotEvaluable,
+                Some("depende de var.x · depende de var.y".into())
+            )
+        );
+        assert_eq!(Outcomes::default().verdict(), (Verdict::Passed, None));
+    }
+
+    #[test]
+    fn the_checks_after_a_failed_one_still_run_and_report() {
+        let mut inv = Inventory::new(SourceInfo::default());
+        inv.db_instances.push(db("db-1", true));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::Failed);
+        // Both checks ran: the public DB and the DB without a subnet group.
+        assert_eq!(
+            statuses(&r),
+            [StepStatus::Passed, StepStatus::Failed, StepStatus::Failed]
+        );
+        let reason = r.reason.unwrap();
+        assert!(reason.contains("publicly_accessible"), "{reason}");
+        assert!(reason.contains("no tiene grupo de subredes"), "{reason}");
+        assert_eq!(r.points, 0.0);
+    }
+
+    #[test]
+    fn a_failure_on_a_known_member_of_an_incomplete_selection_is_certain() {
+        let mut inv = Inventory::new(SourceInfo::default());
+        inv.db_instances.push(db("db-1", true));
+        inv.gaps.push(gap(
+            ResourceKind::DbInstance,
+            "db.tf:1 module.db (registro)",
+        ));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::Failed, "{:?}", r.reason);
+        assert_eq!(r.steps[0].status, StepStatus::NotEvaluable);
+        assert_eq!(r.steps[1].status, StepStatus::Failed);
+        assert!(r.reason.unwrap().contains("publicly_accessible"));
+    }
+
+    #[test]
+    fn a_pass_over_an_incomplete_selection_is_not_evaluable_naming_the_gap() {
+        let mut inv = Inventory::new(SourceInfo::default());
+        let mut d = db("db-1", false);
+        d.subnet_group = Some("grupo".into());
+        inv.db_instances.push(d);
+        inv.db_subnet_groups.push(cloudgrade_model::DbSubnetGroup {
+            name: "grupo".into(),
+            vpc_id: "vpc-1".into(),
+            subnet_ids: Vec::new(),
+            origin: None,
+        });
+        inv.gaps.push(gap(
+            ResourceKind::DbInstance,
+            "db.tf:1 module.db (registro)",
+        ));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::NotEvaluable);
+        assert_eq!(
+            statuses(&r),
+            [
+                StepStatus::NotEvaluable,
+                StepStatus::NotEvaluable,
+                StepStatus::NotEvaluable
+            ]
+        );
+        let reason = r.reason.unwrap();
+        assert!(reason.contains("module.db (registro)"), "{reason}");
+        // Named once, by the selection, not once per check.
+        assert_eq!(
+            reason.matches("module.db (registro)").count(),
+            1,
+            "{reason}"
+        );
+        assert_eq!(r.points, 0.0);
+    }
+
+    #[test]
+    fn a_selection_of_nothing_stops_the_scenario() {
+        let inv = Inventory::new(SourceInfo::default());
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::Failed);
+        assert_eq!(
+            statuses(&r),
+            [
+                StepStatus::Failed,
+                StepStatus::NotReached,
+                StepStatus::NotReached
+            ]
+        );
+        // Nothing known and a gap: not evaluable, and nothing after it runs.
+        let mut inv = Inventory::new(SourceInfo::default());
+        inv.gaps
+            .push(gap(ResourceKind::DbInstance, "db.tf:1 module.db"));
+        let r = grade(RDS, &inv);
+        assert_eq!(r.verdict, Verdict::NotEvaluable);
+        assert_eq!(r.steps[1].status, StepStatus::NotReached);
+        assert!(r.reason.unwrap().contains("module.db"));
+    }
 }

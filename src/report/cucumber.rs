@@ -6,7 +6,8 @@
 //!
 //! Step statuses map as cucumber means them:
 //! - `failed` → `failed`, with the scenario's reason;
-//! - `not_reached` (after a step that did not pass) → `skipped`;
+//! - `not_reached` (after a selection that selected nothing, or a step the
+//!   grader could not run) → `skipped`;
 //! - `undefined`, `ambiguous` → the same: the step's definition is missing
 //!   or double, the grader's fault, as in cucumber;
 //! - `not_evaluable` → `skipped` with the reason as its message: cucumber's

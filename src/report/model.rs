@@ -228,7 +228,8 @@ pub enum StepStatus {
     NotEvaluable,
     Undefined,
     Ambiguous,
-    /// After a step that did not pass: not run.
+    /// Not run: after a selection that selected nothing, or a step the
+    /// grader could not run.
     NotReached,
 }
 

@@ -124,3 +124,108 @@ fn an_unknown_list_of_secrets_is_not_an_empty_one() {
         inv.gaps
     );
 }
+
+/// A rule whose port is known only after apply (`from_port =
+/// aws_db_instance.x.port`) is not in the model as a rule open on every
+/// port, which is how the model reads a rule without ports: a failure the
+/// student did not write. The gap says the group's rules are not all known.
+#[test]
+fn a_rule_with_an_unknown_port_is_a_gap_not_an_all_ports_rule() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "db_port" {
+  type = number
+}
+
+resource "aws_security_group" "db" {
+  name = "db"
+}
+
+resource "aws_security_group" "app" {
+  name = "app"
+}
+
+resource "aws_security_group_rule" "from_app" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.db.id
+  protocol                 = "tcp"
+  from_port                = var.db_port
+  to_port                  = var.db_port
+  source_security_group_id = aws_security_group.app.id
+}
+
+resource "aws_security_group_rule" "https" {
+  type              = "ingress"
+  security_group_id = aws_security_group.db.id
+  protocol          = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_blocks       = ["10.0.0.0/16"]
+}
+"#,
+    )]);
+    let db = inv
+        .security_groups
+        .iter()
+        .find(|g| g.id == "aws_security_group.db")
+        .expect("the DB group is mapped");
+    // Only the rule with known ports is there, with its ports.
+    assert_eq!(db.ingress.len(), 1, "{:#?}", db.ingress);
+    assert_eq!(db.ingress[0].from_port, Some(443));
+    let gap = inv
+        .gaps_for(ResourceKind::SecurityGroup)
+        .find(|g| g.operation.contains("aws_security_group_rule.from_app"))
+        .expect("a gap names the rule");
+    assert!(gap.message.contains("var.db_port"), "{}", gap.message);
+}
+
+/// An association whose table the configuration does not declare may move
+/// its subnet off the main table, but adds no route to any table: its gap is
+/// confined to which subnets use which table (`subnet_ids`), unlike a route
+/// whose table is unknown.
+#[test]
+fn an_unknown_association_is_a_gap_of_associations_not_of_routes() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "table" {
+  type = string
+}
+
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+}
+
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = var.table
+}
+"#,
+    )]);
+    let rt = ResourceKind::RouteTable;
+    assert_eq!(reading(&inv, rt, &["subnet_ids"]), 1, "{:#?}", inv.gaps);
+    assert_eq!(reading(&inv, rt, &["routes"]), 0, "{:#?}", inv.gap_fields);
+
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "table" {
+  type = string
+}
+
+resource "aws_route" "r" {
+  route_table_id         = var.table
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = "igw-1"
+}
+"#,
+    )]);
+    // A route into an unknown table: a gap of the whole kind.
+    assert!(reading(&inv, rt, &["routes"]) >= 1, "{:#?}", inv.gaps);
+}

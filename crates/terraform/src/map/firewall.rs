@@ -145,10 +145,12 @@ const VPC_RULE: RuleFields = RuleFields {
 fn rules(m: &mut Mapper, i: &Instance, o: &Obj, f: &RuleFields, own: &str) -> Vec<SgRule> {
     let kind = ResourceKind::SecurityGroup;
     let protocol = protocol_name(&o.text(f.protocol).unwrap_or_else(|| "-1".into()));
+    let mut unknown_port = false;
     let mut port = |field: &str| -> Option<i32> {
         match o.int(field) {
             Some(Ok(n)) => i32::try_from(n).ok(),
             Some(Err(u)) => {
+                unknown_port = true;
                 m.note(
                     kind,
                     format!("{}:{} {}.{field}", i.file.rel, o.line, i.address),
@@ -168,6 +170,12 @@ fn rules(m: &mut Mapper, i: &Instance, o: &Obj, f: &RuleFields, own: &str) -> Ve
     } else {
         (port("from_port"), port("to_port"))
     };
+    if unknown_port {
+        // The model reads an absent port as every port: a rule whose port
+        // is unknown would be taken for one open on all of them, a failure
+        // the student did not write. The gap says the group is not all known.
+        return Vec::new();
+    }
     let description = o.known_str("description").filter(|d| !d.is_empty());
     let mut origin = Mapper::origin(i);
     if let Some(or) = origin.as_mut() {

@@ -267,6 +267,35 @@ impl Mapper {
         }
     }
 
+    /// An id-valued argument whose gap, if it has one, is confined to
+    /// `gap_field` of the model: an association's table and subnet are
+    /// read into the route tables' `subnet_ids`, and reading neither can
+    /// add a route to any table.
+    pub fn id_as(
+        &mut self,
+        kind: ResourceKind,
+        inst: &Instance,
+        obj: &Obj,
+        field: &str,
+        gap_field: &str,
+    ) -> Option<String> {
+        let v = obj.get(field).clone();
+        if let Some(u) = read::not_modelled(&v) {
+            let op = u.gap.clone().unwrap_or_default();
+            self.note_field(
+                kind,
+                gap_field,
+                op,
+                format!(
+                    "`{}.{field}` depende de algo que la fuente terraform no evalúa ({}): ese dato no se conoce",
+                    inst.address,
+                    u.primary()
+                ),
+            );
+        }
+        read::text(&v).map(|t| self.canon(t))
+    }
+
     /// An id-valued argument: known text or the address it refers to.
     pub fn id(
         &mut self,

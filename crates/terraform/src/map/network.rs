@@ -265,35 +265,50 @@ fn route_tables<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             None => missing(m, kind, i, &o, &table, "tabla de rutas"),
         }
     }
+    // What an association cannot read is a gap of which subnets use which
+    // table (the model's `subnet_ids`), never of any table's routes.
     for i in by_type("aws_route_table_association") {
         let o = Obj::of(i);
         let (Some(table), Some(subnet)) = (
-            m.id(kind, i, &o, "route_table_id"),
-            m.id(kind, i, &o, "subnet_id"),
+            m.id_as(kind, i, &o, "route_table_id", ASSOCIATIONS),
+            m.id_as(kind, i, &o, "subnet_id", ASSOCIATIONS),
         ) else {
             continue;
         };
         match m.inv.route_tables.iter_mut().find(|t| t.id == table) {
             Some(t) => t.subnet_ids.push(subnet),
-            None => missing(m, kind, i, &o, &table, "tabla de rutas"),
+            None => missing_association(m, i, &o, &table),
         }
     }
     for i in by_type("aws_main_route_table_association") {
         let o = Obj::of(i);
         let (Some(table), Some(vpc)) = (
-            m.id(kind, i, &o, "route_table_id"),
-            m.id(kind, i, &o, "vpc_id"),
+            m.id_as(kind, i, &o, "route_table_id", ASSOCIATIONS),
+            m.id_as(kind, i, &o, "vpc_id", ASSOCIATIONS),
         ) else {
             continue;
         };
         if !m.inv.route_tables.iter().any(|t| t.id == table) {
-            missing(m, kind, i, &o, &table, "tabla de rutas");
+            missing_association(m, i, &o, &table);
             continue;
         }
         for t in m.inv.route_tables.iter_mut().filter(|t| t.vpc_id == vpc) {
             t.main = t.id == table;
         }
     }
+}
+
+/// The field of route tables that associations fill.
+const ASSOCIATIONS: &str = "subnet_ids";
+
+/// An association with a table this configuration does not declare.
+fn missing_association(m: &mut Mapper, i: &Instance, o: &Obj, id: &str) {
+    m.note_field(
+        cloudgrade_model::ResourceKind::RouteTable,
+        ASSOCIATIONS,
+        format!("{}:{} {}", i.file.rel, o.line, i.address),
+        format!("`{}` se refiere a la tabla de rutas `{id}`, que esta configuración no declara: su efecto no está en el inventario", i.address),
+    );
 }
 
 /// A reference to something this configuration does not declare.
