@@ -128,6 +128,30 @@ fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
     if services.is_empty() {
         // With services unread, the one with its tasks' group may be among them.
         world.require(&[ResourceKind::EcsService])?;
+        // Tasks in bridge or host mode (the EC2 launch type) leave through
+        // the container instances' group, which is not tied to the service
+        // here: the DB may well admit exactly that group. Not the student's
+        // fault that the grader cannot see it.
+        let on_instances: Vec<&str> = world
+            .inv
+            .ecs_services
+            .iter()
+            .filter(|s| {
+                world
+                    .inv
+                    .task_definition(&s.task_definition)
+                    .is_some_and(|t| t.network_mode.as_deref() != Some("awsvpc"))
+            })
+            .map(|s| s.name.as_str())
+            .collect();
+        if !on_instances.is_empty() {
+            return Err(StepError::NotEvaluable(format!(
+                "los servicios ECS {} no usan red awsvpc (sus tareas corren en instancias EC2 con red bridge o host) \
+                 y salen con el grupo de seguridad de esas instancias, que cloudgrade aún no relaciona con el servicio; \
+                 el curso usa Fargate con red awsvpc, donde el grupo es el del servicio",
+                on_instances.join(", ")
+            )));
+        }
         return Err(StepError::Failed(
             "no hay ningún servicio ECS con red awsvpc, así que no hay grupo de seguridad de las tareas \
              desde el que la base de datos deba aceptar conexiones"

@@ -360,3 +360,49 @@ variable "db_password_secret_arn" {
         "{fails}"
     );
 }
+
+/// The EC2 launch type in bridge mode (sreenath361's shape): the tasks leave
+/// through the container instances' group, which the grader does not tie to
+/// the service. Not the student's failure; a CIDR rule still is.
+#[test]
+fn tasks_on_ec2_instances_are_not_failed_for_having_no_awsvpc_group() {
+    let bridge = [
+        (
+            "ecs.tf",
+            "  requires_compatibilities = [\"FARGATE\"]\n  network_mode             = \"awsvpc\"\n",
+            "  requires_compatibilities = [\"EC2\"]\n  network_mode             = \"bridge\"\n",
+        ),
+        (
+            "ecs.tf",
+            "  launch_type     = \"FARGATE\"\n",
+            "  launch_type     = \"EC2\"\n",
+        ),
+        (
+            "ecs.tf",
+            "  network_configuration {\n    subnets          = values(aws_subnet.private)[*].id\n    security_groups  = [aws_security_group.ecs_tasks.id]\n    assign_public_ip = false\n  }\n",
+            "",
+        ),
+    ];
+    let dir = course_with(&bridge, "");
+    let report = check(dir.path());
+    assert_eq!(verdict(&report, "rds-only-from-ecs"), "not_evaluable");
+    let why = reason(&report, "rds-only-from-ecs");
+    assert!(why.contains("no usan red awsvpc"), "{why}");
+    assert!(why.contains("instancias EC2"), "{why}");
+
+    let open = r#"
+resource "aws_vpc_security_group_ingress_rule" "rds_from_anywhere" {
+  security_group_id = aws_security_group.rds.id
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_ipv4         = "0.0.0.0/0"
+}
+"#;
+    let dir = course_with(&bridge, open);
+    let report = check(dir.path());
+    assert_eq!(verdict(&report, "rds-only-from-ecs"), "failed");
+    let failed = evidence(&report, "rds-only-from-ecs", "fail").join("\n");
+    assert!(failed.contains("0.0.0.0/0"), "{failed}");
+    assert!(failed.contains("extra.tf"), "{failed}");
+}
