@@ -537,9 +537,16 @@ fn override_files_replace_arguments() {
 }
 
 #[test]
-fn format_with_a_single_unknown_argument_is_unknown() {
+fn format_with_an_unknown_argument_reads_like_the_same_template() {
+    // As "${var.u}-x" would: the known text stays, so two names built from
+    // the same variable are told apart.
     assert_eq!(
         one_with("format(\"%s-x\", var.u)", "variable \"u\" {}"),
+        "var.u-x"
+    );
+    // A verb that changes the text leaves a plain unknown.
+    assert_eq!(
+        one_with("format(\"%05d\", var.u)", "variable \"u\" {}"),
         "var.u"
     );
     assert_eq!(one("format(\"%d\", 5)"), "5");

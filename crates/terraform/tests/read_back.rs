@@ -442,3 +442,69 @@ resource "aws_ecs_task_definition" "app" {
     let from = &inv.task_definitions[0].containers[0].secrets[0].value_from;
     assert_eq!(from, "data.aws_secretsmanager_secret.db");
 }
+
+#[test]
+fn the_version_of_a_secret_found_outside_hides_nothing() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+data "aws_secretsmanager_secret" "db" {
+  name = "dev/db"
+}
+data "aws_secretsmanager_secret_version" "db" {
+  secret_id = data.aws_secretsmanager_secret.db.id
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::Secret),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+#[test]
+fn roles_named_with_format_keep_apart_and_join_their_attachments() {
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "prefix" {}
+resource "aws_iam_role" "exec" {
+  name               = format("%s-exec", var.prefix)
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role" "task" {
+  name               = format("%s-task", var.prefix)
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy_attachment" "exec" {
+  role       = aws_iam_role.exec.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+"#,
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::IamRole),
+        "{:#?}",
+        inv.gaps
+    );
+    let exec = inv
+        .iam_roles
+        .iter()
+        .find(|r| r.arn == "aws_iam_role.exec")
+        .unwrap();
+    assert_eq!(
+        exec.attached_policy_arns,
+        ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+    );
+    let task = inv
+        .iam_roles
+        .iter()
+        .find(|r| r.arn == "aws_iam_role.task")
+        .unwrap();
+    assert!(task.attached_policy_arns.is_empty());
+}

@@ -937,9 +937,12 @@ impl<'c> Evaluator<'c> {
             );
             attrs.extend(computed.attrs);
             gap = computed.gap;
+            // The version of a declared secret, or of one a data source
+            // finds (which answers for itself), hides nothing about secrets.
             if decl.rtype == "aws_secretsmanager_secret_version"
                 && let Some(id) = body.get("secret_id")
-                && self.names_declared("aws_secretsmanager_secret", id)
+                && (self.names_declared("aws_secretsmanager_secret", id)
+                    || readback::names_data_source(id, "aws_secretsmanager_secret"))
             {
                 read = DataRead::Known;
             }

@@ -147,6 +147,19 @@ fn shape(rtype: &str) -> Option<Shape> {
     })
 }
 
+/// Whether `v` is an attribute of a `data "<rtype>"` instance (in any
+/// module): `data.aws_secretsmanager_secret.db.id`.
+pub(crate) fn names_data_source(v: &Value, rtype: &str) -> bool {
+    let Value::Unknown(u) = v.clone().flatten().deep_unmark().0 else {
+        return false;
+    };
+    let Some(address) = u.is_computed_attribute().then(|| u.text_form()) else {
+        return false;
+    };
+    let needle = format!("data.{rtype}.");
+    address.starts_with(&needle) || address.contains(&format!(".{needle}"))
+}
+
 /// Whether `rtype` is a data source this module may resolve.
 pub(crate) fn reads_back(rtype: &str) -> bool {
     shape(rtype).is_some()

@@ -235,6 +235,14 @@ pub(crate) fn call(ev: &mut Evaluator, cx: &Cx, scope: &Scope, fc: &FuncCall) ->
             })
             .mark(sensitive));
         }
+        // `format("%s-db", var.prefix)`: the text around the unknowns is
+        // known, so names built this way stay apart and join their
+        // references (a name read by the same expression).
+        if name == "format"
+            && let Some(parts) = format_parts(&args)
+        {
+            return Ok(Value::Partial(Rc::new(parts)).mark(sensitive));
+        }
         if is_known_function(name) {
             return Ok(
                 Value::unknown(Unknown::combine(unknowns.iter().map(|u| u.as_ref())))
@@ -250,6 +258,48 @@ pub(crate) fn call(ev: &mut Evaluator, cx: &Cx, scope: &Scope, fc: &FuncCall) ->
             format!("{at} función `{name}`"),
         ))),
     }
+}
+
+/// `format`'s result with unknown arguments as a template: literal text
+/// and the arguments in order. Only `%s`, `%d`, `%v` and `%%`: any other
+/// verb (widths, `%q`, indexes) changes the text, and the result stays a
+/// plain unknown.
+fn format_parts(args: &[Value]) -> Option<Vec<crate::value::Part>> {
+    use crate::value::Part;
+    let (Value::String(spec), rest) = args.split_first()? else {
+        return None;
+    };
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    let mut next = rest.iter();
+    let mut chars = spec.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            lit.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => lit.push('%'),
+            's' | 'd' | 'v' => {
+                let v = next.next()?;
+                if matches!(v, Value::List(_) | Value::Object(_)) {
+                    return None;
+                }
+                if !lit.is_empty() {
+                    parts.push(Part::Lit(std::mem::take(&mut lit)));
+                }
+                parts.push(Part::Val(v.clone()));
+            }
+            _ => return None,
+        }
+    }
+    if next.next().is_some() {
+        return None;
+    }
+    if !lit.is_empty() {
+        parts.push(Part::Lit(lit));
+    }
+    Some(parts)
 }
 
 fn is_known_function(name: &str) -> bool {

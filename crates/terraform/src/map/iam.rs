@@ -44,9 +44,15 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         } else {
             Vec::new()
         };
+        let name = name_of(i, &o);
+        if o.known_str("name").is_none()
+            && let Some(expr) = o.text("name")
+        {
+            m.alias_name(expr, &name);
+        }
         m.inv.iam_roles.push(IamRole {
             arn: i.address.clone(),
-            name: name_of(i, &o),
+            name,
             assume_role_policy,
             inline_policies,
             attached_policy_arns,
