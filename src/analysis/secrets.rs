@@ -451,6 +451,13 @@ pub fn secret_ref_target<'a>(inv: &'a Inventory, value_from: &str) -> SecretTarg
             )),
         };
     }
+    // A static source's reference with a JSON key, `<address>:password::`
+    // (a module's secret or one a data source found, too).
+    if let Some((base, _)) = v.split_once(':')
+        && let Some(s) = inv.secrets.iter().find(|s| s.arn == base)
+    {
+        return SecretTarget::SecretsManager(s);
+    }
     if let Some(rest) = v.strip_prefix("aws_secretsmanager_secret.") {
         // A Terraform reference, e.g. `aws_secretsmanager_secret.db.arn`.
         let address = format!(
@@ -762,6 +769,26 @@ mod tests {
             kms_key_id: None,
             origin: None,
         }
+    }
+
+    #[test]
+    fn value_from_resolves_a_static_reference_with_a_json_key() {
+        let mut inv = empty();
+        for arn in [
+            "module.rds.aws_secretsmanager_secret.db",
+            "data.aws_secretsmanager_secret.db",
+        ] {
+            inv.secrets.push(secret(arn, arn));
+            let t = secret_ref_target(&inv, &format!("{arn}:password::"));
+            assert!(
+                matches!(t, SecretTarget::SecretsManager(s) if s.arn == arn),
+                "{arn}"
+            );
+        }
+        assert!(matches!(
+            secret_ref_target(&inv, "data.aws_secretsmanager_secret.other:password::"),
+            SecretTarget::Unknown(_)
+        ));
     }
 
     #[test]
