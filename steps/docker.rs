@@ -742,6 +742,7 @@ mod tests {
                     name: "PORT".into(),
                     value: EnvValue::observe("8080"),
                     origin: None,
+                    only_if: None,
                 },
                 EnvVar {
                     name: "DB_PASSWORD_SECRET_ARN".into(),
@@ -749,6 +750,7 @@ mod tests {
                         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
                     ),
                     origin: None,
+                    only_if: None,
                 },
             ],
             healthcheck: Some(HealthCheckConfig {
@@ -890,6 +892,7 @@ mod tests {
             name: "DATABASE_URL".into(),
             value: EnvValue::observe("postgres://tienda:Qm7vR2xK9pLs4Tw@db.internal:5432/tienda"),
             origin: None,
+            only_if: None,
         });
         let inv = inv_with(img);
         let mut w = World::new(&inv);
@@ -1080,6 +1083,7 @@ mod tests {
                 name: "GITHUB_TOKEN".into(),
                 value: EnvValue::observe("ghp_R8x2LmQ7vTz4Nw9KpC3sYb6HdJ1fGu5aEo0i"),
                 origin: None,
+                only_if: None,
             },
             origin: Origin {
                 file: "Dockerfile".into(),

@@ -44,7 +44,7 @@ const SECRETS_AND_ROLE: &[&str] = &["container_definitions", "secrets", "executi
 pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
     // An entry that is a secret is one whatever the entries the source could
     // not read: those only keep a clean environment from being a pass.
-    let unread = world.gaps_reading(&[(ResourceKind::TaskDefinition, Some(CONTAINERS))]);
+    let mut unread = world.gaps_reading(&[(ResourceKind::TaskDefinition, Some(CONTAINERS))]);
     let mut problems = Vec::new();
     for td in selected(world)? {
         for c in &td.containers {
@@ -64,16 +64,30 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
                     td.origin.as_ref(),
                 );
             }
-            problems.extend(found.into_iter().map(|(f, var)| Finding {
-                subject: subject(td, &c.name),
-                message: format!(
-                    "{}={} en environment: {}",
-                    f.variable,
-                    f.masked,
-                    f.in_task_definition()
-                ),
-                origin: var.origin.clone().or_else(|| td.origin.clone()),
-            }));
+            for (f, var) in found {
+                match &var.only_if {
+                    // There for some instances only, maybe none.
+                    Some(on) => unread.push(Unanswerable {
+                        subject: subject(td, &c.name),
+                        reason: format!(
+                            "{}={} estaría en environment según {on}, que solo se conoce tras apply: {}",
+                            f.variable,
+                            f.masked,
+                            f.in_task_definition()
+                        ),
+                    }),
+                    None => problems.push(Finding {
+                        subject: subject(td, &c.name),
+                        message: format!(
+                            "{}={} en environment: {}",
+                            f.variable,
+                            f.masked,
+                            f.in_task_definition()
+                        ),
+                        origin: var.origin.clone().or_else(|| td.origin.clone()),
+                    }),
+                }
+            }
         }
     }
     conclude(world, &problems, &unread)

@@ -406,3 +406,47 @@ resource "aws_vpc_security_group_ingress_rule" "rds_from_anywhere" {
     assert!(failed.contains("0.0.0.0/0"), "{failed}");
     assert!(failed.contains("extra.tf"), "{failed}");
 }
+
+/// An entry only some instances of a `for_each` get (roczyno's shape): a
+/// secret there is not certain, one in every branch is.
+#[test]
+fn an_environment_entry_behind_an_unknown_condition_is_judged_as_such() {
+    let td = |extra: &str, base: &str| {
+        format!(
+            r#"
+variable "services" {{}}
+resource "aws_ecs_task_definition" "m" {{
+  for_each = var.services
+  family   = "x-${{each.key}}"
+  container_definitions = jsonencode([{{
+    name  = "app"
+    image = "app:1"
+    environment = concat([{base}], each.key == "users" ? [{extra}] : [])
+  }}])
+}}
+"#
+        )
+    };
+    let plain = r#"{ name = "HOST", value = "db.internal" }"#;
+    let secret = r#"{ name = "DB_PASSWORD", value = "Pg-Curso!2024-rX7q" }"#;
+    let url = r#"{ name = "ALBUMS_URL", value = "http://albums" }"#;
+    let grade = |text: String| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        let report = check(dir.path());
+        (
+            verdict(&report, "ecs-no-env-secrets"),
+            reason(&report, "ecs-no-env-secrets"),
+            report.to_string(),
+        )
+    };
+    let (v, _, _) = grade(td(url, plain));
+    assert_eq!(v, "passed");
+    let (v, why, all) = grade(td(secret, plain));
+    assert_eq!(v, "not_evaluable", "{why}");
+    assert!(why.contains("each.key"), "{why}");
+    assert!(!all.contains("Pg-Curso!2024-rX7q"), "the value leaked");
+    let (v, why, all) = grade(td(url, secret));
+    assert_eq!(v, "failed", "{why}");
+    assert!(!all.contains("Pg-Curso!2024-rX7q"), "the value leaked");
+}

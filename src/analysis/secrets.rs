@@ -502,6 +502,7 @@ mod tests {
             name: name.into(),
             value: EnvValue::observe(raw),
             origin: None,
+            only_if: None,
         }
     }
     fn unknown(name: &str, reference: &str, sensitive: bool) -> EnvVar {
@@ -514,6 +515,7 @@ mod tests {
                 sensitive,
             },
             origin: None,
+            only_if: None,
         }
     }
     fn flagged(name: &str, raw: &str) -> bool {

@@ -255,6 +255,7 @@ pub fn configured_facts(reference: &str, inspect: &ImageInspect) -> DockerImage 
                 name: name.to_string(),
                 value: EnvValue::observe(value),
                 origin: None,
+                only_if: None,
             }
         })
         .collect();

@@ -144,6 +144,7 @@ pub fn parse(text: &str, file: &str) -> Dockerfile {
                             name: name.clone(),
                             value,
                             origin: None,
+                            only_if: None,
                         },
                         origin: origin(ins.line),
                     };
@@ -176,6 +177,7 @@ pub fn parse(text: &str, file: &str) -> Dockerfile {
                             name: name.clone(),
                             value: s.to_env_value(),
                             origin: None,
+                            only_if: None,
                         },
                         origin: origin(ins.line),
                     });

@@ -281,6 +281,7 @@ mod tests {
                 name: "DB_PASSWORD".into(),
                 value: EnvValue::observe("Qm7vR2xK9pLs4Tw"),
                 origin: None,
+                only_if: None,
             }],
             healthcheck: Some(HealthCheckConfig {
                 interval_secs: 2.0,

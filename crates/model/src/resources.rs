@@ -333,6 +333,11 @@ pub struct EnvVar {
     /// file); else findings point at its task definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// Set when the entry is there only for some values of this unknown
+    /// (`concat(base, each.key == "api" ? [entry] : [])`): what it says
+    /// holds of some instances, not necessarily of any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_if: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

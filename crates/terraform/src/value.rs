@@ -54,6 +54,9 @@ pub(crate) struct Unknown {
     /// one: a splat over a representative resource
     /// (`aws_subnet.private[*].id` with an unknown `count`).
     pub each: Option<Rc<Value>>,
+    /// Set when the value is one of these, each fully known, which one
+    /// depending on the unknown (`cond ? [a] : []` with `cond` unknown).
+    pub alternatives: Option<Rc<Vec<Value>>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +88,7 @@ impl Unknown {
             gap: None,
             rep: None,
             each: None,
+            alternatives: None,
         }
     }
 
@@ -95,6 +99,7 @@ impl Unknown {
             gap: None,
             rep: None,
             each: None,
+            alternatives: None,
         }
     }
 
@@ -105,6 +110,7 @@ impl Unknown {
             gap: Some(gap.into()),
             rep: None,
             each: None,
+            alternatives: None,
         }
     }
 
@@ -140,6 +146,7 @@ impl Unknown {
             gap: None,
             rep: None,
             each: None,
+            alternatives: None,
         };
         for u in items {
             for r in &u.refs {
@@ -167,6 +174,7 @@ impl Unknown {
                 gap: self.gap.clone(),
                 rep: None,
                 each: None,
+                alternatives: None,
             }
         } else {
             Unknown {
@@ -175,12 +183,40 @@ impl Unknown {
                 gap: self.gap.clone(),
                 rep: None,
                 each: None,
+                alternatives: None,
             }
         }
     }
 }
 
 impl Value {
+    /// Whether the value itself is not unknown: a list or object whose
+    /// elements may be, a string with unknown parts, a number (marks aside).
+    pub fn has_known_shape(&self) -> bool {
+        match self {
+            Value::Unknown(_) | Value::Resource(_) => false,
+            Value::Sensitive(inner) => inner.has_known_shape(),
+            _ => true,
+        }
+    }
+
+    /// One of `alternatives`, which one depending on `on`; a single
+    /// distinct alternative is the value itself.
+    pub fn one_of(on: &Unknown, mut alternatives: Vec<Value>) -> Value {
+        alternatives.dedup();
+        if alternatives.len() == 1 {
+            return alternatives.remove(0);
+        }
+        Value::unknown(Unknown {
+            refs: on.refs.clone(),
+            text: None,
+            gap: on.gap.clone(),
+            rep: None,
+            each: None,
+            alternatives: Some(Rc::new(alternatives)),
+        })
+    }
+
     pub fn unknown(u: Unknown) -> Value {
         Value::Unknown(Rc::new(u))
     }
@@ -311,6 +347,7 @@ impl Value {
                     gap: u.gap.clone(),
                     rep: None,
                     each: None,
+                    alternatives: None,
                 }),
             },
             v => v,

@@ -754,3 +754,97 @@ resource "aws_route_table_association" "private" {
         ["aws_subnet.private[each.key]"]
     );
 }
+
+#[test]
+fn a_conditional_on_an_unknown_is_one_of_its_known_branches() {
+    let main = r#"
+variable "services" {}
+resource "aws_ecs_task_definition" "m" {
+  for_each = var.services
+  family   = "x-${each.key}"
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "app:1"
+    environment = concat(
+      [{ name = "HOST", value = "db.internal" }],
+      each.key == "users" ? [{ name = "ALBUMS_URL", value = "http://albums" }] : []
+    )
+  }])
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::TaskDefinition),
+        "{:#?}",
+        inv.gaps
+    );
+    let env = &inv.task_definitions[0].containers[0].environment;
+    let names: Vec<(&str, Option<&str>)> = env
+        .iter()
+        .map(|e| (e.name.as_str(), e.only_if.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [("HOST", None), ("ALBUMS_URL", Some("each.key"))],
+        "the entry of one branch only is marked as such"
+    );
+    // A branch whose shape is unknown (a whole list from a variable)
+    // leaves the value unknown.
+    let inv = load(&[(
+        "main.tf",
+        &main
+            .replace(
+                "[{ name = \"ALBUMS_URL\", value = \"http://albums\" }]",
+                "var.extra_env",
+            )
+            .replace(
+                "variable \"services\" {}",
+                "variable \"services\" {}\nvariable \"extra_env\" {}",
+            ),
+    )]);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.message.contains("no se sabe qué variables de entorno")),
+        "{:#?}",
+        inv.gaps
+    );
+}
+
+#[test]
+fn a_for_over_a_representative_resource_yields_what_its_body_makes() {
+    // roczyno's ECR output, indexed by the ECS module's own unknown key.
+    let main = r#"
+variable "services" {}
+resource "aws_ecr_repository" "r" {
+  for_each = var.services
+  name     = each.key
+}
+locals {
+  urls = { for k, v in aws_ecr_repository.r : k => v.repository_url }
+}
+resource "aws_ecs_task_definition" "m" {
+  for_each = var.services
+  family   = "x-${each.key}"
+  container_definitions = jsonencode([{
+    name  = "app"
+    image = "${local.urls[each.key]}:latest"
+  }])
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    assert!(
+        inv.gaps
+            .iter()
+            .all(|g| g.kind != cloudgrade_model::ResourceKind::TaskDefinition),
+        "{:#?}",
+        inv.gaps
+    );
+    let image = inv.task_definitions[0].containers[0].image.clone().unwrap();
+    assert_eq!(
+        image,
+        "aws_ecr_repository.r[each.key].repository_url:latest"
+    );
+}

@@ -326,6 +326,7 @@ fn container(c: t::ContainerDefinition) -> ContainerDefinition {
                 name: kv.name.unwrap_or_default(),
                 value: EnvValue::observe(kv.value.as_deref().unwrap_or("")),
                 origin: None,
+                only_if: None,
             })
             .collect(),
         secrets: c

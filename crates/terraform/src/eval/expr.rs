@@ -110,7 +110,21 @@ impl Evaluator<'_> {
                 let b = match cond {
                     Value::Bool(b) => b,
                     Value::String(ref t) if t == "true" || t == "false" => t == "true",
-                    Value::Unknown(u) => return Ok(Value::Unknown(u).mark(s)),
+                    // Both branches of a known shape (a list, an object, a
+                    // string; what is inside may be unknown): it is one of
+                    // them, so a list that may or may not get an entry keeps
+                    // its other entries.
+                    Value::Unknown(u) => {
+                        let t = self.eval(cx, scope, &c.true_expr);
+                        let f = self.eval(cx, scope, &c.false_expr);
+                        return Ok(match (t, f) {
+                            (Ok(t), Ok(f)) if t.has_known_shape() && f.has_known_shape() => {
+                                Value::one_of(&u, vec![t, f])
+                            }
+                            _ => Value::Unknown(u),
+                        }
+                        .mark(s));
+                    }
                     other => {
                         return Err(err(format!(
                             "la condición debe ser un bool, no {}",
@@ -426,7 +440,36 @@ impl Evaluator<'_> {
                 .into_iter()
                 .map(|(k, v)| (Value::String(k), v))
                 .collect(),
-            Value::Unknown(u) => return Ok(Value::Unknown(u).mark(s)),
+            // Over the instances of a representative resource (or a list
+            // of such): each element is what the body makes of one. Never
+            // the resource itself, which is not what the `for` yields.
+            Value::Unknown(u) => {
+                let one = match (&u.rep, &u.each) {
+                    (Some(r), _) => Some(Value::Resource(r.clone())),
+                    (None, Some(e)) => Some((**e).clone()),
+                    (None, None) => None,
+                };
+                let each = one.and_then(|one| {
+                    let mut bindings = vec![(f.intro.value_var.as_str().to_string(), one)];
+                    if let Some(k) = &f.intro.key_var {
+                        bindings.push((
+                            k.as_str().to_string(),
+                            Value::unknown(Unknown::reference(format!("{}.key", u.primary()))),
+                        ));
+                    }
+                    let inner = scope.child(bindings);
+                    self.eval(cx, &inner, &f.value_expr).ok().map(Rc::new)
+                });
+                return Ok(Value::unknown(Unknown {
+                    refs: u.refs.clone(),
+                    text: None,
+                    gap: u.gap.clone(),
+                    rep: None,
+                    each,
+                    alternatives: None,
+                })
+                .mark(s));
+            }
             Value::Null => return Err(err("`for` sobre null".into())),
             other => {
                 return Err(err(format!(

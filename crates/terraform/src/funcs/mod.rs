@@ -214,6 +214,31 @@ pub(crate) fn call(ev: &mut Evaluator, cx: &Cx, scope: &Scope, fc: &FuncCall) ->
             }
         })
         .collect();
+    // One argument that is one of several known values, the rest known:
+    // the result is one of the results (`concat(base, cond ? [x] : [])`).
+    if let [u] = unknowns.as_slice()
+        && let Some(alternatives) = &u.alternatives
+    {
+        let at_arg = args
+            .iter()
+            .position(|a| matches!(a, Value::Unknown(x) if Rc::ptr_eq(x, u)));
+        if let Some(at_arg) = at_arg {
+            let results: Option<Vec<Value>> = alternatives
+                .iter()
+                .map(|alt| {
+                    let mut each = args.clone();
+                    each[at_arg] = alt.clone();
+                    match dispatch(name, &each) {
+                        Some(Ok(v)) if v.has_known_shape() => Some(v),
+                        _ => None,
+                    }
+                })
+                .collect();
+            if let Some(results) = results {
+                return Ok(Value::one_of(u, results).mark(sensitive));
+            }
+        }
+    }
     if !unknowns.is_empty() {
         if PASS_UNKNOWN.contains(&name) && args.len() == 1 {
             return Ok(args

@@ -161,31 +161,41 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
             }
         }
         let mut environment = Vec::new();
-        match read::items(c.get("environment")) {
-            Ok(entries) => {
-                for e in entries {
-                    let (e, s) = e.unmark();
-                    let Value::Object(f) = e else { continue };
-                    // A value marked sensitive is judged a secret whatever
-                    // it is; any other value not evaluated is not known.
-                    if !(sensitive || s || f.get("value").is_some_and(Value::is_sensitive_deep)) {
-                        for v in f.values() {
-                            m.check(kind, i, "environment", v);
-                        }
-                    } else if let Some(n) = f.get("name") {
-                        m.check(kind, i, "environment", n);
+        let env = c.get("environment");
+        // `concat(base, cond ? [x] : [])` with `cond` unknown: every entry
+        // of any alternative, those not in all of them marked as such.
+        let alternatives = match read::flat(env) {
+            Value::Unknown(u) => u.alternatives.as_ref().and_then(|alts| {
+                let lists: Option<Vec<Vec<Value>>> =
+                    alts.iter().map(|a| read::items(a).ok()).collect();
+                Some((lists?, u.primary().to_string()))
+            }),
+            _ => None,
+        };
+        match (alternatives, read::items(env)) {
+            (Some((lists, on)), _) => {
+                let mut union: Vec<&Value> = Vec::new();
+                for e in lists.iter().flatten() {
+                    if !union.contains(&e) {
+                        union.push(e);
                     }
-                    let name = f.get("name").and_then(read::text).unwrap_or_default();
-                    let value = env_value(f.get("value").unwrap_or(&Value::Null), sensitive || s);
-                    let origin = entry_origin(i, &name);
-                    environment.push(EnvVar {
-                        name,
-                        value,
-                        origin,
-                    });
+                }
+                for e in union {
+                    let everywhere = lists.iter().all(|l| l.contains(e));
+                    let only_if = (!everywhere).then(|| on.clone());
+                    if let Some(v) = env_entry(m, i, sensitive, e.clone(), only_if) {
+                        environment.push(v);
+                    }
                 }
             }
-            Err(u) => m.note_field(
+            (None, Ok(entries)) => {
+                for e in entries {
+                    if let Some(v) = env_entry(m, i, sensitive, e, None) {
+                        environment.push(v);
+                    }
+                }
+            }
+            (None, Err(u)) => m.note_field(
                 kind,
                 "environment",
                 format!("{at}.environment"),
@@ -230,6 +240,37 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
         });
     }
     out
+}
+
+/// One `environment` entry of a container, as the model holds it.
+fn env_entry(
+    m: &mut Mapper,
+    i: &Instance,
+    sensitive: bool,
+    e: Value,
+    only_if: Option<String>,
+) -> Option<EnvVar> {
+    let kind = ResourceKind::TaskDefinition;
+    let (e, s) = e.unmark();
+    let Value::Object(f) = e else { return None };
+    // A value marked sensitive is judged a secret whatever it is; any other
+    // value not evaluated is not known.
+    if !(sensitive || s || f.get("value").is_some_and(Value::is_sensitive_deep)) {
+        for v in f.values() {
+            m.check(kind, i, "environment", v);
+        }
+    } else if let Some(n) = f.get("name") {
+        m.check(kind, i, "environment", n);
+    }
+    let name = f.get("name").and_then(read::text).unwrap_or_default();
+    let value = env_value(f.get("value").unwrap_or(&Value::Null), sensitive || s);
+    let origin = entry_origin(i, &name);
+    Some(EnvVar {
+        name,
+        value,
+        origin,
+        only_if,
+    })
 }
 
 /// An environment value reduced to facts at once: the raw text goes no
