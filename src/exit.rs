@@ -162,12 +162,18 @@ mod tests {
         }
         // A value known only after apply: no gap at all.
         let r = report(
-            &[("a", "passed", ""), ("b", "not_evaluable", "aws_db_instance.app.port")],
+            &[
+                ("a", "passed", ""),
+                ("b", "not_evaluable", "aws_db_instance.app.port"),
+            ],
             &[],
         );
         assert_eq!(Exit::of(&r), Exit::Passed);
         // A failed read no scenario needed changes nothing either.
-        let r = report(&[("a", "passed", "")], &[("logs:DescribeLogGroups", "throttled")]);
+        let r = report(
+            &[("a", "passed", "")],
+            &[("logs:DescribeLogGroups", "throttled")],
+        );
         assert_eq!(Exit::of(&r), Exit::Passed);
     }
 
@@ -179,17 +185,17 @@ mod tests {
             &gaps,
         );
         assert_eq!(Exit::of(&r), Exit::Failed);
-        let r = report(
-            &[("a", "grader_error", "x"), ("b", "failed", "x")],
-            &gaps,
-        );
+        let r = report(&[("a", "grader_error", "x"), ("b", "failed", "x")], &gaps);
         assert_eq!(Exit::of(&r), Exit::GraderError);
     }
 
     #[test]
     fn nothing_graded_is_never_a_pass_whatever_the_reason() {
         let r = report(
-            &[("a", "not_evaluable", "imagen"), ("b", "not_evaluable", "imagen")],
+            &[
+                ("a", "not_evaluable", "imagen"),
+                ("b", "not_evaluable", "imagen"),
+            ],
             &[],
         );
         assert_eq!(Exit::of(&r), Exit::SourceUnreadable);

@@ -562,7 +562,12 @@ fn a_missing_local_module_is_a_failed_read_and_does_not_exit_0() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|g| g["operation"].as_str().unwrap().contains("module.red_extra"))
+        .find(|g| {
+            g["operation"]
+                .as_str()
+                .unwrap()
+                .contains("module.red_extra")
+        })
         .unwrap_or_else(|| panic!("no gap for the module: {}", report["gaps"]));
     assert_eq!(gap["reason"], "other", "{gap}");
     assert!(

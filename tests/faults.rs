@@ -132,7 +132,14 @@ impl Proxy {
     fn start(upstream: &str) -> Proxy {
         let mut child = Command::new("python3")
             .arg(repo().join("scripts/faultproxy.py"))
-            .args(["--upstream", upstream, "--port", "0", "--hang-seconds", "60"])
+            .args([
+                "--upstream",
+                upstream,
+                "--port",
+                "0",
+                "--hang-seconds",
+                "60",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -244,10 +251,7 @@ fn verdicts(report: &serde_json::Value) -> BTreeMap<String, (String, String)> {
         .map(|s| {
             (
                 s["id"].as_str().unwrap().to_string(),
-                (
-                    s["verdict"].as_str().unwrap().to_string(),
-                    s.to_string(),
-                ),
+                (s["verdict"].as_str().unwrap().to_string(), s.to_string()),
             )
         })
         .collect()
@@ -287,7 +291,14 @@ struct Clean {
     gaps: BTreeSet<String>,
 }
 
-fn judge(world: &str, operation: &str, fault: Fault, clean: &Clean, r: &Run, injected: u64) -> Cell {
+fn judge(
+    world: &str,
+    operation: &str,
+    fault: Fault,
+    clean: &Clean,
+    r: &Run,
+    injected: u64,
+) -> Cell {
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     let mut kind = CellKind::Unchanged;
@@ -300,7 +311,9 @@ fn judge(world: &str, operation: &str, fault: Fault, clean: &Clean, r: &Run, inj
             let line = r.stderr.trim();
             changes.push(format!("sin informe, exit {}: {line}", r.code));
             if operation != "sts:GetCallerIdentity" {
-                problems.push(format!("a fault on {operation} stopped the whole run: {line}"));
+                problems.push(format!(
+                    "a fault on {operation} stopped the whole run: {line}"
+                ));
             }
             if r.code != 3 {
                 problems.push(format!("stopped with exit {} (want 3)", r.code));
@@ -401,11 +414,14 @@ fn run_world(index: usize, world: &str, pick: &Pick) -> Vec<Cell> {
     let out = tmp.path().join("out");
 
     let clean_run = grade(&proxy, &out);
-    let report = clean_run
-        .report
-        .as_ref()
-        .unwrap_or_else(|| panic!("{world}: the clean run through the proxy wrote no report: {}", clean_run.stderr));
-    let expect = cloudgrade_worlds::Expectation::load(&repo().join("scenarios").join(world)).unwrap();
+    let report = clean_run.report.as_ref().unwrap_or_else(|| {
+        panic!(
+            "{world}: the clean run through the proxy wrote no report: {}",
+            clean_run.stderr
+        )
+    });
+    let expect =
+        cloudgrade_worlds::Expectation::load(&repo().join("scenarios").join(world)).unwrap();
     let problems = expectation_problems(report, &expect, Strictness::Exact);
     assert!(
         problems.is_empty() && clean_run.code == expect.exit_code,
@@ -460,15 +476,17 @@ fn matrix(workers: usize, pick: &Pick) -> Vec<Cell> {
     let cells = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = {
-                    let mut n = next.lock().unwrap();
-                    *n += 1;
-                    *n - 1
-                };
-                let Some(world) = worlds.get(i) else { break };
-                let found = run_world(i, world, pick);
-                cells.lock().unwrap().extend(found);
+            s.spawn(|| {
+                loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        *n += 1;
+                        *n - 1
+                    };
+                    let Some(world) = worlds.get(i) else { break };
+                    let found = run_world(i, world, pick);
+                    cells.lock().unwrap().extend(found);
+                }
             });
         }
     });

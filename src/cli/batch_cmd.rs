@@ -157,8 +157,7 @@ pub fn exit_of(m: &Manifest) -> Exit {
     if m.partial {
         return Exit::Interrupted;
     }
-    if m
-        .students
+    if m.students
         .iter()
         .any(|s| s.status != Status::Graded || s.incomplete.is_some())
     {

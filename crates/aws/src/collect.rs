@@ -122,7 +122,9 @@ async fn identity(
     let send = || {
         sts.get_caller_identity()
             .customize()
-            .config_override(aws_sdk_sts::config::Config::builder().retry_classifier(NoRetryWithoutAnswer))
+            .config_override(
+                aws_sdk_sts::config::Config::builder().retry_classifier(NoRetryWithoutAnswer),
+            )
             .send()
     };
     let first = send().await;

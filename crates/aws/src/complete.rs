@@ -281,8 +281,9 @@ mod tests {
         };
         let text = e.to_string();
         assert!(
-            text.starts_with("la respuesta (HTTP 200, 512 bytes) no es un documento XML completo: ")
-                && text.ends_with(&e.why),
+            text.starts_with(
+                "la respuesta (HTTP 200, 512 bytes) no es un documento XML completo: "
+            ) && text.ends_with(&e.why),
             "{text}"
         );
     }

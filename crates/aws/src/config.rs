@@ -100,7 +100,10 @@ impl Timing {
                     .ok()
                     .filter(|n| *n > 0)
                     .map(Some)
-                    .ok_or(ConfigError::BadTiming { var: name, value: v }),
+                    .ok_or(ConfigError::BadTiming {
+                        var: name,
+                        value: v,
+                    }),
             }
         };
         if let Some(s) = var("CLOUDGRADE_AWS_ATTEMPT_TIMEOUT_SECS")? {

@@ -1134,7 +1134,9 @@ async fn a_cut_or_empty_answer_is_a_gap_not_fewer_resources() {
     assert_eq!(ecs[0].operation, "ecs:ListClusters");
     assert_eq!(ecs[0].reason, GapReason::Other);
     assert!(
-        ecs[0].message.contains("no es un documento JSON completo: el cuerpo está vacío"),
+        ecs[0]
+            .message
+            .contains("no es un documento JSON completo: el cuerpo está vacío"),
         "{}",
         ecs[0].message
     );
@@ -1167,8 +1169,9 @@ async fn a_throttled_or_crashing_first_call_says_what_it_is() {
     let line = err.to_string();
     assert!(matches!(err, CollectError::FirstCall { .. }), "{err:?}");
     assert!(
-        line.contains("no respondió a la primera llamada (sts:GetCallerIdentity): limitó la frecuencia")
-            && line.contains("RequestLimitExceeded")
+        line.contains(
+            "no respondió a la primera llamada (sts:GetCallerIdentity): limitó la frecuencia"
+        ) && line.contains("RequestLimitExceeded")
             && !line.contains("credenciales"),
         "{line}"
     );

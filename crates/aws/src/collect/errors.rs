@@ -260,10 +260,17 @@ where
     E: std::error::Error + 'static,
 {
     let chain = DisplayErrorContext(err).to_string().to_lowercase();
-    let refused = ["refused", "connect error", "dns error", "failed to lookup", "no route to host"]
-        .iter()
-        .any(|w| chain.contains(w));
-    !refused && (chain.contains("reset") || chain.contains("closed") || chain.contains("broken pipe"))
+    let refused = [
+        "refused",
+        "connect error",
+        "dns error",
+        "failed to lookup",
+        "no route to host",
+    ]
+    .iter()
+    .any(|w| chain.contains(w));
+    !refused
+        && (chain.contains("reset") || chain.contains("closed") || chain.contains("broken pipe"))
 }
 
 /// An SDK error in one line, never its Debug form: the service's

@@ -96,10 +96,20 @@ fn ids(inv: &mut Inventory, found: &mut Vec<Gap>) {
     drop_unnamed(&mut inv.security_groups, K::SecurityGroup, |x| &x.id, found);
     drop_unnamed(&mut inv.network_acls, K::NetworkAcl, |x| &x.id, found);
     drop_unnamed(&mut inv.db_instances, K::DbInstance, |x| &x.id, found);
-    drop_unnamed(&mut inv.db_subnet_groups, K::DbSubnetGroup, |x| &x.name, found);
+    drop_unnamed(
+        &mut inv.db_subnet_groups,
+        K::DbSubnetGroup,
+        |x| &x.name,
+        found,
+    );
     drop_unnamed(&mut inv.ecs_clusters, K::EcsCluster, |x| &x.arn, found);
     drop_unnamed(&mut inv.ecs_services, K::EcsService, |x| &x.arn, found);
-    drop_unnamed(&mut inv.task_definitions, K::TaskDefinition, |x| &x.arn, found);
+    drop_unnamed(
+        &mut inv.task_definitions,
+        K::TaskDefinition,
+        |x| &x.arn,
+        found,
+    );
     drop_unnamed(&mut inv.secrets, K::Secret, |x| &x.arn, found);
     drop_unnamed(&mut inv.iam_roles, K::IamRole, |x| &x.arn, found);
     drop_unnamed(&mut inv.iam_policies, K::IamPolicy, |x| &x.arn, found);
@@ -180,7 +190,11 @@ fn references(inv: &Inventory, found: &mut Vec<Gap>) {
     use ResourceKind as K;
     let vpcs: BTreeSet<&str> = inv.vpcs.iter().map(|v| v.id.as_str()).collect();
     let subnets: BTreeSet<&str> = inv.subnets.iter().map(|s| s.id.as_str()).collect();
-    let groups: BTreeSet<&str> = inv.db_subnet_groups.iter().map(|g| g.name.as_str()).collect();
+    let groups: BTreeSet<&str> = inv
+        .db_subnet_groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
     let clusters: BTreeSet<&str> = inv.ecs_clusters.iter().map(|c| c.arn.as_str()).collect();
     let mut out = Vec::new();
     dangling(
@@ -188,7 +202,9 @@ fn references(inv: &Inventory, found: &mut Vec<Gap>) {
         K::Subnet,
         K::Vpc,
         &vpcs,
-        inv.subnets.iter().map(|s| (s.id.as_str(), s.vpc_id.as_str())),
+        inv.subnets
+            .iter()
+            .map(|s| (s.id.as_str(), s.vpc_id.as_str())),
         &mut out,
     );
     dangling(
@@ -313,7 +329,11 @@ mod tests {
         });
         inv.network_acls.push(acl(
             "acl-1",
-            &[(100, false, true), (32767, false, false), (32767, true, false)],
+            &[
+                (100, false, true),
+                (32767, false, false),
+                (32767, true, false),
+            ],
             &["subnet-1"],
         ));
         inv
@@ -331,16 +351,22 @@ mod tests {
     fn an_acl_without_its_star_rules_is_a_gap_and_is_dropped() {
         // What a DescribeNetworkAcls cut after its first entries reads as.
         let mut inv = world();
-        inv.network_acls.push(acl("acl-2", &[(100, false, true)], &[]));
+        inv.network_acls
+            .push(acl("acl-2", &[(100, false, true)], &[]));
         check(&mut inv, Endpoint::Aws);
         assert_eq!(inv.network_acls.len(), 1);
         let g: Vec<_> = inv.gaps_for(ResourceKind::NetworkAcl).collect();
         assert_eq!(g.len(), 1, "{:?}", inv.gaps);
         assert_eq!(g[0].operation, "ec2:DescribeNetworkAcls");
-        assert!(g[0].message.starts_with("acl-2 llegó sin sus reglas `*`"), "{}", g[0].message);
+        assert!(
+            g[0].message.starts_with("acl-2 llegó sin sus reglas `*`"),
+            "{}",
+            g[0].message
+        );
         // moto lists them for default ACLs only: on an emulator, only those count.
         let mut inv = world();
-        inv.network_acls.push(acl("acl-2", &[(100, false, true)], &[]));
+        inv.network_acls
+            .push(acl("acl-2", &[(100, false, true)], &[]));
         check(&mut inv, Endpoint::Emulator);
         assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
         inv.network_acls[1].is_default = true;
@@ -355,7 +381,12 @@ mod tests {
         check(&mut inv, Endpoint::Aws);
         assert!(inv.network_acls.is_empty());
         let g: Vec<_> = inv.gaps_for(ResourceKind::NetworkAcl).collect();
-        assert!(g[0].message.starts_with("1 de 1 network ACLs llegaron sin identificador"), "{}", g[0].message);
+        assert!(
+            g[0].message
+                .starts_with("1 de 1 network ACLs llegaron sin identificador"),
+            "{}",
+            g[0].message
+        );
     }
 
     #[test]
@@ -367,7 +398,11 @@ mod tests {
         let g: Vec<_> = inv.gaps_for(ResourceKind::Subnet).collect();
         assert_eq!(g.len(), 1, "{:?}", inv.gaps);
         assert_eq!(g[0].operation, "ec2:DescribeSubnets");
-        assert!(g[0].message.contains("rtb-1 → subnet-2"), "{}", g[0].message);
+        assert!(
+            g[0].message.contains("rtb-1 → subnet-2"),
+            "{}",
+            g[0].message
+        );
         // A subnet list already known to be incomplete is not blamed twice.
         let mut inv = world();
         inv.route_tables[0].subnet_ids.push("subnet-2".into());
