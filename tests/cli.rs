@@ -147,7 +147,9 @@ fn what_the_source_could_not_read_is_not_evaluable_never_passed() {
         "features",
         out.path(),
     );
-    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // Denied every read: nothing graded, and a CI job must not see a pass.
+    assert_eq!(o.code, 3, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("Corrección incompleta"), "{}", o.stderr);
     let report = read_json(&out.path().join("report.json"));
     for s in report["scenarios"].as_array().unwrap() {
         assert_eq!(s["verdict"], "not_evaluable", "{}", s);
@@ -504,4 +506,76 @@ fn check_says_so_when_a_folder_has_no_terraform() {
     let o = run(c);
     assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
     assert!(one_line(&o.stderr), "{}", o.stderr);
+}
+
+/// A folder of `.tf.json` files only: the static source reads none of them,
+/// so nothing is graded; that is never a pass (the issue's `0/0 puntos`
+/// exiting 0).
+#[test]
+fn check_of_only_tf_json_files_grades_nothing_and_does_not_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf.json"),
+        r#"{"resource": {"aws_vpc": {"main": {"cidr_block": "10.0.0.0/16"}}}}"#,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.arg("check").arg(dir.path()).arg("--out").arg(out.path());
+    let o = run(c);
+    assert_eq!(o.code, 3, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("Corrección incompleta: no se pudo evaluar ningún escenario"),
+        "{}",
+        o.stderr
+    );
+    let report = read_json(&out.path().join("report.json"));
+    assert_eq!(report["summary"]["passed"], 0);
+    assert!(report["summary"]["not_evaluable"].as_u64().unwrap() > 0);
+    // Re-rendering the report gives the same exit.
+    let mut c = cloudgrade();
+    c.args(["report", "--format", "terminal"])
+        .arg(out.path().join("report.json"));
+    assert_eq!(run(c).code, 3);
+}
+
+/// The course's solution, with a call to a local module whose folder is not
+/// in the hand-in: what the module declares is unknown, as a failed read
+/// (reason `other`), not as a construct the source declines to evaluate;
+/// the scenarios that need it are not evaluable and the run exits 3.
+#[test]
+fn a_missing_local_module_is_a_failed_read_and_does_not_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/terraform/curso"), dir.path());
+    std::fs::write(
+        dir.path().join("extra.tf"),
+        "module \"red_extra\" {\n  source = \"./modules/red-extra\"\n}\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut c = cloudgrade();
+    c.arg("check").arg(dir.path()).arg("--out").arg(out.path());
+    let o = run(c);
+    let report = read_json(&out.path().join("report.json"));
+    let gap = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| {
+            g["operation"]
+                .as_str()
+                .unwrap()
+                .contains("module.red_extra")
+        })
+        .unwrap_or_else(|| panic!("no gap for the module: {}", report["gaps"]));
+    assert_eq!(gap["reason"], "other", "{gap}");
+    assert!(
+        gap["message"].as_str().unwrap().contains("no existe"),
+        "{gap}"
+    );
+    assert_eq!(report["summary"]["failed"], 0, "{}", o.stdout);
+    assert!(report["summary"]["not_evaluable"].as_u64().unwrap() > 0);
+    assert_eq!(o.code, 3, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("Corrección incompleta"), "{}", o.stderr);
 }

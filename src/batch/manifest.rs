@@ -120,6 +120,10 @@ pub struct StudentEntry {
     pub elapsed_ms: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_calls: Option<u32>,
+    /// Graded, but not whole: a failed read left a scenario not evaluable,
+    /// or nothing could be graded (what `grade` exits 3 for), in one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<String>,
 }
 
 impl StudentEntry {

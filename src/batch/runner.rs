@@ -412,6 +412,7 @@ fn base_entry(
         report: None,
         elapsed_ms,
         api_calls: None,
+        incomplete: None,
     }
 }
 
@@ -493,6 +494,7 @@ fn grade_one(
         Ok((report, inv)) => {
             let mut entry = base_entry(student, Status::Graded, None, 0.0);
             entry.api_calls = api_calls;
+            entry.incomplete = crate::exit::incomplete(&report);
             let written = write_student(&dir, &report, &inv, opts);
             entry.elapsed_ms = elapsed();
             match written {

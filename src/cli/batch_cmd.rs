@@ -149,13 +149,18 @@ fn on_ctrl_c() -> Result<Arc<AtomicBool>, Failure> {
     Ok(flag)
 }
 
-/// The batch did its job when every student has a grade; a student who
-/// could not be read this time is the documented "source unreadable".
+/// The batch did its job when every student has a whole grade; a student
+/// who could not be read this time, or whose grade a failed read left
+/// incomplete (what `grade` exits 3 for), is the documented "source
+/// unreadable".
 pub fn exit_of(m: &Manifest) -> Exit {
     if m.partial {
         return Exit::Interrupted;
     }
-    if m.students.iter().any(|s| s.status != Status::Graded) {
+    if m.students
+        .iter()
+        .any(|s| s.status != Status::Graded || s.incomplete.is_some())
+    {
         Exit::SourceUnreadable
     } else {
         Exit::Passed

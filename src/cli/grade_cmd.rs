@@ -122,7 +122,15 @@ fn run(
             println!("Informe: {}", out.join(Format::Json.file_name()).display());
         }
     }
-    Ok((Exit::of(&report), docker_left_out))
+    let exit = Exit::of(&report);
+    if exit == Exit::SourceUnreadable
+        && let Some(why) = cloudgrade::exit::incomplete(&report)
+    {
+        // Said apart from the report: a CI log shows why a run with no
+        // failure is still not a pass.
+        eprintln!("Corrección incompleta: {why} (código de salida 3)");
+    }
+    Ok((exit, docker_left_out))
 }
 
 /// Reads the source, grades it and writes `--out`: everything but printing.

@@ -13,10 +13,17 @@ mod ec2;
 mod ecs;
 pub(crate) mod errors;
 mod iam;
+mod invariants;
 mod other;
 mod rds;
 
 use std::time::{Duration, Instant};
+
+use aws_sdk_sts::error::SdkError;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority,
+};
 
 use cloudgrade_model::{Gap, Inventory, SourceInfo};
 
@@ -42,6 +49,10 @@ pub enum CollectError {
     },
     #[error("credenciales rechazadas por {location}: {detail}")]
     Credentials { location: String, detail: String },
+    /// The first call was answered, but not with an identity: throttled
+    /// past every retry, a server error, a broken answer. Not the keys.
+    #[error("{location} no respondió a la primera llamada (sts:GetCallerIdentity): {detail}")]
+    FirstCall { location: String, detail: String },
     #[error(
         "no hay credenciales de AWS para {location}: configura un perfil (--profile), AWS_ACCESS_KEY_ID y AWS_SECRET_ACCESS_KEY, o un endpoint de emulador ({detail})"
     )]
@@ -63,21 +74,7 @@ pub async fn collect(target: &Target) -> Result<Collected, CollectError> {
         Endpoint::Aws
     };
 
-    // Proves the endpoint answers and the credentials work before anything
-    // else, so a dead endpoint is one clear error, not sixteen gaps. Two
-    // attempts at most: a dead endpoint should fail in seconds, not after
-    // eight backed-off retries.
-    let identity = c
-        .sts
-        .get_caller_identity()
-        .customize()
-        .config_override(
-            aws_sdk_sts::config::Config::builder()
-                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2)),
-        )
-        .send()
-        .await
-        .map_err(|e| errors::fatal(&location, &e))?;
+    let identity = identity(&c.sts, &location).await?;
 
     let mut inv = Inventory::new(SourceInfo {
         kind: "aws".into(),
@@ -101,12 +98,65 @@ pub async fn collect(target: &Target) -> Result<Collected, CollectError> {
     ec2::keep(secrets, &mut inv.secrets, &mut gaps);
     ec2::keep(logs, &mut inv.log_groups, &mut gaps);
     inv.gaps = gaps;
+    invariants::check(&mut inv, ep);
     sort(&mut inv);
     Ok(Collected {
         inventory: inv,
         calls,
         elapsed: start.elapsed(),
     })
+}
+
+/// Proves the endpoint answers and the credentials work before anything
+/// else, so a dead endpoint is one clear error, not sixteen gaps.
+///
+/// Throttling and server errors get the whole retry budget, like every
+/// other read (a busy account throttles the first call as readily as the
+/// rest). A connection that cannot be made, or an answer that never comes,
+/// is tried twice and no more: a dead endpoint should fail in seconds, not
+/// after eight backed-off attempts.
+async fn identity(
+    sts: &aws_sdk_sts::Client,
+    location: &str,
+) -> Result<aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput, CollectError> {
+    let send = || {
+        sts.get_caller_identity()
+            .customize()
+            .config_override(
+                aws_sdk_sts::config::Config::builder().retry_classifier(NoRetryWithoutAnswer),
+            )
+            .send()
+    };
+    let first = send().await;
+    let result = match first {
+        Err(SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)) => send().await,
+        other => other,
+    };
+    result.map_err(|e| errors::fatal(location, &e))
+}
+
+/// Forbids the SDK's own retries of an attempt that got no answer at all
+/// (refused, reset, timed out): [`identity`] retries those itself, once.
+#[derive(Debug)]
+struct NoRetryWithoutAnswer;
+
+impl ClassifyRetry for NoRetryWithoutAnswer {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.output_or_error() {
+            Some(Err(e)) if e.is_connector_error() || e.is_timeout_error() => {
+                RetryAction::RetryForbidden
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "cloudgrade.NoRetryWithoutAnswer"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
 }
 
 /// Concurrent reads finish in any order; a snapshot of the same account

@@ -22,6 +22,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::region::Region;
 
 use crate::calls::CallLog;
+use crate::complete::CompleteDocument;
 
 /// The region used for an emulator when neither the target nor the
 /// environment names one (emulators accept any; this is the usual one).
@@ -53,6 +54,71 @@ impl Target {
     }
 }
 
+/// Attempts per operation, the first included: the retry budget.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// How long the source waits, and how it backs off between attempts.
+///
+/// The defaults suit a real account. The three environment variables below
+/// change them, for a run that must meet many hangs and throttles in
+/// little time (the fault-injection suite, scripts/faults.sh); the retry
+/// budget and the rules of what is retried stay the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// One attempt, from sending to the whole answer
+    /// (`CLOUDGRADE_AWS_ATTEMPT_TIMEOUT_SECS`, 20).
+    pub attempt: Duration,
+    /// One operation, its retries included
+    /// (`CLOUDGRADE_AWS_OPERATION_TIMEOUT_SECS`, 120).
+    pub operation: Duration,
+    /// The first backoff, doubled (with jitter) at each retry
+    /// (`CLOUDGRADE_AWS_INITIAL_BACKOFF_MS`, 200).
+    pub initial_backoff: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Timing {
+        Timing {
+            attempt: Duration::from_secs(20),
+            operation: Duration::from_secs(120),
+            initial_backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+impl Timing {
+    /// The defaults, with whatever the environment sets; a value that is not
+    /// a positive whole number is an error naming the variable.
+    pub fn from_env() -> Result<Timing, ConfigError> {
+        let mut t = Timing::default();
+        let var = |name: &'static str| -> Result<Option<u64>, ConfigError> {
+            match std::env::var(name) {
+                Err(_) => Ok(None),
+                Ok(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map(Some)
+                    .ok_or(ConfigError::BadTiming {
+                        var: name,
+                        value: v,
+                    }),
+            }
+        };
+        if let Some(s) = var("CLOUDGRADE_AWS_ATTEMPT_TIMEOUT_SECS")? {
+            t.attempt = Duration::from_secs(s);
+        }
+        if let Some(s) = var("CLOUDGRADE_AWS_OPERATION_TIMEOUT_SECS")? {
+            t.operation = Duration::from_secs(s);
+        }
+        if let Some(ms) = var("CLOUDGRADE_AWS_INITIAL_BACKOFF_MS")? {
+            t.initial_backoff = Duration::from_millis(ms);
+        }
+        Ok(t)
+    }
+}
+
 /// A target that cannot work whatever the network does.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -66,12 +132,15 @@ pub enum ConfigError {
     ProfileFiles { detail: String },
     #[error("no hay región configurada: indica --region, AWS_REGION o una región en el perfil")]
     NoRegion,
+    #[error("{var}=«{value}»: se espera un número entero positivo")]
+    BadTiming { var: &'static str, value: String },
 }
 
 /// Checks what can be checked before any request: the endpoint's shape, that
 /// a named profile exists, and (for a real account) that a region is known,
 /// so these fail with their own message instead of as a refused connection.
 pub async fn check(target: &Target) -> Result<(), ConfigError> {
+    Timing::from_env()?;
     if let Some(url) = &target.endpoint_url {
         let rest = url
             .strip_prefix("http://")
@@ -123,17 +192,18 @@ pub async fn check(target: &Target) -> Result<(), ConfigError> {
 /// chain, then the role if one is given. Never fails: what can be wrong
 /// before the first request is reported by [`check`].
 pub async fn load(target: &Target) -> SdkConfig {
+    let t = Timing::from_env().unwrap_or_default();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(
             RetryConfig::standard()
-                .with_max_attempts(8)
-                .with_initial_backoff(Duration::from_millis(200)),
+                .with_max_attempts(MAX_ATTEMPTS)
+                .with_initial_backoff(t.initial_backoff),
         )
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
-                .operation_attempt_timeout(Duration::from_secs(20))
-                .operation_timeout(Duration::from_secs(120))
+                .operation_attempt_timeout(t.attempt)
+                .operation_timeout(t.operation)
                 .build(),
         );
     if let Some(p) = &target.profile {
@@ -204,7 +274,9 @@ impl Clients {
         let emulator = config.endpoint_url().is_some();
         macro_rules! client {
             ($sdk:ident) => {{
-                let mut b = $sdk::config::Builder::from(config).interceptor(calls.clone());
+                let mut b = $sdk::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .interceptor(CompleteDocument);
                 if emulator {
                     b = b.retry_classifier(EmulatorServerError);
                 }

@@ -3,6 +3,7 @@
 //!
 //! - [`collect`] reads an account or an emulator into an [`Inventory`],
 //!   read-only (Describe/List/Get), recording what it could not read as gaps.
+//! - [`complete`] refuses a successful answer that is not a whole document.
 //! - [`provision`] builds a reference world from `scenarios/` (the format is
 //!   `cloudgrade-worlds`'s) into an emulator; it writes, so it refuses any
 //!   endpoint that is not an emulator unless forced.
@@ -11,6 +12,7 @@
 
 pub mod calls;
 pub mod collect;
+pub mod complete;
 pub mod config;
 pub mod provision;
 

@@ -16,7 +16,7 @@ use cloudgrade_model::{
     AclEntry, Attr, EnvValue, GapReason, Inventory, ResourceKind, RouteTarget, SgPeer, SgRule,
     ValueFormat,
 };
-use collect_support::{Answer, Fake, Moto, assert_read_only, free_port, sdk};
+use collect_support::{ACLS_XML, Answer, Fake, Moto, assert_read_only, free_port, sdk};
 
 /// The kinds of resource the `aws` source reads (the model holds more,
 /// from other sources).
@@ -1095,5 +1095,107 @@ async fn reads_the_endpoint_cannot_answer_become_gaps_not_empty_lists() {
             .unwrap()
             .iter()
             .all(|a| a != "GetSecretValue")
+    );
+}
+
+/// The SDK's XML reader takes a DescribeNetworkAcls cut at half as a list
+/// with fewer ACLs (or one without its rules), its JSON reader an empty 200
+/// as "no clusters": both must be gaps naming the read, never data.
+#[tokio::test]
+async fn a_cut_or_empty_answer_is_a_gap_not_fewer_resources() {
+    let fake = Fake::start(|action| match action {
+        "GetCallerIdentity" => Answer::Identity,
+        "DescribeNetworkAcls" => Answer::CutAcls,
+        "ListClusters" => Answer::EmptyOk,
+        _ => Answer::Crash,
+    });
+    let collected = collect(&Target {
+        endpoint_url: Some(fake.url()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let inv = &collected.inventory;
+    assert!(inv.network_acls.is_empty(), "{:?}", inv.network_acls);
+    let acl: Vec<_> = inv.gaps_for(ResourceKind::NetworkAcl).collect();
+    assert_eq!(acl.len(), 1, "{:?}", inv.gaps);
+    assert_eq!(acl[0].operation, "ec2:DescribeNetworkAcls");
+    assert_eq!(acl[0].reason, GapReason::Other);
+    assert!(
+        acl[0].message.starts_with(&format!(
+            "la respuesta (HTTP 200, {} bytes) no es un documento XML completo",
+            ACLS_XML.len() / 2
+        )),
+        "{}",
+        acl[0].message
+    );
+    let ecs: Vec<_> = inv.gaps_for(ResourceKind::EcsCluster).collect();
+    assert_eq!(ecs.len(), 1, "{:?}", inv.gaps);
+    assert_eq!(ecs[0].operation, "ecs:ListClusters");
+    assert_eq!(ecs[0].reason, GapReason::Other);
+    assert!(
+        ecs[0]
+            .message
+            .contains("no es un documento JSON completo: el cuerpo está vacío"),
+        "{}",
+        ecs[0].message
+    );
+    // Services live in clusters: unknown too, under the same read.
+    assert!(
+        inv.gaps_for(ResourceKind::EcsService)
+            .any(|g| g.operation == "ecs:ListClusters"),
+        "{:?}",
+        inv.gaps
+    );
+}
+
+/// The first call: throttling gets the whole retry budget, and neither it
+/// nor a server error is "credenciales rechazadas".
+#[tokio::test]
+async fn a_throttled_or_crashing_first_call_says_what_it_is() {
+    let fake = Fake::start(|action| match action {
+        "GetCallerIdentity" => Answer::Throttle,
+        _ => Answer::Crash,
+    });
+    let err = match collect(&Target {
+        endpoint_url: Some(fake.url()),
+        ..Default::default()
+    })
+    .await
+    {
+        Err(e) => e,
+        Ok(_) => panic!("collected past a throttled first call"),
+    };
+    let line = err.to_string();
+    assert!(matches!(err, CollectError::FirstCall { .. }), "{err:?}");
+    assert!(
+        line.contains(
+            "no respondió a la primera llamada (sts:GetCallerIdentity): limitó la frecuencia"
+        ) && line.contains("RequestLimitExceeded")
+            && !line.contains("credenciales"),
+        "{line}"
+    );
+    let attempts = fake
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|a| *a == "GetCallerIdentity")
+        .count();
+    assert_eq!(attempts, 8, "the first call's retry budget");
+
+    let fake = Fake::start(|_| Answer::Crash);
+    let err = collect(&Target {
+        endpoint_url: Some(fake.url()),
+        ..Default::default()
+    })
+    .await
+    .err()
+    .unwrap();
+    let line = err.to_string();
+    assert!(
+        line.ends_with("el endpoint respondió HTTP 500 sin un error de AWS reconocible")
+            && !line.contains("credenciales"),
+        "{line}"
     );
 }

@@ -190,6 +190,20 @@ pub enum GapReason {
     Other,
 }
 
+impl GapReason {
+    /// A read that failed (denied, throttled, unreachable, an answer that
+    /// is not whole): the grade is incomplete for a reason outside the
+    /// student's work and outside the source's design. An operation the
+    /// emulator lacks and a construct the static source does not evaluate
+    /// are limits by design, known before the run.
+    pub fn is_failed_read(self) -> bool {
+        matches!(
+            self,
+            GapReason::AccessDenied | GapReason::Throttled | GapReason::Other
+        )
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     #[error(transparent)]

@@ -73,6 +73,10 @@ pub(crate) struct ModuleCallDecl {
     pub child: Option<usize>,
     /// Why a module with a literal `source` was not loaded (`file:line: ...`).
     pub problem: Option<String>,
+    /// The problem is that a local module's folder, part of the hand-in, is
+    /// not there (or has no `.tf`): a read that failed, not a construct the
+    /// source declines to evaluate.
+    pub missing: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -298,7 +302,10 @@ impl Loader {
             let (child_dir, child_rel) = match found {
                 Ok(found) => found,
                 Err(problem) => {
-                    configs.modules[idx].modules[i].problem = Some(problem);
+                    let missing = is_local(&src) && !dir.join(&src).is_dir();
+                    let call = &mut configs.modules[idx].modules[i];
+                    call.problem = Some(problem);
+                    call.missing = missing;
                     continue;
                 }
             };
@@ -321,9 +328,11 @@ impl Loader {
                     match self.load_dir(&child_dir, &child_rel, &child_key, depth + 1, configs) {
                         Ok(c) => c,
                         Err(TerraformError::NoTerraform { .. }) => {
-                            configs.modules[idx].modules[i].problem = Some(format!(
+                            let call = &mut configs.modules[idx].modules[i];
+                            call.problem = Some(format!(
                                 "la carpeta `{child_rel}` del módulo `{src}` no tiene ficheros .tf"
                             ));
+                            call.missing = true;
                             continue;
                         }
                         Err(e) => return Err(e),
@@ -599,6 +608,7 @@ fn add_body(
                     body: block.body,
                     child: None,
                     problem: None,
+                    missing: false,
                 };
                 match cfg.module_index.get(name) {
                     Some(&i) if is_override => {

@@ -260,6 +260,9 @@ fn a_missing_module_folder_names_the_call() {
         "main.tf:4 module.vpc (source = \"./modules/network-vpc\")"
     );
     assert!(gap.message.contains("no existe"), "{}", gap.message);
+    // Part of the hand-in is missing: a failed read, not a construct the
+    // source declines to evaluate (that decides the exit code).
+    assert_eq!(gap.reason, cloudgrade_model::GapReason::Other);
     // Scoped to what a network module declares.
     assert!(inv.gaps_for(ResourceKind::TaskDefinition).next().is_none());
     assert!(inv.vpc("aws_vpc.v").is_some());

@@ -8,6 +8,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use cloudgrade_model::{Gap, GapReason, ResourceKind};
 
 use super::CollectError;
+use crate::complete::IncompleteDocument;
 
 /// What each service answers when the caller's policy does not allow a call
 /// (moto says `AccessDenied` even for EC2, which says `UnauthorizedOperation`).
@@ -81,6 +82,9 @@ pub fn classify<E>(err: &SdkError<E, HttpResponse>, endpoint: Endpoint) -> (GapR
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
+    if let Some(doc) = incomplete_document(err) {
+        return (GapReason::Other, doc.to_string());
+    }
     let (code, message) = code_and_message(err);
     let code = code.as_str();
     let status = err.raw_response().map(|r| r.status().as_u16());
@@ -106,7 +110,10 @@ where
         || status == Some(501)
         || text.contains("not yet implemented")
         || text.contains("not implemented")
-        || (endpoint == Endpoint::Emulator && status == Some(500) && code.is_empty());
+        || (endpoint == Endpoint::Emulator
+            && status == Some(500)
+            && code.is_empty()
+            && is_html_page(err));
     if unsupported {
         let status = status.map(|s| format!("HTTP {s}, ")).unwrap_or_default();
         let detail = if code.is_empty() {
@@ -119,8 +126,64 @@ where
             format!("el endpoint no implementa la operación ({status}{detail})"),
         );
     }
+    if let Some(status) = status.filter(|s| *s >= 500) {
+        // A server error with no AWS error in it (a crash, a proxy's page,
+        // bytes that are nothing): say what came, not a Rust type's name.
+        if code.is_empty() {
+            return (
+                GapReason::Other,
+                format!("el endpoint respondió HTTP {status} sin un error de AWS reconocible"),
+            );
+        }
+    }
     (GapReason::Other, detail)
 }
+
+/// A 2xx answer that [`crate::complete`] found cut short or empty.
+pub(crate) fn incomplete_document<E>(err: &SdkError<E, HttpResponse>) -> Option<&IncompleteDocument>
+where
+    E: std::error::Error + 'static,
+{
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(doc) = e.downcast_ref::<IncompleteDocument>() {
+            return Some(doc);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// Whether the body is an HTML page: what moto (its web framework) answers
+/// for an operation it does not implement, as for any crash. A 500 that is
+/// neither that nor an AWS error is a broken answer, not a missing feature.
+fn is_html_page<E>(err: &SdkError<E, HttpResponse>) -> bool {
+    err.raw_response()
+        .and_then(|r| r.body().bytes())
+        .map(|b| {
+            let head = String::from_utf8_lossy(&b[..b.len().min(512)]).to_ascii_lowercase();
+            let head = head.trim_start();
+            head.starts_with("<!doctype html") || head.starts_with("<html")
+        })
+        .unwrap_or(false)
+}
+
+/// What AWS (and emulators enforcing IAM) answer when the keys or the
+/// token themselves are refused: only these are "credenciales rechazadas".
+const CREDENTIALS: &[&str] = &[
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "InvalidAccessKeyId",
+    "MissingAuthenticationToken",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidToken",
+    "TokenRefreshRequired",
+    "AuthFailure",
+];
 
 /// The error of the first call, which decides whether there is a source at all.
 pub fn fatal<E>(location: &str, err: &SdkError<E, HttpResponse>) -> CollectError
@@ -128,24 +191,33 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let emulator = location.starts_with("http");
+    let advice = if emulator {
+        "¿está en marcha el emulador?"
+    } else {
+        "¿hay conexión a internet?"
+    };
     match err {
-        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => CollectError::Unreachable {
-            endpoint: location.to_string(),
-            detail: root_cause(err),
-            advice: if emulator {
-                "¿está en marcha el emulador?"
+        SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout() => {
+            let detail = root_cause(err);
+            if connected(err) {
+                // It connected and the connection then broke: not a dead
+                // endpoint, and not the keys either.
+                CollectError::FirstCall {
+                    location: location.to_string(),
+                    detail: format!("la conexión se cortó antes de la respuesta ({detail})"),
+                }
             } else {
-                "¿hay conexión a internet?"
-            },
-        },
+                CollectError::Unreachable {
+                    endpoint: location.to_string(),
+                    detail,
+                    advice,
+                }
+            }
+        }
         SdkError::TimeoutError(_) => CollectError::Unreachable {
             endpoint: location.to_string(),
             detail: "no respondió a tiempo".into(),
-            advice: if emulator {
-                "¿está en marcha el emulador?"
-            } else {
-                "¿hay conexión a internet?"
-            },
+            advice,
         },
         // Before anything is sent: the credential chain found nothing usable.
         SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
@@ -154,15 +226,51 @@ where
                 detail: root_cause(err),
             }
         }
-        _ => CollectError::Credentials {
-            location: location.to_string(),
-            detail: match code_and_message(err) {
-                (c, Some(m)) if !c.is_empty() => format!("{c}: {m}"),
-                (c, None) if !c.is_empty() => c,
-                _ => root_cause(err),
-            },
-        },
+        _ => {
+            let (code, _) = code_and_message(err);
+            if CREDENTIALS.contains(&code.as_str()) {
+                CollectError::Credentials {
+                    location: location.to_string(),
+                    detail: describe(err),
+                }
+            } else {
+                let (reason, message) = classify(err, Endpoint::Aws);
+                let detail = match reason {
+                    // classify's wording is about a read among others; here
+                    // the whole budget went on the one call.
+                    GapReason::Throttled => format!(
+                        "limitó la frecuencia de llamadas en cada uno de los intentos ({})",
+                        describe(err)
+                    ),
+                    _ => message,
+                };
+                CollectError::FirstCall {
+                    location: location.to_string(),
+                    detail,
+                }
+            }
+        }
     }
+}
+
+/// Whether a failed request got as far as a connection: a reset or a
+/// connection closed mid-answer, rather than one refused or never made.
+fn connected<E>(err: &SdkError<E, HttpResponse>) -> bool
+where
+    E: std::error::Error + 'static,
+{
+    let chain = DisplayErrorContext(err).to_string().to_lowercase();
+    let refused = [
+        "refused",
+        "connect error",
+        "dns error",
+        "failed to lookup",
+        "no route to host",
+    ]
+    .iter()
+    .any(|w| chain.contains(w));
+    !refused
+        && (chain.contains("reset") || chain.contains("closed") || chain.contains("broken pipe"))
 }
 
 /// An SDK error in one line, never its Debug form: the service's

@@ -191,7 +191,21 @@ pub enum Answer {
     Throttle,
     /// What moto does for an operation it lacks: HTTP 500 with an HTML page.
     Crash,
+    /// A DescribeNetworkAcls answer cut at half its length, framed correctly
+    /// (its Content-Length is what is sent).
+    CutAcls,
+    /// HTTP 200 with an empty body.
+    EmptyOk,
 }
+
+/// A real DescribeNetworkAcls answer: one ACL with its rules.
+pub const ACLS_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<DescribeNetworkAclsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>1</requestId><networkAclSet><item>\
+<networkAclId>acl-0123456789abcdef0</networkAclId><vpcId>vpc-1</vpcId><default>false</default><entrySet>\
+<item><ruleNumber>100</ruleNumber><protocol>6</protocol><ruleAction>allow</ruleAction><egress>false</egress><cidrBlock>10.0.0.0/16</cidrBlock><portRange><from>5432</from><to>5432</to></portRange></item>\
+<item><ruleNumber>32767</ruleNumber><protocol>-1</protocol><ruleAction>deny</ruleAction><egress>false</egress><cidrBlock>0.0.0.0/0</cidrBlock></item>\
+<item><ruleNumber>32767</ruleNumber><protocol>-1</protocol><ruleAction>deny</ruleAction><egress>true</egress><cidrBlock>0.0.0.0/0</cidrBlock></item>\
+</entrySet><associationSet/><tagSet/></item></networkAclSet></DescribeNetworkAclsResponse>";
 
 /// An HTTP endpoint on loopback that answers AWS requests by action name,
 /// for what moto cannot be made to do (throttle, lack an operation). It
@@ -294,6 +308,16 @@ fn serve(conn: TcpStream, answer: fn(&str) -> Answer, log: Arc<Mutex<Vec<String>
                 "500 Internal Server Error",
                 "text/html",
                 "<!doctype html><title>500 Internal Server Error</title><h1>Internal Server Error</h1>".to_string(),
+            ),
+            Answer::CutAcls => (
+                "200 OK",
+                "text/xml",
+                ACLS_XML[..ACLS_XML.len() / 2].to_string(),
+            ),
+            Answer::EmptyOk => (
+                "200 OK",
+                if json { "application/x-amz-json-1.1" } else { "text/xml" },
+                String::new(),
             ),
         };
         let head = format!(

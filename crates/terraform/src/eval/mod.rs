@@ -137,6 +137,8 @@ pub(crate) struct PendingGap {
     pub kinds: Vec<ResourceKind>,
     pub operation: String,
     pub message: String,
+    /// `NotModelled` but for what the source tried to read and could not.
+    pub reason: cloudgrade_model::GapReason,
 }
 
 enum Slot<T> {
@@ -259,10 +261,26 @@ impl<'c> Evaluator<'c> {
     }
 
     pub fn gap(&mut self, kinds: Vec<ResourceKind>, operation: String, message: String) {
+        self.gap_because(
+            cloudgrade_model::GapReason::NotModelled,
+            kinds,
+            operation,
+            message,
+        );
+    }
+
+    pub fn gap_because(
+        &mut self,
+        reason: cloudgrade_model::GapReason,
+        kinds: Vec<ResourceKind>,
+        operation: String,
+        message: String,
+    ) {
         let g = PendingGap {
             kinds,
             operation,
             message,
+            reason,
         };
         if !self.gaps.contains(&g) {
             self.gaps.push(g);
@@ -610,7 +628,13 @@ impl<'c> Evaluator<'c> {
                     "el módulo `{source}` no tiene `source` literal: lo que declara no está en el inventario"
                 ),
             };
-            self.gap(
+            let reason = if decl.missing {
+                cloudgrade_model::GapReason::Other
+            } else {
+                cloudgrade_model::GapReason::NotModelled
+            };
+            self.gap_because(
+                reason,
                 crate::map::kinds_of_module(&source),
                 construct.clone(),
                 message,

@@ -373,7 +373,7 @@ pub(crate) fn build(
                 inv.gaps.push(Gap {
                     kind,
                     operation: g.operation.clone(),
-                    reason: GapReason::NotModelled,
+                    reason: g.reason,
                     message: g.message.clone(),
                 });
             }
