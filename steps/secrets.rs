@@ -124,15 +124,18 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
                     format!("{} llega desde Secrets Manager: {}", s.name, secret.name),
                     td.origin.as_ref(),
                 ),
-                SecretTarget::SecretsManagerMissing(arn) => problems.push(Finding {
-                    subject: subject(td, &c.name),
-                    message: format!(
-                        "{} apunta a {arn}, que no existe en Secrets Manager: la tarea no arrancará \
-                         (ResourceInitializationError); crea el secreto o corrige el ARN",
-                        s.name
-                    ),
-                    origin: td.origin.clone(),
-                }),
+                SecretTarget::SecretsManagerMissing(arn) => {
+                    let f = Finding {
+                        subject: subject(td, &c.name),
+                        message: format!(
+                            "{} apunta a {arn}, que no existe en Secrets Manager: la tarea no arrancará \
+                             (ResourceInitializationError); crea el secreto o corrige el ARN",
+                            s.name
+                        ),
+                        origin: td.origin.clone(),
+                    };
+                    judged(s, f, &mut problems, &mut unknowns);
+                }
                 SecretTarget::SsmParameter(name) => unknowns.push(Unanswerable {
                     subject: subject(td, &c.name),
                     reason: format!(
@@ -149,6 +152,26 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
         }
     }
     conclude(world, &problems, &unknowns)
+}
+
+/// A problem with one of the values a reference may take is a problem of
+/// some instances, maybe none: not certain.
+fn judged(
+    s: &SecretRef,
+    f: Finding,
+    problems: &mut Vec<Finding>,
+    unknowns: &mut Vec<Unanswerable>,
+) {
+    match &s.only_if {
+        None => problems.push(f),
+        Some(on) => unknowns.push(Unanswerable {
+            subject: f.subject,
+            reason: format!(
+                "si {on} (conocido tras apply) elige este valor: {}",
+                f.message
+            ),
+        }),
+    }
 }
 
 pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResult {
@@ -247,15 +270,18 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
                     ),
                     origin: None,
                 }),
-                SecretAccess::Denied => problems.push(Finding {
-                    subject: role.clone(),
-                    message: format!(
-                        "el rol de ejecución no tiene secretsmanager:GetSecretValue sobre {arn}: la tarea no \
-                         podrá recibir {} y no arrancará",
-                        s.name
-                    ),
-                    origin: None,
-                }),
+                SecretAccess::Denied => {
+                    let f = Finding {
+                        subject: role.clone(),
+                        message: format!(
+                            "el rol de ejecución no tiene secretsmanager:GetSecretValue sobre {arn}: la tarea no \
+                             podrá recibir {} y no arrancará",
+                            s.name
+                        ),
+                        origin: None,
+                    };
+                    judged(s, f, &mut problems, &mut unknowns);
+                }
                 SecretAccess::Unanswerable(u) => unknowns.push(u),
             }
         }

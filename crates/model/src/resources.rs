@@ -346,6 +346,11 @@ pub struct SecretRef {
     /// A Secrets Manager ARN (optionally with `:json-key:...` suffix) or an
     /// SSM parameter ARN or name.
     pub value_from: String,
+    /// Set when this is one of several values the entry may take, which one
+    /// depending on this unknown (`var.arns[each.key]`): what holds of it
+    /// holds of some instances, not necessarily of any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_if: Option<String>,
 }
 
 /// Metadata only: cloudgrade never reads a secret's value.

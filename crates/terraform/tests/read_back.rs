@@ -508,3 +508,50 @@ resource "aws_iam_role_policy_attachment" "exec" {
         .unwrap();
     assert!(task.attached_policy_arns.is_empty());
 }
+
+#[test]
+fn a_secret_picked_from_a_map_by_an_unknown_key_is_each_of_its_values() {
+    // roczyno's shape: one secret per database, the task definitions a
+    // for_each whose key picks one.
+    let inv = load(&[(
+        "main.tf",
+        r#"
+variable "services" {}
+resource "aws_secretsmanager_secret" "users" { name = "users-db" }
+resource "aws_secretsmanager_secret" "albums" { name = "albums-db" }
+locals {
+  arns = {
+    users  = aws_secretsmanager_secret.users.arn
+    albums = aws_secretsmanager_secret.albums.arn
+  }
+}
+resource "aws_ecs_task_definition" "m" {
+  for_each = var.services
+  family   = "x-${each.key}"
+  container_definitions = jsonencode([{
+    name    = "app"
+    image   = "app:1"
+    secrets = [{ name = "DB_PASSWORD", valueFrom = "${local.arns[each.key]}:password::" }]
+  }])
+}
+"#,
+    )]);
+    let refs: Vec<(&str, Option<&str>)> = inv.task_definitions[0].containers[0]
+        .secrets
+        .iter()
+        .map(|s| (s.value_from.as_str(), s.only_if.as_deref()))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            (
+                "aws_secretsmanager_secret.albums:password::",
+                Some("each.key")
+            ),
+            (
+                "aws_secretsmanager_secret.users:password::",
+                Some("each.key")
+            ),
+        ]
+    );
+}

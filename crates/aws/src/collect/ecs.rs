@@ -336,6 +336,7 @@ fn container(c: t::ContainerDefinition) -> ContainerDefinition {
             .map(|s| SecretRef {
                 name: s.name,
                 value_from: s.value_from,
+                only_if: None,
             })
             .collect(),
         log_driver: c

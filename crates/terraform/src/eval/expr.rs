@@ -580,23 +580,24 @@ impl Evaluator<'_> {
             }
         }
         parts.retain(|p| !matches!(p, Part::Lit(s) if s.is_empty()));
-        Ok(match parts.as_slice() {
-            [] => Value::String(String::new()),
-            [Part::Lit(s)] => Value::String(s.clone()),
-            _ if parts.iter().all(|p| matches!(p, Part::Lit(_))) => Value::String(
-                parts
-                    .iter()
-                    .filter_map(|p| {
-                        if let Part::Lit(s) = p {
-                            Some(s.as_str())
-                        } else {
-                            None
-                        }
-                    })
-                    .collect(),
-            ),
-            _ => Value::Partial(Rc::new(parts)),
-        })
+        // One interpolation that is one of several values: the template is
+        // one of its renderings.
+        let alt = parts.iter().enumerate().find_map(|(i, p)| match p {
+            Part::Val(Value::Unknown(u)) => u.alternatives.clone().map(|a| (i, u.clone(), a)),
+            _ => None,
+        });
+        if let Some((i, u, alternatives)) = alt {
+            let renderings = alternatives
+                .iter()
+                .map(|a| {
+                    let mut each = parts.clone();
+                    each[i] = Part::Val(a.clone());
+                    from_parts(each)
+                })
+                .collect();
+            return Ok(Value::one_of(&u, renderings));
+        }
+        Ok(from_parts(parts))
     }
 
     fn template_tokens(
@@ -796,6 +797,12 @@ pub(crate) fn index(v: Value, k: Value) -> Result<Value, String> {
             };
             Value::unknown(u.extend(&step))
         }
+        // A known collection at an unknown key is one of its elements
+        // (Terraform refuses a key it lacks).
+        (Value::Object(map), Value::Unknown(u)) if !map.is_empty() => {
+            Value::one_of(&u, map.into_values().collect())
+        }
+        (Value::List(items), Value::Unknown(u)) if !items.is_empty() => Value::one_of(&u, items),
         (_, Value::Unknown(u)) => Value::Unknown(u),
         (Value::List(items), k @ (Value::Number(_) | Value::String(_))) => {
             let n = match k {
@@ -854,4 +861,26 @@ fn to_bool(v: &Value) -> Option<bool> {
 fn unknown_of(vals: &[&Value]) -> Value {
     let us: Vec<Rc<Unknown>> = vals.iter().filter_map(|v| v.first_unknown()).collect();
     Value::unknown(Unknown::combine(us.iter().map(|u| u.as_ref())))
+}
+
+/// A template's value from its parts: a plain string when every part is
+/// literal.
+fn from_parts(parts: Vec<Part>) -> Value {
+    match parts.as_slice() {
+        [] => Value::String(String::new()),
+        [Part::Lit(s)] => Value::String(s.clone()),
+        _ if parts.iter().all(|p| matches!(p, Part::Lit(_))) => Value::String(
+            parts
+                .iter()
+                .filter_map(|p| {
+                    if let Part::Lit(s) = p {
+                        Some(s.as_str())
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+        ),
+        _ => Value::Partial(Rc::new(parts)),
+    }
 }

@@ -218,12 +218,9 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
                 Vec::new()
             })
             .into_iter()
-            .filter_map(|s| match s.unmark().0 {
-                Value::Object(f) => Some(SecretRef {
-                    name: f.get("name").and_then(read::text).unwrap_or_default(),
-                    value_from: f.get("valueFrom").and_then(read::text).unwrap_or_default(),
-                }),
-                _ => None,
+            .flat_map(|s| match s.unmark().0 {
+                Value::Object(f) => secret_refs(&f),
+                _ => Vec::new(),
             })
             .collect();
         let log_driver = match read::flat(c.get("logConfiguration")) {
@@ -240,6 +237,30 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
         });
     }
     out
+}
+
+/// One `secrets` entry of a container: one reference, or one per value it
+/// may take (`"${var.arns[each.key]}:password::"`), marked as such.
+fn secret_refs(f: &std::collections::BTreeMap<String, Value>) -> Vec<SecretRef> {
+    let name = f.get("name").and_then(read::text).unwrap_or_default();
+    let from = f.get("valueFrom").cloned().unwrap_or(Value::Null);
+    if let Value::Unknown(u) = read::flat(&from)
+        && let Some(alternatives) = &u.alternatives
+    {
+        return alternatives
+            .iter()
+            .map(|a| SecretRef {
+                name: name.clone(),
+                value_from: read::text(a).unwrap_or_default(),
+                only_if: Some(u.primary().to_string()),
+            })
+            .collect();
+    }
+    vec![SecretRef {
+        name,
+        value_from: read::text(&from).unwrap_or_default(),
+        only_if: None,
+    }]
 }
 
 /// One `environment` entry of a container, as the model holds it.
