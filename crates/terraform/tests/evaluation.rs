@@ -611,13 +611,7 @@ resource "aws_db_subnet_group" "db" {
 }
 "#,
     )]);
-    assert!(
-        inv.gaps
-            .iter()
-            .any(|g| g.message.contains("no se sabe qué elementos")),
-        "{:#?}",
-        inv.gaps
-    );
+    common::gap_saying(&inv, &["no se sabe qué elementos"]);
 }
 
 #[test]
@@ -651,13 +645,7 @@ resource "aws_db_instance" "d" {
         "resource \"aws_db_subnet_group\" \"again\" {\n  name       = \"${var.project}-${var.env}-db\"\n  subnet_ids = [aws_subnet.a.id]\n}\nresource \"aws_db_instance\"",
     );
     let inv = load(&[("main.tf", &twice)]);
-    assert!(
-        inv.gaps
-            .iter()
-            .any(|g| g.message.contains("no está declarado")),
-        "{:#?}",
-        inv.gaps
-    );
+    common::gap_saying(&inv, &["no está declarado"]);
 }
 
 #[test]
@@ -696,13 +684,7 @@ module "db" {
 }
 "#;
     let inv = load(&[("main.tf", root), ("sg/main.tf", module)]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::SecurityGroup),
-        "{:#?}",
-        inv.gaps
-    );
+    common::no_gap_of(&inv, &[cloudgrade_model::ResourceKind::SecurityGroup]);
     let db = inv
         .security_group("module.db.aws_security_group.g")
         .unwrap();
@@ -733,13 +715,12 @@ resource "aws_route_table_association" "private" {
 }
 "#;
     let inv = load(&[("main.tf", main)]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::RouteTable
-                && g.kind != cloudgrade_model::ResourceKind::Subnet),
-        "{:#?}",
-        inv.gaps
+    common::no_gap_of(
+        &inv,
+        &[
+            cloudgrade_model::ResourceKind::RouteTable,
+            cloudgrade_model::ResourceKind::Subnet,
+        ],
     );
     let table = &inv.route_tables.iter().find(|t| !t.main).unwrap();
     assert_eq!(table.subnet_ids, ["aws_subnet.private[each.key]"]);
@@ -773,13 +754,7 @@ resource "aws_ecs_task_definition" "m" {
 }
 "#;
     let inv = load(&[("main.tf", main)]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::TaskDefinition),
-        "{:#?}",
-        inv.gaps
-    );
+    common::no_gap_of(&inv, &[cloudgrade_model::ResourceKind::TaskDefinition]);
     let env = &inv.task_definitions[0].containers[0].environment;
     let names: Vec<(&str, Option<&str>)> = env
         .iter()
@@ -804,13 +779,7 @@ resource "aws_ecs_task_definition" "m" {
                 "variable \"services\" {}\nvariable \"extra_env\" {}",
             ),
     )]);
-    assert!(
-        inv.gaps
-            .iter()
-            .any(|g| g.message.contains("no se sabe qué variables de entorno")),
-        "{:#?}",
-        inv.gaps
-    );
+    common::gap_saying(&inv, &["no se sabe qué variables de entorno"]);
 }
 
 #[test]
@@ -835,13 +804,7 @@ resource "aws_ecs_task_definition" "m" {
 }
 "#;
     let inv = load(&[("main.tf", main)]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::TaskDefinition),
-        "{:#?}",
-        inv.gaps
-    );
+    common::no_gap_of(&inv, &[cloudgrade_model::ResourceKind::TaskDefinition]);
     let image = inv.task_definitions[0].containers[0].image.clone().unwrap();
     assert_eq!(
         image,

@@ -126,13 +126,12 @@ fn a_lookup_that_matches_nothing_declared_stays_a_gap_that_says_so() {
         r#"["10.20.1.0/24", "10.20.9.0/24"]"#,
     );
     let inv = layout(&root, ECS);
-    let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("data.aws_subnet.app[1]` no se resuelve")
-                && m.contains("ningún `aws_subnet` declarado coincide")),
-        "{messages:#?}"
+    common::gap_saying(
+        &inv,
+        &[
+            "data.aws_subnet.app[1]` no se resuelve",
+            "ningún `aws_subnet` declarado coincide",
+        ],
     );
 }
 
@@ -147,13 +146,9 @@ fn a_lookup_by_a_variable_without_value_is_not_guessed() {
         )
     );
     let inv = layout(&root, ECS);
-    let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("data.aws_vpc.main` no se resuelve")
-                && m.contains("no se puede saber")),
-        "{messages:#?}"
+    common::gap_saying(
+        &inv,
+        &["data.aws_vpc.main` no se resuelve", "no se puede saber"],
     );
 }
 
@@ -164,13 +159,12 @@ fn several_matches_are_named_not_chosen() {
         "data \"aws_subnet\" \"app\" {\n  count  = 1\n  vpc_id = data.aws_vpc.main.id\n}",
     );
     let inv = layout(ROOT, &ecs);
-    let messages: Vec<&str> = inv.gaps.iter().map(|g| g.message.as_str()).collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("coinciden 2 `aws_subnet`")
-                && m.contains("module.network.aws_subnet.app_a")),
-        "{messages:#?}"
+    common::gap_saying(
+        &inv,
+        &[
+            "coinciden 2 `aws_subnet`",
+            "module.network.aws_subnet.app_a",
+        ],
     );
 }
 
@@ -178,13 +172,12 @@ fn several_matches_are_named_not_chosen() {
 fn the_default_vpc_is_never_a_declared_one() {
     let ecs = ECS.replace("cidr_block = var.vpc_cidr", "default = true");
     let inv = layout(ROOT, &ecs);
-    assert!(
-        inv.gaps
-            .iter()
-            .any(|g| g.message.contains("data.aws_vpc.main` no se resuelve")
-                && g.message.contains("creado fuera de esta configuración")),
-        "{:#?}",
-        inv.gaps
+    common::gap_saying(
+        &inv,
+        &[
+            "data.aws_vpc.main` no se resuelve",
+            "creado fuera de esta configuración",
+        ],
     );
 }
 
@@ -242,13 +235,7 @@ fn subnets_found_by_tag_alone_may_be_anyone_s() {
         )
         .replace("FILTER", "tags = { Tier = \"db\" }");
     let inv = load(&[("main.tf", &text)]);
-    assert!(
-        inv.gaps
-            .iter()
-            .any(|g| g.message.contains("no filtra por una VPC declarada")),
-        "{:#?}",
-        inv.gaps
-    );
+    common::gap_saying(&inv, &["no filtra por una VPC declarada"]);
 }
 
 #[test]
@@ -258,13 +245,7 @@ fn an_unknown_filter_is_named() {
         "filter {\n    name   = \"map-public-ip-on-launch\"\n    values = [\"false\"]\n  }",
     );
     let inv = load(&[("main.tf", &text)]);
-    assert!(
-        inv.gaps
-            .iter()
-            .any(|g| g.message.contains("filtro `map-public-ip-on-launch`")),
-        "{:#?}",
-        inv.gaps
-    );
+    common::gap_saying(&inv, &["filtro `map-public-ip-on-launch`"]);
 }
 
 const SECRET: &str = r#"
@@ -362,13 +343,7 @@ resource "aws_security_group_rule" "in" {
 }
 "#,
     )]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::SecurityGroup),
-        "{:#?}",
-        inv.gaps
-    );
+    common::no_gap_of(&inv, &[cloudgrade_model::ResourceKind::SecurityGroup]);
     let sg = &inv.security_groups[0];
     let rule = &sg.ingress[0];
     assert_eq!((rule.from_port, rule.to_port), (Some(5432), Some(5432)));
@@ -394,13 +369,7 @@ resource "aws_db_subnet_group" "db" {
 }
 "#,
     )]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::DbSubnetGroup),
-        "{:#?}",
-        inv.gaps
-    );
+    common::no_gap_of(&inv, &[cloudgrade_model::ResourceKind::DbSubnetGroup]);
     assert_eq!(
         inv.db_subnet_groups[0].subnet_ids,
         ["aws_subnet.db[0]", "aws_subnet.db[1]"]
@@ -428,13 +397,12 @@ resource "aws_ecs_task_definition" "app" {
 }
 "#,
     )]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::Secret
-                && g.kind != cloudgrade_model::ResourceKind::TaskDefinition),
-        "{:#?}",
-        inv.gaps
+    common::no_gap_of(
+        &inv,
+        &[
+            cloudgrade_model::ResourceKind::Secret,
+            cloudgrade_model::ResourceKind::TaskDefinition,
+        ],
     );
     assert_eq!(inv.secrets.len(), 1);
     assert_eq!(inv.secrets[0].arn, "data.aws_secretsmanager_secret.db");
@@ -456,13 +424,7 @@ data "aws_secretsmanager_secret_version" "db" {
 }
 "#,
     )]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::Secret),
-        "{:#?}",
-        inv.gaps
-    );
+    common::no_gap_of(&inv, &[cloudgrade_model::ResourceKind::Secret]);
 }
 
 #[test]
@@ -485,13 +447,7 @@ resource "aws_iam_role_policy_attachment" "exec" {
 }
 "#,
     )]);
-    assert!(
-        inv.gaps
-            .iter()
-            .all(|g| g.kind != cloudgrade_model::ResourceKind::IamRole),
-        "{:#?}",
-        inv.gaps
-    );
+    common::no_gap_of(&inv, &[cloudgrade_model::ResourceKind::IamRole]);
     let exec = inv
         .iam_roles
         .iter()

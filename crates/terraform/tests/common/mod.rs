@@ -43,3 +43,24 @@ pub fn curso() -> Inventory {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/terraform/curso");
     load_dir(&dir, &Options::default()).unwrap()
 }
+
+/// Asserts no gap leaves any of `kinds` unknown.
+pub fn no_gap_of(inv: &Inventory, kinds: &[cloudgrade_model::ResourceKind]) {
+    let found: Vec<_> = inv
+        .gaps
+        .iter()
+        .filter(|g| kinds.contains(&g.kind))
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// Asserts some gap's message says every one of `needles`.
+pub fn gap_saying(inv: &Inventory, needles: &[&str]) {
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| needles.iter().all(|n| g.message.contains(n))),
+        "no gap says {needles:?}: {:#?}",
+        inv.gaps
+    );
+}
