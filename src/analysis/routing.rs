@@ -1276,12 +1276,11 @@ mod tests {
                 route("0.0.0.0/0", igw_target("igw-1")),
             ],
         );
-        inv.gaps.push(Gap {
-            kind: ResourceKind::RouteTable,
-            operation: "main.tf:9 aws_route.extra".into(),
-            reason: GapReason::NotModelled,
-            message: "route_table_id depende de var.rt".into(),
-        });
+        inv.gaps.push(gap(
+            ResourceKind::RouteTable,
+            "main.tf:9 aws_route.extra",
+            "route_table_id depende de var.rt",
+        ));
         // Known to use rtb-priv: the unread route can add, never remove.
         let rep = private_egress(&inv, "subnet-app");
         assert_eq!(rep.problems.len(), 1, "{rep:#?}");
@@ -1305,12 +1304,11 @@ mod tests {
         table_mut(&mut inv, "rtb-main")
             .routes
             .push(route("0.0.0.0/0", igw_target("igw-1")));
-        inv.gaps.push(Gap {
-            kind: ResourceKind::RouteTable,
-            operation: "main.tf:9 aws_route_table_association.app".into(),
-            reason: GapReason::NotModelled,
-            message: "route_table_id depende de var.rt".into(),
-        });
+        inv.gaps.push(gap(
+            ResourceKind::RouteTable,
+            "main.tf:9 aws_route_table_association.app",
+            "route_table_id depende de var.rt",
+        ));
         // The unread association may be this subnet's.
         let rep = private_egress(&inv, "subnet-app");
         assert!(rep.problems.is_empty(), "{rep:#?}");
@@ -1325,12 +1323,11 @@ mod tests {
     fn nat_problems_wait_for_unread_gateways_but_the_rest_is_decided() {
         let mut inv = course_vpc();
         inv.internet_gateways[0].attached_vpc_ids.clear();
-        inv.gaps.push(Gap {
-            kind: ResourceKind::InternetGateway,
-            operation: "main.tf:3 aws_internet_gateway_attachment.a".into(),
-            reason: GapReason::NotModelled,
-            message: "vpc_id depende de var.vpc".into(),
-        });
+        inv.gaps.push(gap(
+            ResourceKind::InternetGateway,
+            "main.tf:3 aws_internet_gateway_attachment.a",
+            "vpc_id depende de var.vpc",
+        ));
         // The detached IGW may be attached by the unread attachment.
         let rep = private_egress(&inv, "subnet-app");
         assert!(rep.problems.is_empty(), "{rep:#?}");
@@ -1370,12 +1367,11 @@ mod tests {
         let mut inv = course_vpc();
         table_mut(&mut inv, "rtb-priv").subnet_ids.clear();
         inv.subnets[1].vpc_id = "data.aws_vpc.x.id".into();
-        inv.gaps.push(Gap {
-            kind: ResourceKind::Subnet,
-            operation: "main.tf:5 aws_subnet.app.vpc_id".into(),
-            reason: GapReason::NotModelled,
-            message: "depende de data.aws_vpc.x".into(),
-        });
+        inv.gaps.push(gap(
+            ResourceKind::Subnet,
+            "main.tf:5 aws_subnet.app.vpc_id",
+            "depende de data.aws_vpc.x",
+        ));
         inv.gap_fields.push(cloudgrade_model::GapField {
             kind: ResourceKind::Subnet,
             operation: "main.tf:5 aws_subnet.app.vpc_id".into(),
@@ -1398,12 +1394,11 @@ mod tests {
     fn an_unread_association_leaves_an_explicitly_associated_subnet_decided() {
         let mut inv = course_vpc();
         set_routes(&mut inv, "rtb-priv", vec![local("10.0.0.0/16")]);
-        inv.gaps.push(Gap {
-            kind: ResourceKind::RouteTable,
-            operation: "main.tf:9 aws_route_table_association.other".into(),
-            reason: GapReason::NotModelled,
-            message: "route_table_id depende de var.rt".into(),
-        });
+        inv.gaps.push(gap(
+            ResourceKind::RouteTable,
+            "main.tf:9 aws_route_table_association.other",
+            "route_table_id depende de var.rt",
+        ));
         inv.gap_fields.push(cloudgrade_model::GapField {
             kind: ResourceKind::RouteTable,
             operation: "main.tf:9 aws_route_table_association.other".into(),

@@ -176,3 +176,13 @@ pub fn entry(
         to_port: ports.map(|p| p.1),
     }
 }
+
+/// A gap of something the source did not model.
+pub fn gap(kind: ResourceKind, operation: &str, message: &str) -> Gap {
+    Gap {
+        kind,
+        operation: operation.into(),
+        reason: GapReason::NotModelled,
+        message: message.into(),
+    }
+}

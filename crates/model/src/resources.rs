@@ -216,6 +216,22 @@ pub struct AclEntry {
     pub to_port: Option<i32>,
 }
 
+impl AclEntry {
+    /// A rule on all traffic from or to anywhere: what a default ACL holds
+    /// (`100` allow, `*` deny), in either direction.
+    pub fn all_traffic(rule_number: i32, egress: bool, allow: bool) -> AclEntry {
+        AclEntry {
+            rule_number,
+            egress,
+            protocol: "-1".into(),
+            allow,
+            cidr: Attr::Known("0.0.0.0/0".into()),
+            from_port: None,
+            to_port: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DbInstance {
     pub id: String,

@@ -286,14 +286,8 @@ mod tests {
             subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
             entries: entries
                 .iter()
-                .map(|&(rule_number, egress, allow)| AclEntry {
-                    rule_number,
-                    egress,
-                    protocol: "-1".into(),
-                    allow,
-                    cidr: Attr::Known("0.0.0.0/0".into()),
-                    from_port: None,
-                    to_port: None,
+                .map(|&(rule_number, egress, allow)| {
+                    AclEntry::all_traffic(rule_number, egress, allow)
                 })
                 .collect(),
             tags: Default::default(),

@@ -40,7 +40,7 @@ pub(super) fn implicit_defaults(m: &mut Mapper, vpc: &Instance, _cidr: &Attr<Str
     if !m.alias.contains_key(&acl_id) {
         let mut entries = Vec::new();
         for egress in [false, true] {
-            entries.push(entry_all(100, egress, true));
+            entries.push(AclEntry::all_traffic(100, egress, true));
         }
         entries.extend(deny_rest());
         m.inv.network_acls.push(NetworkAcl {
@@ -55,23 +55,11 @@ pub(super) fn implicit_defaults(m: &mut Mapper, vpc: &Instance, _cidr: &Attr<Str
     }
 }
 
-fn entry_all(rule_number: i32, egress: bool, allow: bool) -> AclEntry {
-    AclEntry {
-        rule_number,
-        egress,
-        protocol: "-1".into(),
-        allow,
-        cidr: Attr::Known("0.0.0.0/0".into()),
-        from_port: None,
-        to_port: None,
-    }
-}
-
 /// The `*` rule every network ACL ends with.
 fn deny_rest() -> [AclEntry; 2] {
     [
-        entry_all(32767, false, false),
-        entry_all(32767, true, false),
+        AclEntry::all_traffic(32767, false, false),
+        AclEntry::all_traffic(32767, true, false),
     ]
 }
 
