@@ -144,6 +144,15 @@ fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
             })
             .map(|s| s.name.as_str())
             .collect();
+        // A service whose task definition was not read may be one of them.
+        if world
+            .inv
+            .ecs_services
+            .iter()
+            .any(|s| world.inv.task_definition(&s.task_definition).is_none())
+        {
+            world.require(&[ResourceKind::TaskDefinition])?;
+        }
         if !on_instances.is_empty() {
             return Err(StepError::NotEvaluable(format!(
                 "los servicios ECS {} no usan red awsvpc (sus tareas corren en instancias EC2 con red bridge o host) \

@@ -347,6 +347,7 @@ fn judge(
                 .filter(|op| !clean.gaps.contains(op))
                 .collect();
             let mut became_ne = false;
+            let mut read_failed_too = false;
             let mut still_failed = false;
             for (id, (want, _)) in &clean.verdicts {
                 let Some((v, whole)) = got.get(id) else {
@@ -355,6 +356,16 @@ fn judge(
                 };
                 still_failed |= v == "failed";
                 if v == want {
+                    // Not evaluable by design in the clean run (a world the
+                    // grader cannot judge yet) and now also for the failed
+                    // read: the run is incomplete for it too, exit 3.
+                    if v == "not_evaluable"
+                        && std::iter::once(operation.to_string())
+                            .chain(gap_ops.iter().cloned())
+                            .any(|op| whole.contains(&op))
+                    {
+                        read_failed_too = true;
+                    }
                     continue;
                 }
                 changes.push(format!("{id}: {want}→{v}"));
@@ -377,7 +388,7 @@ fn judge(
             }
             let want_code = if still_failed {
                 1
-            } else if became_ne {
+            } else if became_ne || read_failed_too {
                 3
             } else {
                 clean.code

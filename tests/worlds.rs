@@ -111,6 +111,7 @@ macro_rules! worlds {
 
 worlds! {
     reference => "reference",
+    ecs_on_ec2_bridge => "ecs-on-ec2-bridge",
     private_rt_to_igw => "private-rt-to-igw",
     private_no_egress => "private-no-egress",
     nat_in_private_subnet => "nat-in-private-subnet",

@@ -426,7 +426,11 @@ pub struct EcsService {
     pub desired_count: i32,
     #[serde(default = "fargate_launch")]
     pub launch_type: String,
+    /// The awsvpc network; empty for a task definition in bridge or host
+    /// mode, whose tasks use their EC2 instance's network.
+    #[serde(default)]
     pub subnets: Vec<String>,
+    #[serde(default)]
     pub security_groups: Vec<String>,
     #[serde(default)]
     pub assign_public_ip: bool,

@@ -454,12 +454,17 @@ impl Writer {
                     ),
                     format!("desired_count   = {}", s.desired_count),
                     format!("launch_type     = {}", quoted(&s.launch_type)),
-                    format!(
-                        "\nnetwork_configuration {{\n  subnets          = {}\n  security_groups  = {}\n  assign_public_ip = {}\n}}",
-                        ids("aws_subnet", &s.subnets, "id"),
-                        ids("aws_security_group", &s.security_groups, "id"),
-                        s.assign_public_ip
-                    ),
+                    // Bridge or host mode: no awsvpc network to configure.
+                    if s.subnets.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "\nnetwork_configuration {{\n  subnets          = {}\n  security_groups  = {}\n  assign_public_ip = {}\n}}",
+                            ids("aws_subnet", &s.subnets, "id"),
+                            ids("aws_security_group", &s.security_groups, "id"),
+                            s.assign_public_ip
+                        )
+                    },
                 ],
             );
         }

@@ -441,10 +441,20 @@ impl Checker<'_> {
                 "definición de tarea",
                 "task_definitions",
             )?;
-            if svc.subnets.is_empty() {
+            let awsvpc = w
+                .task_definitions
+                .get(&svc.task_definition)
+                .is_none_or(|td| td.network_mode == "awsvpc");
+            if awsvpc && svc.subnets.is_empty() {
                 return Err(self.fail(
                     &["ecs_services", s, "subnets"],
                     "un servicio awsvpc necesita subredes",
+                ));
+            }
+            if !awsvpc && !(svc.subnets.is_empty() && svc.security_groups.is_empty()) {
+                return Err(self.fail(
+                    &["ecs_services", s, "subnets"],
+                    "un servicio cuya definición de tarea no usa red awsvpc no lleva subredes ni grupos: sus tareas usan la red de su instancia EC2",
                 ));
             }
             for n in &svc.subnets {

@@ -203,6 +203,13 @@ pub(super) async fn services(
             })
             .build()
             .at(&key, "AwsVpcConfiguration")?;
+        // Bridge or host mode (no subnets): the tasks use their instance's
+        // network, and ECS refuses a network configuration.
+        let network = (!s.subnets.is_empty()).then(|| {
+            NetworkConfiguration::builder()
+                .awsvpc_configuration(network)
+                .build()
+        });
         let out = c
             .ecs
             .create_service()
@@ -211,11 +218,7 @@ pub(super) async fn services(
             .task_definition(built.id(&format!("task_definition.{}", s.task_definition))?)
             .desired_count(s.desired_count)
             .launch_type(LaunchType::from(s.launch_type.as_str()))
-            .network_configuration(
-                NetworkConfiguration::builder()
-                    .awsvpc_configuration(network)
-                    .build(),
-            )
+            .set_network_configuration(network)
             .send()
             .await
             .at(&key, "CreateService")?;
