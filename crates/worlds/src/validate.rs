@@ -451,7 +451,8 @@ impl Checker<'_> {
                     "un servicio awsvpc necesita subredes",
                 ));
             }
-            if !awsvpc && !(svc.subnets.is_empty() && svc.security_groups.is_empty()) {
+            let networkless = svc.subnets.is_empty() && svc.security_groups.is_empty();
+            if !awsvpc && !networkless {
                 return Err(self.fail(
                     &["ecs_services", s, "subnets"],
                     "un servicio cuya definición de tarea no usa red awsvpc no lleva subredes ni grupos: sus tareas usan la red de su instancia EC2",
