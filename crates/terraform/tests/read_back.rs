@@ -153,6 +153,33 @@ fn a_lookup_by_a_variable_without_value_is_not_guessed() {
 }
 
 #[test]
+fn subnets_counted_over_an_unknown_are_named_with_what_they_depend_on() {
+    // The network module's subnets come from a variable with no value: the
+    // lookup may read one of them, and the reason says which resource and
+    // what its count depends on.
+    let network = format!(
+        "variable \"app_cidrs\" {{}}\n{}",
+        NETWORK.replace(
+            "resource \"aws_subnet\" \"app_a\" {\n  vpc_id     = aws_vpc.main.id\n  cidr_block = \"10.20.1.0/24\"\n}",
+            "resource \"aws_subnet\" \"app_a\" {\n  count      = length(var.app_cidrs)\n  vpc_id     = aws_vpc.main.id\n  cidr_block = var.app_cidrs[count.index]\n}",
+        )
+    );
+    assert!(network.contains("count      = length(var.app_cidrs)"));
+    let inv = load(&[
+        ("main.tf", ROOT),
+        ("modules/network/main.tf", &network),
+        ("modules/ecs/main.tf", ECS),
+    ]);
+    common::gap_saying(
+        &inv,
+        &[
+            "no se puede saber si lee las instancias de module.network.aws_subnet.app_a (dependen de",
+            "app_cidrs",
+        ],
+    );
+}
+
+#[test]
 fn several_matches_are_named_not_chosen() {
     let ecs = ECS.replace(
         "data \"aws_subnet\" \"app\" {\n  count      = length(var.subnet_cidrs)\n  vpc_id     = data.aws_vpc.main.id\n  cidr_block = var.subnet_cidrs[count.index]\n}",

@@ -300,8 +300,10 @@ impl Evaluator<'_> {
             .iter()
             .filter(|d| d.mode == Mode::Managed && d.rtype == rtype)
         {
-            let r = self.resource(m, &decl.key());
-            push_instances(&r.value, out);
+            let key = decl.key();
+            let address = format!("{}{key}", self.mods[m].prefix);
+            let r = self.resource(m, &key);
+            push_instances(&address, &r.value, out);
         }
         let kind = crate::map::kind_of(rtype);
         for call in &cfg.modules {
@@ -339,18 +341,15 @@ enum Candidate {
     Uncounted(Option<Rc<ResObj>>, String),
 }
 
-fn push_instances(v: &Value, out: &mut Vec<Candidate>) {
+/// `address` is the declaration's, for naming instances not yet counted.
+fn push_instances(address: &str, v: &Value, out: &mut Vec<Candidate>) {
     match v {
         Value::Resource(r) => out.push(Candidate::Known(r.clone())),
-        Value::List(items) => items.iter().for_each(|i| push_instances(i, out)),
-        Value::Object(map) => map.values().for_each(|i| push_instances(i, out)),
+        Value::List(items) => items.iter().for_each(|i| push_instances(address, i, out)),
+        Value::Object(map) => map.values().for_each(|i| push_instances(address, i, out)),
         Value::Unknown(u) => out.push(Candidate::Uncounted(
             u.rep.clone(),
-            format!(
-                "las instancias de {} (dependen de {})",
-                u.primary(),
-                u.primary()
-            ),
+            format!("las instancias de {address} (dependen de {})", u.primary()),
         )),
         _ => {}
     }
