@@ -912,6 +912,17 @@ impl<'c> Evaluator<'c> {
         let scope = root.child(bindings);
         let body = self.eval_body(cx, &scope, &decl.body, true);
         let mut attrs: BTreeMap<String, Value> = body.as_object_attrs();
+        let instance = |body, read| {
+            Rc::new(Instance {
+                address: address.to_string(),
+                rtype: decl.rtype.clone(),
+                mode: decl.mode,
+                file: decl.at.file.clone(),
+                line: decl.at.line,
+                body,
+                read,
+            })
+        };
         let mut gap = None;
         let mut read = match decl.mode {
             Mode::Data => DataRead::Unknown(String::new()),
@@ -920,16 +931,7 @@ impl<'c> Evaluator<'c> {
         if decl.mode == Mode::Data && readback::reads_back(&decl.rtype) {
             match self.read_back(&decl.rtype, &body) {
                 readback::ReadBack::One(declared) => {
-                    let inst = Rc::new(Instance {
-                        address: address.to_string(),
-                        rtype: decl.rtype.clone(),
-                        mode: decl.mode,
-                        file: decl.at.file.clone(),
-                        line: decl.at.line,
-                        body,
-                        read: DataRead::Known,
-                    });
-                    return (Value::Resource(declared), inst);
+                    return (Value::Resource(declared), instance(body, DataRead::Known));
                 }
                 readback::ReadBack::Ids(ids) => {
                     read = DataRead::Known;
@@ -977,16 +979,7 @@ impl<'c> Evaluator<'c> {
             attrs,
             gap,
         }));
-        let inst = Rc::new(Instance {
-            address: address.to_string(),
-            rtype: decl.rtype.clone(),
-            mode: decl.mode,
-            file: decl.at.file.clone(),
-            line: decl.at.line,
-            body,
-            read,
-        });
-        (obj, inst)
+        (obj, instance(body, read))
     }
 
     /// How many instances `count` or `for_each` asks for.

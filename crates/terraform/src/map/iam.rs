@@ -45,11 +45,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             Vec::new()
         };
         let name = name_of(i, &o);
-        if o.known_str("name").is_none()
-            && let Some(expr) = o.text("name")
-        {
-            m.alias_name(expr, &name);
-        }
+        m.alias_name(&o, &name);
         m.inv.iam_roles.push(IamRole {
             arn: i.address.clone(),
             name,

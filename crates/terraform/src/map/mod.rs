@@ -178,10 +178,16 @@ impl Mapper {
         })
     }
 
-    /// A name known only as an expression (`"${var.project}-db"`) names
+    /// A `name` known only as an expression (`"${var.project}-db"`) names
     /// the resource `id` for whoever refers to it by the same expression,
     /// as long as no other resource has that name.
-    pub fn alias_name(&mut self, name: String, id: &str) {
+    pub fn alias_name(&mut self, o: &Obj, id: &str) {
+        if o.known_str("name").is_some() {
+            return;
+        }
+        let Some(name) = o.text("name") else {
+            return;
+        };
         if name == id || self.ambiguous.contains(&name) {
             return;
         }

@@ -24,11 +24,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             })
             .unwrap_or_default();
         let name = name_of(i, &o);
-        if o.known_str("name").is_none()
-            && let Some(expr) = o.text("name")
-        {
-            m.alias_name(expr, &name);
-        }
+        m.alias_name(&o, &name);
         m.inv.db_subnet_groups.push(DbSubnetGroup {
             name,
             vpc_id,
