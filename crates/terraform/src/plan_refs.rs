@@ -134,41 +134,7 @@ impl<'j> Catalog<'j> {
             match classify(g) {
                 Ref::CountIndex | Ref::EachKey | Ref::Ignored => {}
                 Ref::Resource { base, key, attr } => {
-                    let full = join(scope.module, &base);
-                    let Some(all) = self.by_resource.get(&full) else {
-                        // Not in the plan: named all the same, so that the
-                        // mapping says it is not declared.
-                        let address = match &key {
-                            Some(k) => format!("{full}[{k}]"),
-                            None => full,
-                        };
-                        let rtype = base.split('.').next().unwrap_or_default().to_string();
-                        let t = Target {
-                            address,
-                            rtype,
-                            attr,
-                            key,
-                        };
-                        out.push(vec![t], g);
-                        continue;
-                    };
-                    let found: Vec<Target> = match &key {
-                        Some(k) => all
-                            .iter()
-                            .filter(|i| i.key.as_ref() == Some(k))
-                            .map(|i| target(i, &attr))
-                            .collect(),
-                        None => {
-                            let every: Vec<Target> = all.iter().map(|i| target(i, &attr)).collect();
-                            if every.len() == 1 && every[0].key.is_none() {
-                                every
-                            } else if by_key {
-                                select(every, scope.key)
-                            } else {
-                                every
-                            }
-                        }
-                    };
+                    let found = self.resource_targets(scope, &base, key, &attr, by_key);
                     out.push(found, g);
                 }
                 Ref::EachValue { attr } => {
@@ -229,6 +195,49 @@ impl<'j> Catalog<'j> {
             }
         }
         out
+    }
+
+    /// The instances `base[key].attr` names from `scope`. A resource that
+    /// is not in the plan is named all the same, so that the mapping says
+    /// it is not declared.
+    fn resource_targets(
+        &self,
+        scope: Scope,
+        base: &str,
+        key: Option<Json>,
+        attr: &str,
+        by_key: bool,
+    ) -> Vec<Target> {
+        let full = join(scope.module, base);
+        let Some(all) = self.by_resource.get(&full) else {
+            let address = match &key {
+                Some(k) => format!("{full}[{k}]"),
+                None => full,
+            };
+            let rtype = base.split('.').next().unwrap_or_default().to_string();
+            return vec![Target {
+                address,
+                rtype,
+                attr: attr.to_string(),
+                key,
+            }];
+        };
+        match &key {
+            Some(k) => all
+                .iter()
+                .filter(|i| i.key.as_ref() == Some(k))
+                .map(|i| target(i, attr))
+                .collect(),
+            None => {
+                let every: Vec<Target> = all.iter().map(|i| target(i, attr)).collect();
+                let single = every.len() == 1 && every[0].key.is_none();
+                if by_key && !single {
+                    select(every, scope.key)
+                } else {
+                    every
+                }
+            }
+        }
     }
 
     /// `module.NAME.OUTPUT` from the module instance `module` is in: the
