@@ -84,7 +84,6 @@ pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
         (ResourceKind::EcsService, Some(&["subnets"])),
         (ResourceKind::DbSubnetGroup, Some(&["subnet_ids"])),
     ];
-    let gaps = world.gaps_reading(reads);
     let mut chosen = BTreeMap::new();
     for s in &world.inv.subnets {
         if let Some(why) = private_by_convention(s) {
@@ -98,7 +97,6 @@ pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
         world,
         chosen,
         "subredes privadas (ni por etiqueta o nombre, ni por ser de un servicio ECS o de RDS)",
-        gaps,
         reads,
     )
 }
@@ -110,9 +108,9 @@ fn select_known(
     world: &mut World,
     chosen: BTreeMap<String, Vec<String>>,
     what: &str,
-    gaps: Vec<crate::analysis::Unanswerable>,
     reads: &[(ResourceKind, Option<&[&str]>)],
 ) -> StepResult {
+    let gaps = world.gaps_reading(reads);
     if chosen.is_empty() && !gaps.is_empty() {
         return world.require_fields(reads);
     }
@@ -147,7 +145,6 @@ fn role_subnets(world: &World) -> Vec<(String, String)> {
 const SUBNETS: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::Subnet, Some(&["tags"]))];
 
 pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
-    let gaps = world.gaps_reading(SUBNETS);
     let (key, value) = (arg(args, 0)?, arg(args, 1)?);
     let mut chosen = BTreeMap::new();
     for s in &world.inv.subnets {
@@ -162,13 +159,11 @@ pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
         world,
         chosen,
         &format!("subredes con la etiqueta {key}={value}"),
-        gaps,
         SUBNETS,
     )
 }
 
 pub fn subnets_named(world: &mut World, args: &[String]) -> StepResult {
-    let gaps = world.gaps_reading(SUBNETS);
     let needle = arg(args, 0)?.to_lowercase();
     let mut chosen = BTreeMap::new();
     for s in &world.inv.subnets {
@@ -180,14 +175,12 @@ pub fn subnets_named(world: &mut World, args: &[String]) -> StepResult {
         world,
         chosen,
         &format!("subredes cuyo nombre contenga «{needle}»"),
-        gaps,
         SUBNETS,
     )
 }
 
 pub fn subnets_of_ecs_services(world: &mut World, _: &[String]) -> StepResult {
     let reads: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::EcsService, None)];
-    let gaps = world.gaps_reading(reads);
     let mut chosen = BTreeMap::new();
     for svc in &world.inv.ecs_services {
         for id in svc.network.iter().flat_map(|n| &n.subnet_ids) {
@@ -202,14 +195,12 @@ pub fn subnets_of_ecs_services(world: &mut World, _: &[String]) -> StepResult {
         world,
         chosen,
         "subredes de servicios ECS (¿hay un servicio ECS con red awsvpc?)",
-        gaps,
         reads,
     )
 }
 
 pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResult {
     let reads: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::DbSubnetGroup, None)];
-    let gaps = world.gaps_reading(reads);
     let mut chosen = BTreeMap::new();
     for g in &world.inv.db_subnet_groups {
         for id in &g.subnet_ids {
@@ -224,7 +215,6 @@ pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResul
         world,
         chosen,
         "subredes de grupos de subredes de RDS (¿hay un aws_db_subnet_group?)",
-        gaps,
         reads,
     )
 }

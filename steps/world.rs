@@ -107,31 +107,15 @@ impl<'a> World<'a> {
     /// the whole kind counts too). A data source behind a task definition's
     /// `execution_role_arn` says nothing about its `environment`.
     pub fn require_fields(&mut self, reads: &[(ResourceKind, Option<&[&str]>)]) -> StepResult {
-        let inv = self.inv;
-        let gaps: Vec<&Gap> = reads
-            .iter()
-            .flat_map(|(kind, fields)| -> Box<dyn Iterator<Item = &Gap>> {
-                match fields {
-                    None => Box::new(inv.gaps_for(*kind)),
-                    Some(f) => Box::new(inv.gaps_reading(*kind, f)),
-                }
-            })
-            .collect();
+        let gaps = gaps_of_reads(self.inv, reads);
         self.not_evaluable_if(gaps)
     }
 
     /// The gaps of what a step reads (see [`World::require_fields`]) as
     /// unknowns, for a step that still decides what is certain despite them.
     pub fn gaps_reading(&self, reads: &[(ResourceKind, Option<&[&str]>)]) -> Vec<Unanswerable> {
-        let inv = self.inv;
-        reads
-            .iter()
-            .flat_map(|(kind, fields)| -> Box<dyn Iterator<Item = &Gap>> {
-                match fields {
-                    None => Box::new(inv.gaps_for(*kind)),
-                    Some(f) => Box::new(inv.gaps_reading(*kind, f)),
-                }
-            })
+        gaps_of_reads(self.inv, reads)
+            .into_iter()
             .map(|g| Unanswerable {
                 subject: "fuente".into(),
                 reason: format!(
@@ -258,4 +242,19 @@ pub fn conclude(world: &mut World, problems: &[Finding], unknowns: &[Unanswerabl
         )));
     }
     Ok(())
+}
+
+/// The gaps of each kind read whole (`None`) or of the fields read of it.
+fn gaps_of_reads<'i>(
+    inv: &'i Inventory,
+    reads: &[(ResourceKind, Option<&'i [&'i str]>)],
+) -> Vec<&'i Gap> {
+    let mut out = Vec::new();
+    for (kind, fields) in reads {
+        match fields {
+            None => out.extend(inv.gaps_for(*kind)),
+            Some(f) => out.extend(inv.gaps_reading(*kind, f)),
+        }
+    }
+    out
 }
