@@ -65,25 +65,21 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
                 );
             }
             for (f, var) in found {
+                let (entry, why) = (
+                    format!("{}={}", f.variable, f.masked),
+                    f.in_task_definition(),
+                );
                 match &var.only_if {
                     // There for some instances only, maybe none.
                     Some(on) => unread.push(Unanswerable {
                         subject: subject(td, &c.name),
                         reason: format!(
-                            "{}={} estaría en environment según {on}, que solo se conoce tras apply: {}",
-                            f.variable,
-                            f.masked,
-                            f.in_task_definition()
+                            "{entry} estaría en environment según {on}, que solo se conoce tras apply: {why}"
                         ),
                     }),
                     None => problems.push(Finding {
                         subject: subject(td, &c.name),
-                        message: format!(
-                            "{}={} en environment: {}",
-                            f.variable,
-                            f.masked,
-                            f.in_task_definition()
-                        ),
+                        message: format!("{entry} en environment: {why}"),
                         origin: var.origin.clone().or_else(|| td.origin.clone()),
                     }),
                 }
@@ -152,6 +148,20 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
         }
     }
     conclude(world, &problems, &unknowns)
+}
+
+/// A grant that lets `role` read the secret `name` on a pattern wider than
+/// its ARN (named when known).
+fn too_broad(role: &str, policy: &str, resource: &str, name: &str, arn: Option<&str>) -> Finding {
+    let arn = arn.map(|a| format!(" ({a})")).unwrap_or_default();
+    Finding {
+        subject: role.to_string(),
+        message: format!(
+            "la política {policy} permite leer {name} pero sobre {resource}: da acceso a todos los \
+             secretos de la cuenta; limita Resource al ARN del secreto{arn}"
+        ),
+        origin: None,
+    }
 }
 
 /// A problem with one of the values a reference may take is a problem of
@@ -237,15 +247,9 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
                     // covers a secret nobody named covers every secret,
                     // this one too: too broad whatever its ARN.
                     match iam::role_can_read_secret(world.inv, &role, ANY_SECRET) {
-                        SecretAccess::Broad { policy, resource } => problems.push(Finding {
-                            subject: role.clone(),
-                            message: format!(
-                                "la política {policy} permite leer {} pero sobre {resource}: da acceso a todos los \
-                                 secretos de la cuenta; limita Resource al ARN del secreto",
-                                s.name
-                            ),
-                            origin: None,
-                        }),
+                        SecretAccess::Broad { policy, resource } => {
+                            problems.push(too_broad(&role, &policy, &resource, &s.name, None))
+                        }
                         _ => unknowns.push(Unanswerable {
                             subject: subject(td, &c.name),
                             reason: format!("{}: {why}", s.name),
@@ -261,15 +265,9 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
                     format!("el rol de ejecución puede leer {} ({arn}) por la política {policy}, limitada a su ARN", s.name),
                     td.origin.as_ref(),
                 ),
-                SecretAccess::Broad { policy, resource } => problems.push(Finding {
-                    subject: role.clone(),
-                    message: format!(
-                        "la política {policy} permite leer {} pero sobre {resource}: da acceso a todos los \
-                         secretos de la cuenta; limita Resource al ARN del secreto ({arn})",
-                        s.name
-                    ),
-                    origin: None,
-                }),
+                SecretAccess::Broad { policy, resource } => {
+                    problems.push(too_broad(&role, &policy, &resource, &s.name, Some(&arn)))
+                }
                 SecretAccess::Denied => {
                     let f = Finding {
                         subject: role.clone(),
