@@ -17,10 +17,6 @@ pub const EPHEMERAL_PORTS: (u16, u16) = (32768, 60999);
 /// The `*` rule AWS lists last in every ACL: it cannot be removed.
 const FINAL_RULE: i32 = 32767;
 
-/// Every ingress rule of the database's groups that admits anything other
-/// than TCP on exactly the database port from one of `allowed_groups`, named
-/// rule by rule; plus a finding when the allowed groups are not admitted at
-/// all (a database that blocks the application too).
 /// What the source read in full, for [`db_ingress_violations`] to report
 /// as a problem only what holds whatever it could not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +37,11 @@ impl Known {
     };
 }
 
+/// Every ingress rule of the database's groups that admits anything other
+/// than TCP on exactly the database port from one of `allowed_groups`, named
+/// rule by rule; plus a finding when the allowed groups are not admitted at
+/// all (a database that blocks the application too).
+///
 /// Where a rule admits what should not be admitted, whatever is unknown: a
 /// CIDR, an IPv6 block, a prefix list, or a rule of the tasks' own group that
 /// opens more than the DB's port. A rule from another group, or the lack of

@@ -269,10 +269,8 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
     rep.subnet = sl.clone();
     rep.path.push(sl.clone());
     let table_gaps = gaps(inv, ResourceKind::RouteTable, &sl);
-    let explicit = matches!(
-        effective_route_table(inv, subnet_id),
-        TableChoice::Explicit(_)
-    );
+    let choice = effective_route_table(inv, subnet_id);
+    let explicit = matches!(choice, TableChoice::Explicit(_));
     // Gaps of associations only: they may move a subnet off the main
     // table, never one with its own association, and add no route.
     let decided_anyway = explicit && !routes_may_be_unread(inv);
@@ -283,7 +281,7 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         // could not read can add routes but never remove one: a route to an
         // internet gateway in the table it is known to use is there for
         // every value of the unknowns.
-        if let TableChoice::Explicit(table) = effective_route_table(inv, subnet_id) {
+        if let TableChoice::Explicit(table) = choice {
             let tl = label(&table.id, &table.tags);
             rep.explicit = true;
             rep.route_table = Some(tl.clone());
@@ -293,14 +291,13 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         table_gaps.into_iter().for_each(|u| rep.unknown(u));
         return rep.finish();
     }
-    let choice = effective_route_table(inv, subnet_id);
     // The main table is found by the subnet's VPC: when a subnet's vpc_id
     // could not be read, the one found (or none) may not be its own.
     let vpc_missing = inv.vpc(&subnet.vpc_id).is_none();
     let vpc_unread: Vec<Unanswerable> = inv
         .gaps_reading(ResourceKind::Subnet, &["vpc_id"])
         .chain(inv.gaps_for(ResourceKind::Vpc).filter(|_| vpc_missing))
-        .filter(|_| !matches!(choice, TableChoice::Explicit(_)))
+        .filter(|_| !explicit)
         .map(|g| {
             Unanswerable::new(
                 &sl,
@@ -326,7 +323,7 @@ pub fn private_egress(inv: &Inventory, subnet_id: &str) -> EgressReport {
         ));
         return rep.finish();
     };
-    rep.explicit = matches!(choice, TableChoice::Explicit(_));
+    rep.explicit = explicit;
     let tl = label(&table.id, &table.tags);
     rep.route_table = Some(tl.clone());
     let how = if rep.explicit {
