@@ -185,11 +185,8 @@ fn base_of(dir: &Path) -> Result<Option<PathBuf>, WorldError> {
     if !file.is_file() {
         return Ok(None);
     }
-    let table = load::read_table(&file)?;
-    Ok(match table.get("extends") {
-        Some(toml::Value::String(name)) => Some(dir.parent().unwrap_or(Path::new(".")).join(name)),
-        _ => None,
-    })
+    let mut table = load::read_table(&file)?;
+    Ok(load::take_extends(&file, &mut table)?.map(|name| load::sibling(dir, &name)))
 }
 
 #[cfg(test)]

@@ -47,6 +47,27 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The name of the world `file`'s table extends, taken out of the table.
+pub(super) fn take_extends(file: &Path, table: &mut Table) -> Result<Option<String>, WorldError> {
+    match table.remove("extends") {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(invalid(
+            file,
+            "extends",
+            format!(
+                "debe ser el nombre de otro mundo (texto), no {}",
+                other.type_str()
+            ),
+        )),
+    }
+}
+
+/// Worlds live side by side in scenarios/: a base is a sibling directory.
+pub(super) fn sibling(dir: &Path, name: &str) -> PathBuf {
+    dir.parent().unwrap_or(Path::new(".")).join(name)
+}
+
 /// The world's table with its bases merged in and its removals applied.
 pub(super) fn resolved_table(dir: &Path) -> Result<Table, WorldError> {
     resolve(dir, &mut Vec::new())
@@ -71,20 +92,7 @@ fn resolve(dir: &Path, chain: &mut Vec<PathBuf>) -> Result<Table, WorldError> {
     }
     chain.push(canonical);
     let mut table = read_table(&file)?;
-    let extends = match table.remove("extends") {
-        None => None,
-        Some(Value::String(s)) => Some(s),
-        Some(other) => {
-            return Err(invalid(
-                &file,
-                "extends",
-                format!(
-                    "debe ser el nombre de otro mundo (texto), no {}",
-                    other.type_str()
-                ),
-            ));
-        }
-    };
+    let extends = take_extends(&file, &mut table)?;
     let removals = removals(&file, table.remove("remove"))?;
     let Some(base_name) = extends else {
         if !removals.is_empty() {
@@ -96,8 +104,7 @@ fn resolve(dir: &Path, chain: &mut Vec<PathBuf>) -> Result<Table, WorldError> {
         }
         return Ok(table);
     };
-    // Worlds live side by side in scenarios/: a base is a sibling directory.
-    let base_dir = dir.parent().unwrap_or(Path::new(".")).join(&base_name);
+    let base_dir = sibling(dir, &base_name);
     if !base_dir.join("world.toml").is_file() {
         return Err(invalid(
             &file,
