@@ -3,7 +3,6 @@
 //! gradebook for Canvas and Moodle and a summary for the instructor.
 
 pub mod gradebook;
-pub mod live;
 pub mod manifest;
 pub mod marker;
 pub mod merge;

@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use cloudgrade_model::{Inventory, SourceInfo};
 
-use super::live::Live;
 use super::manifest::{
     ClassResults, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, NOT_GRADED_FILE, RosterInfo,
     ScenarioInfo, Status, StudentEntry, StudentResult, activity_of, is_hidden,
@@ -25,8 +24,10 @@ use super::shard::Shard;
 use super::source::{self, ReadContext};
 use super::{gradebook, summary};
 use crate::assignment::{self, Assignment};
+use crate::exit::Exit;
 use crate::grade::{self, GradeError, Plan, RunInfo, TagFilter, TagFilterError};
 use crate::report::{self, Format, Report, Verdict, gradescope};
+use crate::sources::Reader;
 
 pub const INVENTORY_FILE: &str = "inventory.json";
 
@@ -81,11 +82,20 @@ pub enum BatchError {
         path: String,
         source: std::io::Error,
     },
-    #[error("no se pudo iniciar el runtime para leer AWS: {0}")]
-    Runtime(String),
     /// A live row in a build without the AWS SDK: nobody is graded.
     #[error(transparent)]
     MissingFeature(#[from] crate::optional::MissingFeature),
+}
+
+impl BatchError {
+    /// Broken features are the grader's fault; the rest is the input given
+    /// (a roster, a selection, an output folder, a build without the SDK).
+    pub fn exit(&self) -> Exit {
+        match self {
+            BatchError::BrokenFeatures(_) => Exit::GraderError,
+            _ => Exit::BadInput,
+        }
+    }
 }
 
 /// What a finished batch wrote.
@@ -179,7 +189,8 @@ pub fn run(
         .map(|(_, s)| s)
         .collect();
     // Before the output folder: a build that cannot read a row writes nothing.
-    let live = Live::for_students(&mine)?;
+    source::refuse_live_without_sdk(&mine)?;
+    let reader = Reader::new();
 
     // Each student is graded on what `check` would grade in their folder;
     // the class's columns are every scenario anyone in the roster is graded
@@ -249,7 +260,7 @@ pub fn run(
 
     let ctx = ReadContext {
         endpoint_url: opts.endpoint_url.clone(),
-        live: live.as_ref(),
+        reader: &reader,
         terraform: terraform_options(opts.assignment.as_ref()),
     };
 
@@ -450,16 +461,16 @@ fn grade_one(
             collect_ms: read.collect_ms,
             api_calls: read.api_calls,
         };
-        match grade::grade(&read.inventory, plan, filter, info) {
-            Ok(mut r) => {
-                if let Some(a) = &opts.assignment {
-                    if let Some(dir) = folder_of(student) {
-                        a.enforce(&mut r, dir);
-                    }
-                    r.provenance.assignment = Some(a.reference());
-                }
-                Outcome::Graded(Box::new((r, read.inventory)))
-            }
+        let assignment = opts.assignment.as_ref();
+        match grade::grade_assigned(
+            &read.inventory,
+            plan,
+            filter,
+            info,
+            assignment,
+            folder_of(student),
+        ) {
+            Ok(r) => Outcome::Graded(Box::new((r, read.inventory))),
             Err(e) => Outcome::Failed(e.to_string()),
         }
     }))

@@ -1,15 +1,16 @@
-//! Reading one student's source into an Inventory, whatever it is. Errors
-//! are sentences for the class summary ("no corregido: ..."), never panics.
+//! What a roster row names, as the library's [`Source`], read the way
+//! `check` and `grade` read it. Errors are sentences for the class summary
+//! ("no corregido: ..."), never panics.
 
 use std::path::Path;
-use std::time::Instant;
 
-use cloudgrade_model::Inventory;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::live::{self, Live};
-use super::roster::SourceSpec;
+use super::roster::{SourceSpec, Student};
+use super::runner::BatchError;
+use crate::optional::{Feature, MissingFeature};
+use crate::sources::{self, AwsAccount, Read, Reader, Source};
 
 /// What a JSON file holds, told apart by its top-level keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,44 +88,62 @@ pub fn detect_json(path: &Path) -> Result<JsonKind, String> {
     ))
 }
 
-/// The Inventory of one student and what reading it cost.
-pub struct Read {
-    pub inventory: Inventory,
-    pub collect_ms: f64,
-    pub api_calls: Option<u32>,
-}
-
 /// What every read in a batch shares.
 pub struct ReadContext<'a> {
     /// An emulator for every live source (moto, LocalStack).
     pub endpoint_url: Option<String>,
-    /// The runtime the AWS SDK runs on; `None` when the roster has no live source.
-    pub live: Option<&'a Live>,
+    /// One async runtime for the whole class, started by the first live row.
+    pub reader: &'a Reader,
     /// For Terraform folders: the assignment's variables and workspace.
     pub terraform: cloudgrade_terraform::Options,
 }
 
+/// The source a roster row names, read as `check` and `grade` read it.
 pub fn read(spec: &SourceSpec, ctx: &ReadContext<'_>) -> Result<Read, String> {
-    let start = Instant::now();
-    let file = |inventory: Inventory| Read {
-        inventory,
-        collect_ms: start.elapsed().as_secs_f64() * 1000.0,
-        api_calls: None,
+    let source = match spec {
+        // A student's configuration is graded as written (with the
+        // assignment's variables): the instructor's TF_VAR_* must not leak
+        // into it.
+        SourceSpec::Terraform(dir) => Source::Terraform {
+            dir: dir.clone(),
+            options: ctx.terraform.clone(),
+        },
+        SourceSpec::Snapshot(path) => Source::Snapshot(path.clone()),
+        SourceSpec::Plan(path) => Source::Plan(path.clone()),
+        SourceSpec::AwsRole { role_arn, region } => Source::Aws(AwsAccount {
+            endpoint_url: ctx.endpoint_url.clone(),
+            region: region.clone(),
+            profile: None,
+            role_arn: Some(role_arn.clone()),
+        }),
+        SourceSpec::AwsProfile { profile, region } => Source::Aws(AwsAccount {
+            endpoint_url: ctx.endpoint_url.clone(),
+            region: region.clone(),
+            profile: Some(profile.clone()),
+            role_arn: None,
+        }),
+        SourceSpec::Unavailable { reason, .. } => return Err(reason.clone()),
     };
-    match spec {
-        SourceSpec::Terraform(dir) => {
-            // A student's configuration is graded as written (with the
-            // assignment's variables): the instructor's TF_VAR_* must not
-            // leak into it.
-            crate::sources::terraform_folder(dir, &ctx.terraform)
-                .map(file)
-                .map_err(|e| e.to_string())
-        }
-        SourceSpec::Snapshot(path) => Inventory::load(path).map(file).map_err(|e| e.to_string()),
-        SourceSpec::Plan(path) => cloudgrade_terraform::load_plan(path)
-            .map(file)
-            .map_err(|e| e.to_string()),
-        SourceSpec::AwsRole { .. } | SourceSpec::AwsProfile { .. } => live::read(spec, ctx),
-        SourceSpec::Unavailable { reason, .. } => Err(reason.clone()),
+    sources::read(&source, ctx.reader).map_err(|e| e.to_string())
+}
+
+/// A build without the SDK refuses a roster with live rows before anyone is
+/// graded, naming the first one, rather than failing them one by one.
+pub fn refuse_live_without_sdk(students: &[&Student]) -> Result<(), BatchError> {
+    if Feature::Aws.built_in() {
+        return Ok(());
+    }
+    match students.iter().find(|s| s.source.is_live()) {
+        Some(first) => Err(MissingFeature::new(
+            format!(
+                "la línea {} de la lista («{}», {})",
+                first.line,
+                first.id,
+                first.source.describe()
+            ),
+            Feature::Aws,
+        )
+        .into()),
+        None => Ok(()),
     }
 }

@@ -1,22 +1,17 @@
-//! The commands that read or write AWS through the SDK (feature `aws`):
-//! `grade --aws`, `collect` and `world apply`. Without the feature,
-//! `without.rs` answers in their place.
+//! The commands that only read or write AWS through the SDK (feature
+//! `aws`): `collect` and `world apply` (`grade --aws` reads like any source,
+//! through `sources::read`). Without the feature, `without.rs` answers in
+//! their place.
 
 use std::path::{Path, PathBuf};
 
 use cloudgrade::exit::Exit;
-use cloudgrade::sources::{self, AwsTarget, CollectError, Collected, Inventory};
+use cloudgrade::sources::{self, AwsTarget, Inventory, Reader, Source};
 use cloudgrade_aws::provision;
 use cloudgrade_worlds::World;
 
 use super::Failure;
-use super::args::{AwsArgs, CollectArgs};
-
-/// `grade --aws`: the account (or emulator) and how many calls it took.
-pub fn read(a: &AwsArgs) -> Result<(Inventory, Option<u32>), Failure> {
-    let c = collect(a)?;
-    Ok((c.inventory, Some(c.calls.total())))
-}
+use super::args::CollectArgs;
 
 pub fn collect_command(a: CollectArgs) -> Result<Exit, Failure> {
     if !a.aws.aws {
@@ -24,13 +19,14 @@ pub fn collect_command(a: CollectArgs) -> Result<Exit, Failure> {
             "falta la fuente: usa --aws (cuenta o emulador)",
         ));
     }
-    let c = collect(&a.aws)?;
+    let source = Source::Aws(super::grade_cmd::aws_account(&a.aws));
+    let c = sources::read(&source, &Reader::new()).map_err(|e| Failure::new(e.exit(), e))?;
     write_snapshot(&c.inventory, &a.out)?;
     eprintln!(
         "snapshot: {} ({} llamadas a la API en {:.0} ms{})",
         a.out.display(),
-        c.calls.total(),
-        c.elapsed.as_secs_f64() * 1000.0,
+        c.api_calls.unwrap_or_default(),
+        c.collect_ms,
         match c.inventory.gaps.len() {
             0 => String::new(),
             n => format!("; {n} lecturas fallidas, anotadas como huecos"),
@@ -50,23 +46,6 @@ fn write_snapshot(inv: &Inventory, path: &Path) -> Result<(), Failure> {
     }
     std::fs::write(path, inv.to_json())
         .map_err(|e| Failure::input(format!("{}: no se pudo escribir: {e}", path.display())))
-}
-
-fn collect(a: &AwsArgs) -> Result<Collected, Failure> {
-    let target = AwsTarget {
-        endpoint_url: a.endpoint_url.clone(),
-        region: a.region.clone(),
-        profile: a.profile.clone(),
-        role_arn: a.role_arn.clone(),
-    };
-    let rt = runtime()?;
-    rt.block_on(sources::collect_aws(&target))
-        .map_err(|e| match e {
-            // An endpoint without a scheme, a profile that does not exist, no
-            // region: the arguments are wrong whatever the network does.
-            CollectError::Config(_) => Failure::new(Exit::BadInput, e),
-            e => Failure::new(Exit::SourceUnreadable, e),
-        })
 }
 
 /// `world apply DIR`: builds a world into an emulator.

@@ -6,9 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 use cloudgrade::assignment::Assignment;
-use cloudgrade::batch::{
-    self, BatchError, BatchOptions, Manifest, Roster, Shard, Status, progress,
-};
+use cloudgrade::batch::{self, BatchOptions, Manifest, Roster, Shard, Status, progress};
 use cloudgrade::exit::Exit;
 use cloudgrade::grade::{self, FeatureSource};
 
@@ -98,11 +96,8 @@ pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
     } else {
         progress::for_stderr()
     };
-    let outcome = batch::run(&roster, &plan, &opts, progress.as_ref()).map_err(|e| match e {
-        BatchError::BrokenFeatures(_) => Failure::new(Exit::GraderError, e),
-        BatchError::Runtime(_) => Failure::new(Exit::SourceUnreadable, e),
-        _ => Failure::input(e),
-    })?;
+    let outcome = batch::run(&roster, &plan, &opts, progress.as_ref())
+        .map_err(|e| Failure::new(e.exit(), e))?;
     if !a.quiet {
         print!("{}", report_line(&outcome.manifest, &a.out));
     }

@@ -1,44 +1,68 @@
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use cloudgrade::assignment::{self, Assignment};
 use cloudgrade::exit::Exit;
 use cloudgrade::grade::{self, FeatureSource, Plan, RunInfo, TagFilter};
 use cloudgrade::report::{self, Format, Report};
-use cloudgrade::sources::{self, FolderError, Inventory};
+use cloudgrade::sources::{self, AwsAccount, EmulatorRequest, Inventory, Reader, Source};
 
+use super::Failure;
 use super::args::{AwsArgs, CheckArgs, GradeArgs, RunArgs, TerraformVars};
 use super::output::{now_rfc3339, parse_formats, use_color, write_all};
-use super::{Failure, aws_source, container_source};
 
-/// Where `grade` reads the student's work from.
-enum Source<'a> {
-    Aws(&'a AwsArgs),
-    Container(&'a GradeArgs),
-    /// `--image`, with or without `--dockerfile`.
-    Image(&'a GradeArgs),
-    /// `--dockerfile` alone: read statically, no Docker needed.
-    Dockerfile(&'a Path),
-    Snapshot(&'a Path),
-    /// `terraform show -json` of a saved plan or a state.
-    Plan(&'a Path),
+/// What `grade` or `check` was told to read. A Terraform folder's options
+/// wait for the assignment (its variables come first, the command line's
+/// after); every other source is whole already.
+enum Input<'a> {
+    Source(Source),
     Terraform(&'a Path, &'a TerraformVars),
+}
+
+impl Input<'_> {
+    fn source(&self, assignment: Option<&Assignment>) -> Result<Source, Failure> {
+        match self {
+            Input::Source(s) => Ok(s.clone()),
+            Input::Terraform(dir, vars) => Ok(Source::Terraform {
+                dir: dir.to_path_buf(),
+                options: terraform_options(vars, assignment)?,
+            }),
+        }
+    }
+
+    /// The graded folder: its `cloudgrade.toml`, its required files.
+    fn folder(&self) -> Option<&Path> {
+        match self {
+            Input::Terraform(dir, _) => Some(dir),
+            Input::Source(_) => None,
+        }
+    }
 }
 
 pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
     let source = if a.container {
-        Source::Container(&a)
+        Source::Emulator(EmulatorRequest {
+            image: a.emulator_image.clone(),
+            world: a.world.clone(),
+            terraform: a.terraform.clone(),
+            region: a.aws.region.clone(),
+        })
     } else if a.image.is_some() {
-        Source::Image(&a)
+        Source::Image {
+            image: a.image.clone(),
+            dockerfile: a.dockerfile.clone(),
+        }
     } else if let Some(dockerfile) = &a.dockerfile {
-        Source::Dockerfile(dockerfile)
+        Source::Dockerfile(dockerfile.clone())
     } else if let Some(plan) = &a.plan {
-        Source::Plan(plan)
+        Source::Plan(plan.clone())
     } else {
         match (&a.snapshot, &a.terraform, a.aws.aws) {
-            (Some(path), _, _) => Source::Snapshot(path),
-            (None, Some(dir), _) => Source::Terraform(dir, &a.vars),
-            (None, None, true) => Source::Aws(&a.aws),
+            (Some(path), _, _) => Source::Snapshot(path.clone()),
+            (None, Some(dir), _) => {
+                let input = Input::Terraform(dir, &a.vars);
+                return run(&input, &a.run, Some(&a.out), false).map(|(exit, _)| exit);
+            }
+            (None, None, true) => Source::Aws(aws_account(&a.aws)),
             (None, None, false) => {
                 return Err(Failure::input(
                     "falta la fuente: usa --aws (cuenta o emulador), --terraform CARPETA, --snapshot ARCHIVO, \
@@ -47,11 +71,17 @@ pub fn grade(a: GradeArgs) -> Result<Exit, Failure> {
             }
         }
     };
-    let folder = match &source {
-        Source::Terraform(dir, _) => Some(*dir),
-        _ => None,
-    };
-    run(&source, &a.run, Some(&a.out), folder, false).map(|(exit, _)| exit)
+    run(&Input::Source(source), &a.run, Some(&a.out), false).map(|(exit, _)| exit)
+}
+
+/// The account the `--aws` flags name.
+pub fn aws_account(a: &AwsArgs) -> AwsAccount {
+    AwsAccount {
+        endpoint_url: a.endpoint_url.clone(),
+        region: a.region.clone(),
+        profile: a.profile.clone(),
+        role_arn: a.role_arn.clone(),
+    }
 }
 
 /// `cloudgrade check [DIR]`: the student's folder, Terraform and, when there
@@ -63,8 +93,8 @@ pub fn check(a: CheckArgs) -> Result<Exit, Failure> {
     if a.watch {
         return super::watch_cmd::watch(&a);
     }
-    let source = Source::Terraform(&a.dir, &a.vars);
-    let (exit, docker_left_out) = run(&source, &a.run, a.out.as_deref(), Some(&a.dir), true)?;
+    let input = Input::Terraform(&a.dir, &a.vars);
+    let (exit, docker_left_out) = run(&input, &a.run, a.out.as_deref(), true)?;
     if docker_left_out && !a.run.quiet {
         eprintln!("{}", docker_note(&a.dir));
     }
@@ -82,8 +112,8 @@ pub fn docker_note(dir: &Path) -> String {
 /// printing nothing: for `check --watch`, which prints its own way.
 /// Returns the report, the inventory and whether Docker was left out.
 pub fn check_once(a: &CheckArgs) -> Result<(Report, Inventory, bool), Failure> {
-    let source = Source::Terraform(&a.dir, &a.vars);
-    grade_and_write(&source, &a.run, a.out.as_deref(), Some(&a.dir), true)
+    let input = Input::Terraform(&a.dir, &a.vars);
+    grade_and_write(&input, &a.run, a.out.as_deref(), true)
 }
 
 /// The assignment given with `--assignment`, else the folder's own
@@ -101,18 +131,16 @@ fn load_assignment(
         .transpose()
 }
 
-/// Grades `source` and prints it; `folder` is the graded folder (its
-/// `cloudgrade.toml`, its required files) and `docker_rule` applies check's
-/// rule for a folder without a Dockerfile. Returns the exit and whether
-/// Docker was left out.
+/// Grades `input` and prints it; `docker_rule` applies check's rule for a
+/// folder without a Dockerfile. Returns the exit and whether Docker was
+/// left out.
 fn run(
-    source: &Source,
+    input: &Input,
     r: &RunArgs,
     out: Option<&Path>,
-    folder: Option<&Path>,
     docker_rule: bool,
 ) -> Result<(Exit, bool), Failure> {
-    let (report, _, docker_left_out) = grade_and_write(source, r, out, folder, docker_rule)?;
+    let (report, _, docker_left_out) = grade_and_write(input, r, out, docker_rule)?;
     if !r.quiet {
         print!(
             "{}",
@@ -135,12 +163,12 @@ fn run(
 
 /// Reads the source, grades it and writes `--out`: everything but printing.
 fn grade_and_write(
-    source: &Source,
+    input: &Input,
     r: &RunArgs,
     out: Option<&Path>,
-    folder: Option<&Path>,
     docker_rule: bool,
 ) -> Result<(Report, Inventory, bool), Failure> {
+    let folder = input.folder();
     let save_inventory = r.save_inventory;
     // Check everything the user typed before touching the source: a typo in
     // --features should not cost a full collection first.
@@ -163,24 +191,25 @@ fn grade_and_write(
         .map_err(Failure::input)?
         .with_instructor(r.instructor);
 
+    let source = input.source(assignment.as_ref())?;
     let started_at = now_rfc3339();
     let grade_once = || -> Result<(Report, Inventory), Failure> {
-        let t = Instant::now();
-        let (inv, api_calls) = read(source, assignment.as_ref())?;
-        let collect_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let read = sources::read(&source, &Reader::new()).map_err(|e| Failure::new(e.exit(), e))?;
         let info = RunInfo {
             started_at,
-            collect_ms,
-            api_calls,
+            collect_ms: read.collect_ms,
+            api_calls: read.api_calls,
         };
-        let mut report = grade::grade(&inv, &plan, &filter, info).map_err(Failure::input)?;
-        if let Some(a) = &assignment {
-            if let Some(dir) = folder {
-                a.enforce(&mut report, dir);
-            }
-            report.provenance.assignment = Some(a.reference());
-        }
-        Ok((report, inv))
+        let report = grade::grade_assigned(
+            &read.inventory,
+            &plan,
+            &filter,
+            info,
+            assignment.as_ref(),
+            folder,
+        )
+        .map_err(Failure::input)?;
+        Ok((report, read.inventory))
     };
     // Gradescope shows students only "the autograder failed" when its file is
     // missing: with that format, a results.json is written whatever happens.
@@ -220,38 +249,6 @@ fn grade_and_write(
         }
     }
     Ok((report, inv, selection.docker_left_out))
-}
-
-fn read(
-    source: &Source,
-    assignment: Option<&Assignment>,
-) -> Result<(Inventory, Option<u32>), Failure> {
-    match source {
-        Source::Snapshot(path) => Ok((sources::load_snapshot(path).map_err(Failure::input)?, None)),
-        // A plan that cannot be read or parsed is the user's input (exit 2).
-        Source::Plan(path) => Ok((
-            cloudgrade_terraform::load_plan(path).map_err(Failure::input)?,
-            None,
-        )),
-        Source::Aws(aws) => aws_source::read(aws),
-        Source::Container(a) => container_source::read_container(a),
-        Source::Image(a) => container_source::read_image(a),
-        // A Dockerfile that cannot be read is the user's input (exit 2).
-        Source::Dockerfile(path) => Ok((sources::dockerfile(path).map_err(Failure::input)?, None)),
-        Source::Terraform(dir, vars) => {
-            let opts = terraform_options(vars, assignment)?;
-            // A folder that cannot be read at all is the source failing
-            // (exit 3); a syntax error is the student's input (exit 2).
-            let inv = sources::terraform_folder(dir, &opts).map_err(|e| match e {
-                FolderError::Terraform(e @ cloudgrade_terraform::TerraformError::Io { .. }) => {
-                    Failure::new(Exit::SourceUnreadable, e)
-                }
-                FolderError::Terraform(e) => Failure::input(e),
-                FolderError::Dockerfile(e) => Failure::input(e),
-            })?;
-            Ok((inv, None))
-        }
-    }
 }
 
 /// The assignment's variables first, then the command line's: like

@@ -2,8 +2,6 @@ mod args;
 #[cfg(feature = "aws")]
 mod aws_source;
 mod batch_cmd;
-#[cfg(feature = "container")]
-mod container_source;
 mod diff_cmd;
 mod grade_cmd;
 mod merge_cmd;
@@ -18,8 +16,6 @@ mod world_cmd;
 // which feature to build with.
 #[cfg(not(feature = "aws"))]
 use without::aws_source;
-#[cfg(not(feature = "container"))]
-use without::container_source;
 
 pub use args::Cli;
 

@@ -6,6 +6,7 @@ mod network;
 mod run;
 mod tags;
 
+use std::path::Path;
 use std::time::Instant;
 
 use cloudgrade_model::Inventory;
@@ -14,6 +15,7 @@ pub use features::{FeatureSource, FeatureText, FeaturesError, Plan, parse as par
 pub use run::DEFAULT_POINTS;
 pub use tags::{MAX_TAGS_DEPTH, MAX_TAGS_LEN, TagFilter, TagFilterError};
 
+use crate::assignment::Assignment;
 use crate::report::{Provenance, REPORT_SCHEMA, Report, Summary, Timings};
 
 /// What a run knows besides the Inventory, for the report's provenance.
@@ -30,6 +32,27 @@ pub enum GradeError {
         "ningún escenario de {features} coincide con --tags «{tags}»: no hay nada que corregir"
     )]
     NothingSelected { features: String, tags: String },
+}
+
+/// Grades `inv` as every command does: [`grade`], then the assignment's
+/// required inputs, looked for in `folder` (the graded folder, when the
+/// source is one), and the assignment's reference in the provenance.
+pub fn grade_assigned(
+    inv: &Inventory,
+    plan: &Plan,
+    filter: &TagFilter,
+    info: RunInfo,
+    assignment: Option<&Assignment>,
+    folder: Option<&Path>,
+) -> Result<Report, GradeError> {
+    let mut report = grade(inv, plan, filter, info)?;
+    if let Some(a) = assignment {
+        if let Some(dir) = folder {
+            a.enforce(&mut report, dir);
+        }
+        report.provenance.assignment = Some(a.reference());
+    }
+    Ok(report)
 }
 
 /// Grades `inv` against planned features (see [`FeatureSource::load`] and
