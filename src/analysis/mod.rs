@@ -4,7 +4,8 @@
 //! inventory cannot answer ([`Unanswerable`]): a value known only after
 //! apply, or a kind of resource the source could not read.
 
-pub mod cidr;
+/// CIDR blocks live in the model, shared with the Terraform functions and the worlds.
+pub use cloudgrade_model::cidr;
 pub mod iam;
 pub mod nacl;
 pub mod reach;

@@ -10,6 +10,7 @@
 //!   snapshot can leak it.
 
 mod attr;
+pub mod cidr;
 mod docker;
 mod env_value;
 pub mod input;

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
+use cloudgrade_model::cidr::Ipv4Net;
+
 use super::placeholder::{self, Piece, Ref};
 use super::{Ports, RouteTarget, SecretSource, World, WorldError, key_path};
 
@@ -60,9 +62,8 @@ impl Checker<'_> {
         )
     }
 
-    fn cidr(&self, path: &[&str], c: &str) -> Result<(u32, u8), WorldError> {
-        parse_cidr(c)
-            .ok_or_else(|| self.fail(path, format!("«{c}» no es un CIDR IPv4 (a.b.c.d/n)")))
+    fn cidr(&self, path: &[&str], c: &str) -> Result<Ipv4Net, WorldError> {
+        block(c).ok_or_else(|| self.fail(path, format!("«{c}» no es un CIDR IPv4 (a.b.c.d/n)")))
     }
 
     fn placeholders(&self, path: &[&str], s: &str) -> Check {
@@ -133,7 +134,7 @@ impl Checker<'_> {
 
         for (n, s) in &w.subnets {
             let net = self.cidr(&["subnets", n, "cidr"], &s.cidr)?;
-            if !contains(vpc, net) {
+            if !vpc.contains_net(net) {
                 return Err(self.fail(
                     &["subnets", n, "cidr"],
                     format!(
@@ -522,16 +523,9 @@ pub fn protocol_number(p: &str) -> Option<String> {
     }
 }
 
-fn parse_cidr(c: &str) -> Option<(u32, u8)> {
-    let (ip, len) = c.split_once('/')?;
-    let ip: Ipv4Addr = ip.parse().ok()?;
-    let len: u8 = len.parse().ok()?;
-    (len <= 32).then_some((u32::from(ip), len))
-}
-
-fn contains(outer: (u32, u8), inner: (u32, u8)) -> bool {
-    let mask = |len: u8| if len == 0 { 0 } else { u32::MAX << (32 - len) };
-    inner.1 >= outer.1 && (inner.0 & mask(outer.1)) == (outer.0 & mask(outer.1))
+/// A world writes whole blocks (`a.b.c.d/n`), never a bare address.
+fn block(c: &str) -> Option<Ipv4Net> {
+    c.contains('/').then(|| Ipv4Net::parse(c).ok()).flatten()
 }
 
 #[cfg(test)]
@@ -540,13 +534,14 @@ mod tests {
 
     #[test]
     fn cidr_containment() {
-        let vpc = parse_cidr("10.0.0.0/16").unwrap();
-        assert!(contains(vpc, parse_cidr("10.0.3.0/24").unwrap()));
-        assert!(!contains(vpc, parse_cidr("10.1.0.0/24").unwrap()));
-        assert!(!contains(vpc, parse_cidr("10.0.0.0/8").unwrap()));
-        assert!(contains(parse_cidr("0.0.0.0/0").unwrap(), vpc));
-        assert!(parse_cidr("10.0.0.0/33").is_none());
-        assert!(parse_cidr("10.0.0/16").is_none());
+        let vpc = block("10.0.0.0/16").unwrap();
+        assert!(vpc.contains_net(block("10.0.3.0/24").unwrap()));
+        assert!(!vpc.contains_net(block("10.1.0.0/24").unwrap()));
+        assert!(!vpc.contains_net(block("10.0.0.0/8").unwrap()));
+        assert!(block("0.0.0.0/0").unwrap().contains_net(vpc));
+        assert!(block("10.0.0.0/33").is_none());
+        assert!(block("10.0.0/16").is_none());
+        assert!(block("10.0.0.1").is_none());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use cloudgrade_model::cidr::{self, IpNet};
+
 use super::{FR, FnErr, Impl, arg, arity, int, s};
 use crate::value::Value;
 
@@ -46,26 +48,17 @@ impl Net {
     }
 }
 
+/// A block's address as a number (host bits kept), its prefix, and whether
+/// it is IPv6.
 pub(crate) fn parse_cidr(text: &str) -> Result<(u128, u32, bool), String> {
-    let (ip, len) = text
-        .split_once('/')
-        .ok_or_else(|| format!("\"{text}\" no es un bloque CIDR (falta /n)"))?;
-    let prefix: u32 = len
-        .parse()
-        .map_err(|_| format!("\"{text}\": longitud de prefijo no válida"))?;
-    if let Ok(v4) = ip.parse::<Ipv4Addr>() {
-        if prefix > 32 {
-            return Err(format!("\"{text}\": un prefijo IPv4 no pasa de /32"));
-        }
-        return Ok((u32::from(v4) as u128, prefix, false));
-    }
-    if let Ok(v6) = ip.parse::<Ipv6Addr>() {
-        if prefix > 128 {
-            return Err(format!("\"{text}\": un prefijo IPv6 no pasa de /128"));
-        }
-        return Ok((u128::from(v6), prefix, true));
-    }
-    Err(format!("\"{text}\" no es un bloque CIDR"))
+    Ok(match cidr::parse_any(text)? {
+        IpNet::V4(n) => (
+            u32::from(n.addr()) as u128,
+            u32::from(n.prefix_len()),
+            false,
+        ),
+        IpNet::V6(n) => (u128::from(n.addr()), u32::from(n.prefix_len()), true),
+    })
 }
 
 fn net(v: &Value) -> Result<Net, FnErr> {

@@ -1,14 +1,18 @@
-//! IPv4 blocks as plain `u32` arithmetic: parsing, containment, and the
-//! public address space (what "the internet" is for a route table).
+//! IPv4 and IPv6 blocks, in one place for every crate: the analysis
+//! (routes, security groups, network ACLs), the Terraform functions
+//! (`cidrsubnet` and friends) and the worlds' validation. Blocks are
+//! `ipnet`'s; what it does not do (ranges that are not blocks, whether a
+//! set of ranges covers another, the public address space) is here, as
+//! `u32` arithmetic.
 
 use std::fmt;
+use std::net::Ipv4Addr;
+
+pub use ipnet::{IpNet, Ipv6Net};
 
 /// An IPv4 CIDR block; the address is stored with its host bits cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Ipv4Net {
-    network: u32,
-    prefix: u8,
-}
+pub struct Ipv4Net(ipnet::Ipv4Net);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("«{input}» no es un bloque CIDR IPv4 válido: {why}")]
@@ -18,20 +22,17 @@ pub struct CidrError {
 }
 
 impl Ipv4Net {
-    pub const ALL: Ipv4Net = Ipv4Net {
-        network: 0,
-        prefix: 0,
-    };
+    pub const ALL: Ipv4Net = Ipv4Net(ipnet::Ipv4Net::new_assert(Ipv4Addr::UNSPECIFIED, 0));
 
     /// Host bits of `addr` are cleared: `10.0.1.5/16` is `10.0.0.0/16`.
     pub fn new(addr: u32, prefix: u8) -> Option<Self> {
-        (prefix <= 32).then(|| Ipv4Net {
-            network: addr & mask(prefix),
-            prefix,
-        })
+        ipnet::Ipv4Net::new(Ipv4Addr::from(addr), prefix)
+            .ok()
+            .map(|n| Ipv4Net(n.trunc()))
     }
 
-    /// `a.b.c.d/n`; a bare address is a `/32`.
+    /// `a.b.c.d/n`; a bare address is a `/32`. Octets may have leading
+    /// zeros (`10.0.01.0/24`), as AWS's own parser takes them.
     pub fn parse(s: &str) -> Result<Self, CidrError> {
         let err = |why| CidrError {
             input: s.to_string(),
@@ -52,16 +53,16 @@ impl Ipv4Net {
     }
 
     pub fn network(self) -> u32 {
-        self.network
+        u32::from(self.0.network())
     }
     pub fn prefix(self) -> u8 {
-        self.prefix
+        self.0.prefix_len()
     }
     pub fn first(self) -> u32 {
-        self.network
+        self.network()
     }
     pub fn last(self) -> u32 {
-        self.network | !mask(self.prefix)
+        u32::from(self.0.broadcast())
     }
     pub fn range(self) -> Ipv4Range {
         Ipv4Range {
@@ -70,20 +71,20 @@ impl Ipv4Net {
         }
     }
     pub fn contains(self, addr: u32) -> bool {
-        addr & mask(self.prefix) == self.network
+        self.0.contains(&Ipv4Addr::from(addr))
     }
     /// Every address of `other` is in `self`.
     pub fn contains_net(self, other: Ipv4Net) -> bool {
-        self.prefix <= other.prefix && self.contains(other.network)
+        self.0.contains(&other.0)
     }
     pub fn overlaps(self, other: Ipv4Net) -> bool {
-        self.contains(other.network) || other.contains(self.network)
+        self.contains_net(other) || other.contains_net(self)
     }
 }
 
 impl fmt::Display for Ipv4Net {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", fmt_addr(self.network), self.prefix)
+        self.0.fmt(f)
     }
 }
 
@@ -94,12 +95,26 @@ impl std::str::FromStr for Ipv4Net {
     }
 }
 
-fn mask(prefix: u8) -> u32 {
-    if prefix == 0 {
-        0
+/// A block of either family, as Terraform's functions take it (`a.b.c.d/n`
+/// or an IPv6 address and prefix; host bits kept, as `cidrhost` needs).
+pub fn parse_any(text: &str) -> Result<IpNet, String> {
+    let (ip, len) = text
+        .split_once('/')
+        .ok_or_else(|| format!("\"{text}\" no es un bloque CIDR (falta /n)"))?;
+    let prefix: u8 = len
+        .parse()
+        .map_err(|_| format!("\"{text}\": longitud de prefijo no válida"))?;
+    let (ip, max): (std::net::IpAddr, u8) = if let Ok(v4) = ip.parse::<Ipv4Addr>() {
+        (v4.into(), 32)
+    } else if let Ok(v6) = ip.parse::<std::net::Ipv6Addr>() {
+        (v6.into(), 128)
     } else {
-        u32::MAX << (32 - u32::from(prefix.min(32)))
-    }
+        return Err(format!("\"{text}\" no es un bloque CIDR"));
+    };
+    IpNet::new(ip, prefix).map_err(|_| {
+        let family = if max == 32 { "IPv4" } else { "IPv6" };
+        format!("\"{text}\": un prefijo {family} no pasa de /{max}")
+    })
 }
 
 /// An inclusive range of addresses; unlike a CIDR block it need not be
@@ -172,8 +187,7 @@ pub fn parse_addr(s: &str) -> Option<u32> {
 }
 
 pub fn fmt_addr(addr: u32) -> String {
-    let [a, b, c, d] = addr.to_be_bytes();
-    format!("{a}.{b}.{c}.{d}")
+    Ipv4Addr::from(addr).to_string()
 }
 
 /// Blocks that are not on the public internet (IANA special-purpose
