@@ -20,50 +20,6 @@ use cloudgrade_container::{ContainerRequest, ImageRequest, collect_container, co
 use cloudgrade_worlds::Expectation;
 use common::*;
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-/// `true` when Docker answers and `images` exist; else skips (panics in CI).
-fn docker_with(images: &[&str]) -> bool {
-    let why = match Command::new("docker")
-        .args(["version", "--format", "{{.Server.Version}}"])
-        .output()
-    {
-        Err(e) => Some(format!("no se pudo ejecutar `docker`: {e}")),
-        Ok(o) if !o.status.success() => Some(format!(
-            "Docker no responde: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Ok(_) => {
-            let missing: Vec<&str> = images
-                .iter()
-                .copied()
-                .filter(|i| {
-                    !Command::new("docker")
-                        .args(["image", "inspect", i])
-                        .output()
-                        .is_ok_and(|o| o.status.success())
-                })
-                .collect();
-            (!missing.is_empty()).then(|| {
-                format!(
-                    "faltan imágenes {} (ejecuta scripts/build-images.sh)",
-                    missing.join(", ")
-                )
-            })
-        }
-    };
-    match why {
-        None => true,
-        Some(why) if in_ci() => panic!("CI=true y este test necesita Docker: {why}"),
-        Some(why) => {
-            eprintln!("SKIP (fuera de CI): {why}");
-            false
-        }
-    }
-}
-
 fn docker_root() -> PathBuf {
     repo().join("scenarios/docker")
 }
@@ -106,7 +62,7 @@ fn all_output(report: &Report, inv: &cloudgrade_model::Inventory) -> String {
 
 fn check_docker_world(name: &str) {
     let w = world(name);
-    if !docker_with(&[&w.image]) {
+    if !docker_with_images(&[&w.image]) {
         return;
     }
     let collected = collect_image(&ImageRequest {
@@ -217,7 +173,7 @@ fn a_dockerfile_alone_grades_the_static_scenarios() {
 #[test]
 fn an_image_alone_leaves_the_dockerfile_scenarios_not_evaluable() {
     let w = world("reference");
-    if !docker_with(&[&w.image]) {
+    if !docker_with_images(&[&w.image]) {
         return;
     }
     let c = collect_image(&ImageRequest {
@@ -256,7 +212,7 @@ const EMULATOR: &str = "cloudgrade-test/moto:latest";
 /// graded with the course's features (the docker ones aside: that source
 /// cannot see an image), with exactly the verdicts its expect.toml states.
 fn check_emulated_world(name: &str) {
-    if !docker_with(&[EMULATOR]) {
+    if !docker_with_images(&[EMULATOR]) {
         return;
     }
     let dir = repo().join("scenarios").join(name);
@@ -402,7 +358,7 @@ fn cli_docker_unreachable_is_exit_3_in_one_line_within_seconds() {
 
 #[test]
 fn cli_container_grades_a_world_and_leaves_no_container() {
-    if !cli_has_container_flags() || !docker_with(&[EMULATOR]) {
+    if !cli_has_container_flags() || !docker_with_images(&[EMULATOR]) {
         return;
     }
     let dir = repo().join("scenarios/reference");
@@ -477,7 +433,7 @@ fn cli_container_without_terraform_says_so_in_one_line() {
 #[test]
 fn cli_grades_an_image_and_its_dockerfile_without_leaking_the_secret() {
     let w = world("env-secret");
-    if !cli_has_container_flags() || !docker_with(&[&w.image]) {
+    if !cli_has_container_flags() || !docker_with_images(&[&w.image]) {
         return;
     }
     let out = tempfile::tempdir().unwrap();

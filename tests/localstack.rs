@@ -18,15 +18,16 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use cloudgrade_testkit::{Launch, Server};
 use cloudgrade_worlds::Expectation;
 use common::*;
 
+/// One LocalStack process and the folder it keeps its state in.
 struct LocalStack {
-    child: Child,
-    port: u16,
+    server: Server,
     _state: tempfile::TempDir,
 }
 
@@ -55,10 +56,17 @@ impl LocalStack {
             );
             return None;
         }
-        for _ in 0..3 {
-            let port = free_port();
-            let state = tempfile::tempdir().unwrap();
-            // The same settings as scripts/localstack.sh, which says why.
+        let state = tempfile::tempdir().unwrap();
+        let launch = Launch {
+            name: "LocalStack",
+            tries: 3,
+            // A start on a busy machine takes 10-30 s; this bounds a hang.
+            ready_within: Duration::from_secs(180),
+            // SIGTERM lets it stop its services (about a second).
+            grace: Duration::from_secs(15),
+        };
+        // The same settings as scripts/localstack.sh, which says why.
+        let command = |port: u16| {
             let mut cmd = Command::new(&python);
             cmd.args(["-m", "localstack.runtime.main"])
                 .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
@@ -70,65 +78,22 @@ impl LocalStack {
                 .env("FILESYSTEM_ROOT", state.path())
                 .env("LOCALSTACK_VOLUME_DIR", state.path().join("volume"))
                 .env("SKIP_SSL_CERT_DOWNLOAD", "1")
-                .env("DISABLE_EVENTS", "1")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
-            let child = cmd.spawn().expect("start LocalStack");
-            let mut ls = LocalStack {
-                child,
-                port,
-                _state: state,
-            };
-            // A start on a busy machine takes 10-30 s; this bounds a hang.
-            if ls.wait_ready(Duration::from_secs(180)) {
-                return Some(ls);
-            }
-            ls.stop();
-        }
-        panic!("LocalStack did not become ready on three ports");
+                .env("DISABLE_EVENTS", "1");
+            cmd
+        };
+        let ready = |port: u16| {
+            http(port, "GET", "/_localstack/init/ready")
+                .is_some_and(|r| r.contains(" 200 ") && r.contains("\"completed\": true"))
+        };
+        let server = Server::start(launch, command, ready);
+        Some(LocalStack {
+            server,
+            _state: state,
+        })
     }
 
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn wait_ready(&mut self, limit: Duration) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if http(self.port, "GET", "/_localstack/init/ready")
-                .is_some_and(|r| r.contains(" 200 ") && r.contains("\"completed\": true"))
-            {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
-        false
-    }
-
-    /// SIGTERM lets it stop its services (about a second); SIGKILL after.
-    fn stop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(15) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for LocalStack {
-    fn drop(&mut self) {
-        self.stop();
+        self.server.url()
     }
 }
 

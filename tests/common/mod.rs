@@ -1,98 +1,17 @@
-//! Test support: a real moto server on a free loopback port, and the real
-//! cloudgrade binary.
-#![allow(dead_code)]
+//! What cloudgrade's test binaries share beyond `cloudgrade-testkit`
+//! (moto, HTTP, the Docker gate, re-exported here): the real cloudgrade
+//! binary, worlds applied and graded, expectations and the leak check.
+// Each test binary uses its own part.
+#![allow(dead_code, unused_imports)]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A moto server for one test; killed when dropped.
-pub struct Moto {
-    child: Child,
-    pub port: u16,
-}
-
-impl Moto {
-    pub fn start() -> Moto {
-        let exe = std::env::var("CLOUDGRADE_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        // Free ports race between tests: retry with another one if moto
-        // could not bind.
-        for _ in 0..5 {
-            let port = free_port();
-            let child = Command::new(&exe)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {exe} ({e}); run scripts/setup-moto.sh or put moto_server on PATH"));
-            let mut moto = Moto { child, port };
-            if moto.wait_ready(Duration::from_secs(30)) {
-                return moto;
-            }
-            let _ = moto.child.kill();
-        }
-        panic!("moto_server did not become ready");
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn wait_ready(&mut self, limit: Duration) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if http(self.port, "GET", "/moto-api/")
-                .is_some_and(|s| s.starts_with("HTTP/1.1 200") || s.starts_with("HTTP/1.0 200"))
-            {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        false
-    }
-
-    /// Forgets every resource: the next world starts from an empty account.
-    pub fn reset(&self) {
-        let r = http(self.port, "POST", "/moto-api/reset").expect("moto reset");
-        assert!(r.contains(" 200 "), "moto reset: {r}");
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-/// One HTTP/1.1 request with no body to a loopback port, the whole answer
-/// as text; `None` when nothing answers (an emulator still starting).
-pub fn http(port: u16, method: &str, path: &str) -> Option<String> {
-    let mut s =
-        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(500))
-            .ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    Some(out)
-}
+pub use cloudgrade_testkit::{Moto, docker_with_images, free_port, http, in_ci};
 
 /// The headline activities: the docker ones grade an image, not an account.
 pub const AWS_TAGS: &str = "not @actividad:docker";

@@ -927,7 +927,7 @@ fn assert_world(inv: &Inventory, b: &Built) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collects_exactly_the_world_built_in_moto() {
-    let moto = Moto::start(&[]);
+    let moto = Moto::start();
     let built = build(&sdk(&moto.url(), "testing", "testing").await).await;
     let target = Target {
         endpoint_url: Some(moto.url()),
@@ -957,7 +957,7 @@ async fn collects_exactly_the_world_built_in_moto() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_call_is_a_read_the_published_policy_allows() {
-    let moto = Moto::start(&[]);
+    let moto = Moto::start();
     build(&sdk(&moto.url(), "testing", "testing").await).await;
     let target = Target {
         endpoint_url: Some(moto.url()),

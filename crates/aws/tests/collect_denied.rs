@@ -28,7 +28,7 @@ fn set_keys(access_key: &str, secret_key: &str) {
 async fn denied_reads_become_gaps_and_rejected_keys_stop_the_run() {
     // The first three requests go through unauthenticated: just enough to
     // create the grader's user, its policy and its keys.
-    let moto = Moto::start(&[
+    let moto = Moto::with_env(&[
         ("MOTO_ENABLE_IAM_AUTH", "true"),
         ("INITIAL_NO_AUTH_ACTION_COUNT", "3"),
     ]);

@@ -2,92 +2,20 @@
 //! a world in it, a fake endpoint for failures moto cannot produce, and the
 //! read-only policy check.
 
-#![allow(dead_code)] // each test binary uses its own part
+// Each test binary uses its own part.
+#![allow(dead_code, unused_imports)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 
-/// A moto server on a free loopback port, killed on drop.
-pub struct Moto {
-    child: Child,
-    pub port: u16,
-}
-
-impl Moto {
-    pub fn start(env: &[(&str, &str)]) -> Moto {
-        let exe = std::env::var("CLOUDGRADE_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        for _ in 0..5 {
-            let port = free_port();
-            let child = Command::new(&exe)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .envs(env.iter().copied())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {exe} ({e}): put moto_server on PATH"));
-            let mut moto = Moto { child, port };
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(30) {
-                if let Ok(Some(_)) = moto.child.try_wait() {
-                    break; // lost the port to someone else: try another
-                }
-                if http_get(port, "/moto-api/").is_some_and(|r| r.contains(" 200 ")) {
-                    return moto;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            let _ = moto.child.kill();
-            let _ = moto.child.wait();
-        }
-        panic!("moto_server did not become ready");
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A port nobody listens on right now, at or above 20000.
-pub fn free_port() -> u16 {
-    loop {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if port >= 20000 {
-            return port;
-        }
-    }
-}
-
-fn http_get(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    Some(out)
-}
+pub use cloudgrade_testkit::{Moto, free_port, http};
 
 /// A configuration for building a world: the test's own clients, not the
 /// collector's, with explicit keys so the environment does not matter.
