@@ -159,7 +159,11 @@ fn an_edit_regrades_and_says_what_changed() {
     let (_tmp, dir) = hand_in();
     let mut w = Watch::start(&dir);
     let first = w.wait_for("Total:");
-    assert!(first.contains("Total: 5/35 puntos"), "{first}");
+    let (earned, total) = terraform_points(&ENTREGA_FAILS);
+    assert!(
+        first.contains(&format!("Total: {earned}/{total} puntos")),
+        "{first}"
+    );
     assert!(
         first.contains("✘ Las subredes privadas salen a internet solo a través de un NAT gateway"),
         "{first}"
@@ -189,7 +193,12 @@ fn an_edit_regrades_and_says_what_changed() {
     );
     // The resource diff names what the edit changed.
     assert!(top.contains("aws_route_table.app"), "{next}");
-    assert!(next.contains("Total: 15/35 puntos"), "{next}");
+    // The network mistake fixed: its points are earned.
+    let (earned, total) = terraform_points(&[ENTREGA_FAILS[0], ENTREGA_FAILS[2]]);
+    assert!(
+        next.contains(&format!("Total: {earned}/{total} puntos")),
+        "{next}"
+    );
 
     // An edit to a file `check` does not read re-grades nothing.
     // (First the rest of the last output: the Docker line after the total.)

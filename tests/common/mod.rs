@@ -239,3 +239,64 @@ pub fn scenario<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::
         .find(|s| s["id"] == id)
         .unwrap_or_else(|| panic!("no scenario {id} in the report"))
 }
+
+/// The points of every scenario of the features under `dir`, by id (their
+/// `@id:` and `@puntos:` tags), so that no test repeats a total.
+pub fn scenario_points(dir: &Path) -> std::collections::BTreeMap<String, u32> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("a features folder reads") {
+        let path = entry.expect("a features entry").path();
+        if path.is_dir() {
+            out.extend(scenario_points(&path));
+        } else if path.extension().is_some_and(|e| e == "feature") {
+            let text = std::fs::read_to_string(&path).expect("a feature reads");
+            for line in text.lines() {
+                let tag = |name: &str| {
+                    line.split_whitespace()
+                        .find_map(|t| t.strip_prefix(name).map(str::to_string))
+                };
+                if let (Some(id), Some(points)) = (tag("@id:"), tag("@puntos:")) {
+                    out.insert(id, points.parse().expect("@puntos: is a number"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The scenarios `check` grades on a folder without a Dockerfile (every
+/// activity but Docker's), with their points.
+pub fn terraform_scenarios() -> std::collections::BTreeMap<String, u32> {
+    let docker = scenario_points(&repo().join("features/docker"));
+    scenario_points(&repo().join("features"))
+        .into_iter()
+        .filter(|(id, _)| !docker.contains_key(id))
+        .collect()
+}
+
+pub fn terraform_ids() -> Vec<String> {
+    terraform_scenarios().into_keys().collect()
+}
+
+/// What `check` of a folder without a Dockerfile earns when the scenarios
+/// `failing` fail, and what it could: `(earned, total)`.
+pub fn terraform_points(failing: &[&str]) -> (u32, u32) {
+    let graded = terraform_scenarios();
+    let lost: u32 = failing
+        .iter()
+        .map(|id| {
+            *graded
+                .get(*id)
+                .unwrap_or_else(|| panic!("no scenario {id}"))
+        })
+        .sum();
+    let total: u32 = graded.values().sum();
+    (total - lost, total)
+}
+
+/// The three mistakes planted in examples/terraform/entrega (its README).
+pub const ENTREGA_FAILS: [&str; 3] = [
+    "rds-only-from-ecs",
+    "net-private-egress-nat",
+    "ecs-no-env-secrets",
+];
