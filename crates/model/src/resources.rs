@@ -242,8 +242,10 @@ pub struct DbInstance {
     pub subnet_group: Option<String>,
     #[serde(default)]
     pub security_group_ids: Vec<String>,
+    /// `None` when the source did not say (a snapshot older than the
+    /// field, an answer without it); unknown names what it depends on.
     #[serde(default)]
-    pub storage_encrypted: Option<bool>,
+    pub storage_encrypted: Option<Attr<bool>>,
     #[serde(default)]
     pub backup_retention_days: Option<i32>,
     #[serde(default)]

@@ -61,7 +61,7 @@ fn an_aurora_cluster_is_one_database_with_its_members_properties() {
     assert_eq!(db.port, Attr::Known(5432), "the engine's default port");
     assert_eq!(db.subnet_group.as_deref(), Some("db"));
     assert_eq!(db.security_group_ids, vec!["aws_security_group.db"]);
-    assert_eq!(db.storage_encrypted, Some(true));
+    assert_eq!(db.storage_encrypted, Some(Attr::Known(true)));
     assert_eq!(db.multi_az, Some(true), "two members");
     assert_eq!(
         db.publicly_accessible,
@@ -164,5 +164,23 @@ fn a_template_file_that_is_not_a_template_is_a_gap_naming_it() {
             .operation
             .starts_with("main.tf:6 data source `template_file`")),
         "{g:?}"
+    );
+}
+
+#[test]
+fn storage_encryption_is_off_unless_set_and_an_unknown_names_its_reference() {
+    let db = |line: &str| {
+        let text = format!(
+            "variable \"cifrar\" {{}}\nresource \"aws_db_instance\" \"d\" {{\n  engine = \"postgres\"\n{line}\n}}\n"
+        );
+        load(&[("main.tf", &text)]).db_instances[0]
+            .storage_encrypted
+            .clone()
+    };
+    assert_eq!(db(""), Some(Attr::Known(false)), "the provider's default");
+    assert_eq!(db("  storage_encrypted = true"), Some(Attr::Known(true)));
+    assert_eq!(
+        db("  storage_encrypted = var.cifrar"),
+        Some(Attr::unknown("var.cifrar"))
     );
 }

@@ -393,11 +393,11 @@ resource "aws_db_instance" "d" {{
     );
     assert_eq!(
         (
-            d.storage_encrypted,
+            d.storage_encrypted.clone(),
             d.backup_retention_days,
             d.deletion_protection
         ),
-        (Some(false), Some(1), Some(false))
+        (Some(Attr::Known(false)), Some(1), Some(false))
     );
     assert_eq!(
         d.master_user_secret_arn.as_deref(),

@@ -87,7 +87,7 @@ fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
             .into_iter()
             .filter_map(|g| g.vpc_security_group_id)
             .collect(),
-        storage_encrypted: d.storage_encrypted,
+        storage_encrypted: d.storage_encrypted.map(Attr::Known),
         backup_retention_days: d.backup_retention_period,
         multi_az: d.multi_az,
         deletion_protection: d.deletion_protection,

@@ -65,8 +65,8 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             publicly_accessible: o.bool_or("publicly_accessible", false),
             subnet_group,
             security_group_ids,
-            storage_encrypted: Some(o.known_bool("storage_encrypted").unwrap_or(false))
-                .filter(|_| known_or_unset(&o, "storage_encrypted")),
+            // Off unless set: the provider's default, and AWS's.
+            storage_encrypted: Some(o.bool_or("storage_encrypted", false)),
             // AWS keeps 1 day of backups when the argument is not set.
             backup_retention_days: if o.has("backup_retention_period") {
                 o.known_int("backup_retention_period")
@@ -130,8 +130,8 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             publicly_accessible,
             subnet_group,
             security_group_ids,
-            storage_encrypted: Some(o.known_bool("storage_encrypted").unwrap_or(false))
-                .filter(|_| known_or_unset(&o, "storage_encrypted")),
+            // Off unless set: the provider's default, and AWS's.
+            storage_encrypted: Some(o.bool_or("storage_encrypted", false)),
             backup_retention_days: if o.has("backup_retention_period") {
                 o.known_int("backup_retention_period")
             } else {
