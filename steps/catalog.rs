@@ -112,6 +112,13 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^todas cifran su almacenamiento$",
+        en: r"^all encrypt their storage$",
+        doc: "Instancias RDS: storage_encrypted está activado (Terraform y AWS lo dejan desactivado si no se dice).",
+        run: rds::storage_encrypted,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^todas sus subredes son privadas$",
         en: r"^all their subnets are private$",
         doc: "Instancias RDS: ninguna subred de su grupo de subredes tiene ruta a un internet gateway.",

@@ -40,6 +40,39 @@ pub fn not_publicly_accessible(world: &mut World, _: &[String]) -> StepResult {
     conclude(world, &problems, &unknowns)
 }
 
+/// rds-encrypted: `storage_encrypted`, off unless asked for (the provider's
+/// default and AWS's), and only settable when the instance is created.
+pub fn storage_encrypted(world: &mut World, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(world)? {
+        match &db.storage_encrypted {
+            Some(Attr::Known(true)) => world.push(
+                EvidenceStatus::Ok,
+                db.id.clone(),
+                "cifra su almacenamiento (storage_encrypted)",
+                db.origin.as_ref(),
+            ),
+            Some(Attr::Known(false)) => problems.push(Finding {
+                subject: db.id.clone(),
+                message: "storage_encrypted está desactivado (es lo que Terraform y AWS ponen si no se dice): \
+                          el disco, las copias automáticas y los snapshots quedan sin cifrar; pon \
+                          storage_encrypted = true al crearla, porque cambiarlo después reemplaza la instancia"
+                    .into(),
+                origin: db.origin.clone(),
+            }),
+            Some(Attr::Unknown(u)) => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: format!("storage_encrypted solo se conoce tras apply ({})", u.unknown),
+            }),
+            None => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: "la fuente no dice si cifra su almacenamiento (storage_encrypted)".into(),
+            }),
+        }
+    }
+    conclude(world, &problems, &unknowns)
+}
+
 pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
     let dbs = instances(world)?;
     // A public subnet in a group stays public whatever else the group holds;

@@ -29,6 +29,7 @@ fn verdicts_of_the_fixture() {
         verdicts,
         [
             ("rds-only-from-ecs".to_string(), "failed"),
+            ("rds-encrypted".to_string(), "passed"),
             ("net-private-egress-nat".to_string(), "failed"),
             ("ecs-no-env-secrets".to_string(), "failed"),
             ("ecs-secrets-from-secrets-manager".to_string(), "passed"),

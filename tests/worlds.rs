@@ -118,6 +118,7 @@ worlds! {
     rds_open_world => "rds-open-world",
     rds_open_vpc_cidr => "rds-open-vpc-cidr",
     rds_public => "rds-public",
+    rds_unencrypted => "rds-unencrypted",
     nacl_drops_return => "nacl-drops-return",
     env_db_password => "env-db-password",
     env_aws_key => "env-aws-key",

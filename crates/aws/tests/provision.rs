@@ -1394,6 +1394,17 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 "subnets {subnets:?}"
             );
         }
+        "rds-unencrypted" => {
+            let out = api
+                .rds
+                .describe_db_instances()
+                .db_instance_identifier(id("db_instance.app"))
+                .send()
+                .await
+                .unwrap();
+            let db = &out.db_instances()[0];
+            check!(p, db.storage_encrypted() == Some(false), "encrypted");
+        }
         "nacl-drops-return" => {
             let out = api
                 .ec2
