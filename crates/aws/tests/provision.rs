@@ -1292,6 +1292,16 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             .and_then(|r| r.nat_gateway_id().or(r.gateway_id()))
             .map(str::to_string)
     };
+    let app_db = || async {
+        api.rds
+            .describe_db_instances()
+            .db_instance_identifier(id("db_instance.app"))
+            .send()
+            .await
+            .unwrap()
+            .db_instances()[0]
+            .clone()
+    };
     let container_env = || async {
         let out = api
             .ecs
@@ -1371,14 +1381,7 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             check!(p, cidrs == vec![want], "rds ingress cidrs {cidrs:?}");
         }
         "rds-public" => {
-            let out = api
-                .rds
-                .describe_db_instances()
-                .db_instance_identifier(id("db_instance.app"))
-                .send()
-                .await
-                .unwrap();
-            let db = &out.db_instances()[0];
+            let db = app_db().await;
             check!(p, db.publicly_accessible() == Some(true), "not public");
             let subnets: BTreeSet<_> = db
                 .db_subnet_group()
@@ -1395,14 +1398,7 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             );
         }
         "rds-unencrypted" => {
-            let out = api
-                .rds
-                .describe_db_instances()
-                .db_instance_identifier(id("db_instance.app"))
-                .send()
-                .await
-                .unwrap();
-            let db = &out.db_instances()[0];
+            let db = app_db().await;
             check!(p, db.storage_encrypted() == Some(false), "encrypted");
         }
         "nacl-drops-return" => {
