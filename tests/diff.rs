@@ -2,10 +2,12 @@
 //! tonight's, each saved with its inventory as `batch --save-inventory`
 //! leaves them. Regressions come first and set the exit code.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cloudgrade::grade::{self, FeatureSource, RunInfo, TagFilter};
+use cloudgrade::grade::{self, RunInfo, TagFilter};
 use cloudgrade::report;
 use cloudgrade_model::Inventory;
 
@@ -32,7 +34,7 @@ fn fix_route(v: &mut serde_json::Value) {
 /// batch run with `--save-inventory`.
 fn save_run(dir: &Path, v: &serde_json::Value, at: &str) -> PathBuf {
     let inv = Inventory::from_json(&v.to_string(), "fixture").unwrap();
-    let plan = grade::plan(&FeatureSource::Embedded.load().unwrap());
+    let plan = common::fixture_plan();
     let filter = TagFilter::parse(Some("not @actividad:docker")).unwrap();
     let info = RunInfo {
         started_at: at.into(),

@@ -294,6 +294,17 @@ pub fn terraform_points(failing: &[&str]) -> (u32, u32) {
     (total - lost, total)
 }
 
+/// The frozen headline features of tests/fixtures/features, by a relative
+/// path (tests run in the crate's root) so that reports name them alike on
+/// every machine.
+pub fn fixture_plan() -> cloudgrade::grade::Plan {
+    let dir = PathBuf::from("tests/fixtures/features");
+    let features = cloudgrade::grade::FeatureSource::Dir(dir)
+        .load()
+        .expect("the fixture features load");
+    cloudgrade::grade::plan(&features)
+}
+
 /// The three mistakes planted in examples/terraform/entrega (its README).
 pub const ENTREGA_FAILS: [&str; 3] = [
     "rds-only-from-ecs",
