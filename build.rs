@@ -4,7 +4,14 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-changed=features");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not with env!: cargo reuses one compiled build
+    // script for checkouts of the same source sharing a target directory
+    // (worktrees, a CI cache), and env! would embed the features of the
+    // checkout that compiled it first.
+    let root = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let root = root.as_path();
     let mut files = Vec::new();
     collect(&root.join("features"), &mut files);
     files.sort();
