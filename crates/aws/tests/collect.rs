@@ -794,7 +794,7 @@ fn assert_world(inv: &Inventory, b: &Built) {
     assert_eq!(db.subnet_group.as_deref(), Some("curso-db"));
     assert_eq!(db.security_group_ids, vec![b.sg_db.clone()]);
     assert_eq!(db.storage_encrypted, Some(Attr::Known(true)));
-    assert_eq!(db.backup_retention_days, Some(7));
+    assert_eq!(db.backup_retention_days, Some(Attr::Known(7)));
     assert_eq!(db.multi_az, Some(false));
     assert_eq!(db.deletion_protection, Some(false));
     let group = inv.db_subnet_group("curso-db").unwrap();

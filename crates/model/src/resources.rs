@@ -246,8 +246,9 @@ pub struct DbInstance {
     /// field, an answer without it); unknown names what it depends on.
     #[serde(default)]
     pub storage_encrypted: Option<Attr<bool>>,
+    /// Like `storage_encrypted`: `None` when the source did not say.
     #[serde(default)]
-    pub backup_retention_days: Option<i32>,
+    pub backup_retention_days: Option<Attr<i32>>,
     #[serde(default)]
     pub multi_az: Option<bool>,
     #[serde(default)]

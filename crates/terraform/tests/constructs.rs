@@ -184,3 +184,24 @@ fn storage_encryption_is_off_unless_set_and_an_unknown_names_its_reference() {
         Some(Attr::unknown("var.cifrar"))
     );
 }
+
+#[test]
+fn backups_are_one_day_unless_set_and_an_unknown_names_its_reference() {
+    let days = |line: &str| {
+        let text = format!(
+            "variable \"dias\" {{}}\nresource \"aws_db_instance\" \"d\" {{\n  engine = \"postgres\"\n{line}\n}}\n"
+        );
+        load(&[("main.tf", &text)]).db_instances[0]
+            .backup_retention_days
+            .clone()
+    };
+    assert_eq!(days(""), Some(Attr::Known(1)), "AWS's default");
+    assert_eq!(
+        days("  backup_retention_period = 14"),
+        Some(Attr::Known(14))
+    );
+    assert_eq!(
+        days("  backup_retention_period = var.dias"),
+        Some(Attr::unknown("var.dias"))
+    );
+}

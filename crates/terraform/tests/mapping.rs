@@ -394,10 +394,10 @@ resource "aws_db_instance" "d" {{
     assert_eq!(
         (
             d.storage_encrypted.clone(),
-            d.backup_retention_days,
+            d.backup_retention_days.clone(),
             d.deletion_protection
         ),
-        (Some(Attr::Known(false)), Some(1), Some(false))
+        (Some(Attr::Known(false)), Some(Attr::Known(1)), Some(false))
     );
     assert_eq!(
         d.master_user_secret_arn.as_deref(),

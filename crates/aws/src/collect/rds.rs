@@ -88,7 +88,7 @@ fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
             .filter_map(|g| g.vpc_security_group_id)
             .collect(),
         storage_encrypted: d.storage_encrypted.map(Attr::Known),
-        backup_retention_days: d.backup_retention_period,
+        backup_retention_days: d.backup_retention_period.map(Attr::Known),
         multi_az: d.multi_az,
         deletion_protection: d.deletion_protection,
         master_user_secret_arn: d.master_user_secret.and_then(|s| s.secret_arn),

@@ -67,12 +67,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             security_group_ids,
             // Off unless set: the provider's default, and AWS's.
             storage_encrypted: Some(o.bool_or("storage_encrypted", false)),
-            // AWS keeps 1 day of backups when the argument is not set.
-            backup_retention_days: if o.has("backup_retention_period") {
-                o.known_int("backup_retention_period")
-            } else {
-                Some(1)
-            },
+            backup_retention_days: retention(i, &o),
             multi_az: Some(o.known_bool("multi_az").unwrap_or(false))
                 .filter(|_| known_or_unset(&o, "multi_az")),
             deletion_protection: Some(o.known_bool("deletion_protection").unwrap_or(false))
@@ -132,11 +127,7 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             security_group_ids,
             // Off unless set: the provider's default, and AWS's.
             storage_encrypted: Some(o.bool_or("storage_encrypted", false)),
-            backup_retention_days: if o.has("backup_retention_period") {
-                o.known_int("backup_retention_period")
-            } else {
-                Some(1)
-            },
+            backup_retention_days: retention(i, &o),
             // A cluster survives a zone's loss when it has a reader in
             // another zone: two members or more.
             multi_az: Some(mine.len() >= 2),
@@ -159,6 +150,23 @@ fn known_or_unset(o: &Obj, field: &str) -> bool {
 /// The group's name: AWS ids it by name; a generated one stands as the address.
 fn name_of(i: &Instance, o: &Obj) -> String {
     o.known_str("name").unwrap_or_else(|| i.address.clone())
+}
+
+/// How many days of automated backups a DB instance or cluster keeps: AWS
+/// keeps 1 when the argument is not set; an unknown names what it depends
+/// on.
+fn retention(i: &Instance, o: &Obj) -> Option<Attr<i32>> {
+    if !o.has("backup_retention_period") {
+        return Some(Attr::Known(1));
+    }
+    match o.int("backup_retention_period") {
+        Some(Ok(n)) => Some(i32::try_from(n).map_or_else(
+            |_| Attr::unknown(format!("{}.backup_retention_period", i.address)),
+            Attr::Known,
+        )),
+        Some(Err(u)) => Some(Attr::unknown(u.primary())),
+        None => None,
+    }
 }
 
 /// The port a DB instance or cluster listens on: the one set, else its
