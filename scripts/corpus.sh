@@ -44,6 +44,7 @@ RULES = {
     "env": "ecs-no-env-secrets",
     "sm": "ecs-secrets-from-secrets-manager",
     "enc": "rds-encrypted",
+    "bak": "rds-backups-7-35",
 }
 TAGS = "@actividad:redes or @actividad:rds or @actividad:secretos"
 entries = tomllib.load(open(manifest, "rb"))["repo"]

@@ -119,6 +119,13 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^guardan sus copias automáticas entre 7 y 35 días$",
+        en: r"^they keep their automated backups between 7 and 35 days$",
+        doc: "Instancias RDS: backup_retention_period entre 7 y 35 (AWS guarda 1 día si no se dice).",
+        run: rds::backups_retained,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^todas sus subredes son privadas$",
         en: r"^all their subnets are private$",
         doc: "Instancias RDS: ninguna subred de su grupo de subredes tiene ruta a un internet gateway.",

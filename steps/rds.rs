@@ -73,6 +73,51 @@ pub fn storage_encrypted(world: &mut World, _: &[String]) -> StepResult {
     conclude(world, &problems, &unknowns)
 }
 
+/// rds-backups-7-35: the course asks for 7 to 35 days of automated
+/// backups; AWS keeps 1 when it is not set, and 0 turns them off.
+pub fn backups_retained(world: &mut World, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(world)? {
+        match &db.backup_retention_days {
+            Some(Attr::Known(d)) if (7..=35).contains(d) => world.push(
+                EvidenceStatus::Ok,
+                db.id.clone(),
+                format!("guarda {d} días de copias automáticas"),
+                db.origin.as_ref(),
+            ),
+            Some(Attr::Known(d)) => problems.push(Finding {
+                subject: db.id.clone(),
+                message: match d {
+                    0 => "backup_retention_period = 0 desactiva las copias automáticas: no se puede volver a un \
+                          momento anterior; pon entre 7 y 35 días"
+                        .to_string(),
+                    1..=6 => format!(
+                        "guarda {d} día{} de copias automáticas (backup_retention_period; 1 si no se dice): \
+                         un error descubierto más tarde ya no tiene copia; pon entre 7 y 35 días",
+                        if *d == 1 { "" } else { "s" }
+                    ),
+                    _ => format!(
+                        "backup_retention_period = {d}: AWS admite como mucho 35 días; pon entre 7 y 35"
+                    ),
+                },
+                origin: db.origin.clone(),
+            }),
+            Some(Attr::Unknown(u)) => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: format!(
+                    "backup_retention_period solo se conoce tras apply ({})",
+                    u.unknown
+                ),
+            }),
+            None => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: "la fuente no dice cuántos días de copias guarda (backup_retention_period)".into(),
+            }),
+        }
+    }
+    conclude(world, &problems, &unknowns)
+}
+
 pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
     let dbs = instances(world)?;
     // A public subnet in a group stays public whatever else the group holds;

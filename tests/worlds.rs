@@ -119,6 +119,7 @@ worlds! {
     rds_open_vpc_cidr => "rds-open-vpc-cidr",
     rds_public => "rds-public",
     rds_unencrypted => "rds-unencrypted",
+    rds_backups_1_day => "rds-backups-1-day",
     nacl_drops_return => "nacl-drops-return",
     env_db_password => "env-db-password",
     env_aws_key => "env-aws-key",

@@ -1397,6 +1397,10 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 "subnets {subnets:?}"
             );
         }
+        "rds-backups-1-day" => {
+            let db = app_db().await;
+            check!(p, db.backup_retention_period() == Some(1), "retention");
+        }
         "rds-unencrypted" => {
             let db = app_db().await;
             check!(p, db.storage_encrypted() == Some(false), "encrypted");
