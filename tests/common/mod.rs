@@ -274,10 +274,6 @@ pub fn terraform_scenarios() -> std::collections::BTreeMap<String, u32> {
         .collect()
 }
 
-pub fn terraform_ids() -> Vec<String> {
-    terraform_scenarios().into_keys().collect()
-}
-
 /// What `check` of a folder without a Dockerfile earns when the scenarios
 /// `failing` fail, and what it could: `(earned, total)`.
 pub fn terraform_points(failing: &[&str]) -> (u32, u32) {
