@@ -167,41 +167,36 @@ fn a_template_file_that_is_not_a_template_is_a_gap_naming_it() {
     );
 }
 
+/// The one DB instance of a configuration whose `aws_db_instance` has
+/// `line` among its arguments, beside a variable `x` with no value.
+fn db_with(line: &str) -> cloudgrade_model::DbInstance {
+    let text = format!(
+        "variable \"x\" {{}}\nresource \"aws_db_instance\" \"d\" {{\n  engine = \"postgres\"\n{line}\n}}\n"
+    );
+    load(&[("main.tf", &text)]).db_instances.remove(0)
+}
+
 #[test]
 fn storage_encryption_is_off_unless_set_and_an_unknown_names_its_reference() {
-    let db = |line: &str| {
-        let text = format!(
-            "variable \"cifrar\" {{}}\nresource \"aws_db_instance\" \"d\" {{\n  engine = \"postgres\"\n{line}\n}}\n"
-        );
-        load(&[("main.tf", &text)]).db_instances[0]
-            .storage_encrypted
-            .clone()
-    };
+    let db = |line: &str| db_with(line).storage_encrypted;
     assert_eq!(db(""), Some(Attr::Known(false)), "the provider's default");
     assert_eq!(db("  storage_encrypted = true"), Some(Attr::Known(true)));
     assert_eq!(
-        db("  storage_encrypted = var.cifrar"),
-        Some(Attr::unknown("var.cifrar"))
+        db("  storage_encrypted = var.x"),
+        Some(Attr::unknown("var.x"))
     );
 }
 
 #[test]
 fn backups_are_one_day_unless_set_and_an_unknown_names_its_reference() {
-    let days = |line: &str| {
-        let text = format!(
-            "variable \"dias\" {{}}\nresource \"aws_db_instance\" \"d\" {{\n  engine = \"postgres\"\n{line}\n}}\n"
-        );
-        load(&[("main.tf", &text)]).db_instances[0]
-            .backup_retention_days
-            .clone()
-    };
+    let days = |line: &str| db_with(line).backup_retention_days;
     assert_eq!(days(""), Some(Attr::Known(1)), "AWS's default");
     assert_eq!(
         days("  backup_retention_period = 14"),
         Some(Attr::Known(14))
     );
     assert_eq!(
-        days("  backup_retention_period = var.dias"),
-        Some(Attr::unknown("var.dias"))
+        days("  backup_retention_period = var.x"),
+        Some(Attr::unknown("var.x"))
     );
 }
