@@ -2,7 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::world::{StepResult, World};
+use super::state::{ScenarioState, StepResult};
 use super::{network, rds, secrets, select};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub enum StepKind {
     Then,
 }
 
-pub type StepFn = fn(&mut World, &[String]) -> StepResult;
+pub type StepFn = fn(&mut ScenarioState, &[String]) -> StepResult;
 
 pub struct StepDef {
     pub kind: StepKind,

@@ -8,7 +8,7 @@ use cloudgrade_model::{
 };
 
 use super::catalog::{StepDef, StepKind};
-use super::world::{StepError, StepResult, World, conclude};
+use super::state::{ScenarioState, StepError, StepResult, conclude};
 use crate::analysis::secrets::{SecretFinding, env_secret};
 use crate::analysis::{Finding, Unanswerable};
 use crate::report::EvidenceStatus;
@@ -119,22 +119,22 @@ pub static STEPS: &[StepDef] = &[
 const IMAGE_SELECTED: &str = "imagen Docker seleccionada";
 const DOCKERFILE_SELECTED: &str = "Dockerfile seleccionado";
 
-pub fn select_image(world: &mut World, _: &[String]) -> StepResult {
-    if world.inv.docker_images.is_empty() {
+pub fn select_image(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    if state.inv.docker_images.is_empty() {
         return Err(StepError::NotEvaluable(
             "esta fuente no ejecuta imágenes Docker: corrige con `cloudgrade grade --image IMAGEN`"
                 .into(),
         ));
     }
-    world.selection = None;
-    let names: Vec<String> = world
+    state.selection = None;
+    let names: Vec<String> = state
         .inv
         .docker_images
         .iter()
         .map(|i| i.image.clone())
         .collect();
     for name in names {
-        world.push(
+        state.push(
             EvidenceStatus::Info,
             format!("imagen {name}"),
             IMAGE_SELECTED,
@@ -144,32 +144,37 @@ pub fn select_image(world: &mut World, _: &[String]) -> StepResult {
     Ok(())
 }
 
-pub fn select_dockerfile(world: &mut World, _: &[String]) -> StepResult {
-    if world.inv.dockerfiles.is_empty() {
+pub fn select_dockerfile(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    if state.inv.dockerfiles.is_empty() {
         return Err(StepError::NotEvaluable(
             "esta fuente no leyó ningún Dockerfile: corrige con `cloudgrade grade --dockerfile RUTA`".into(),
         ));
     }
-    world.selection = None;
-    let paths: Vec<String> = world
+    state.selection = None;
+    let paths: Vec<String> = state
         .inv
         .dockerfiles
         .iter()
         .map(|d| d.path.clone())
         .collect();
     for path in paths {
-        world.push(EvidenceStatus::Info, path, DOCKERFILE_SELECTED, None);
+        state.push(EvidenceStatus::Info, path, DOCKERFILE_SELECTED, None);
     }
     Ok(())
 }
 
-fn selected(world: &World, marker: &str, wanted: &str, given: &str) -> Result<(), StepError> {
-    if world.selection.is_some() {
+fn selected(
+    state: &ScenarioState,
+    marker: &str,
+    wanted: &str,
+    given: &str,
+) -> Result<(), StepError> {
+    if state.selection.is_some() {
         return Err(StepError::Misuse(format!(
             "este paso comprueba {wanted}, pero el paso anterior seleccionó otra cosa (falta «Dado {given}»)"
         )));
     }
-    if !world
+    if !state
         .evidence
         .iter()
         .any(|e| e.status == EvidenceStatus::Info && e.message == marker)
@@ -181,29 +186,34 @@ fn selected(world: &World, marker: &str, wanted: &str, given: &str) -> Result<()
     Ok(())
 }
 
-fn images<'a>(world: &World<'a>) -> Result<&'a [DockerImage], StepError> {
+fn images<'a>(state: &ScenarioState<'a>) -> Result<&'a [DockerImage], StepError> {
     selected(
-        world,
+        state,
         IMAGE_SELECTED,
         "la imagen Docker",
         "la imagen Docker del alumno",
     )?;
-    Ok(&world.inv.docker_images)
+    Ok(&state.inv.docker_images)
 }
 
-fn dockerfiles<'a>(world: &World<'a>) -> Result<&'a [Dockerfile], StepError> {
+fn dockerfiles<'a>(state: &ScenarioState<'a>) -> Result<&'a [Dockerfile], StepError> {
     selected(
-        world,
+        state,
         DOCKERFILE_SELECTED,
         "el Dockerfile",
         "el Dockerfile del alumno",
     )?;
-    Ok(&world.inv.dockerfiles)
+    Ok(&state.inv.dockerfiles)
 }
 
 /// The recorded reason an observation is missing, for a not-evaluable verdict.
-fn missing(world: &World, image: &DockerImage, operation: &str, what: &str) -> Unanswerable {
-    let why = world
+fn missing(
+    state: &ScenarioState,
+    image: &DockerImage,
+    operation: &str,
+    what: &str,
+) -> Unanswerable {
+    let why = state
         .inv
         .gaps_for(cloudgrade_model::ResourceKind::DockerImage)
         .find(|g| g.operation == operation)
@@ -228,11 +238,11 @@ fn user_said(image: &DockerImage) -> String {
     }
 }
 
-pub fn not_root(world: &mut World, _: &[String]) -> StepResult {
+pub fn not_root(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for img in images(world)? {
+    for img in images(state)? {
         match img.pid1_uid {
-            None => unknowns.push(missing(world, img, docker_ops::PID1_UID, "el uid del proceso principal")),
+            None => unknowns.push(missing(state, img, docker_ops::PID1_UID, "el uid del proceso principal")),
             Some(0) => problems.push(Finding {
                 subject: subject(img),
                 message: format!(
@@ -242,7 +252,7 @@ pub fn not_root(world: &mut World, _: &[String]) -> StepResult {
                 ),
                 origin: None,
             }),
-            Some(uid) => world.push(
+            Some(uid) => state.push(
                 EvidenceStatus::Ok,
                 subject(img),
                 format!("su proceso principal se ejecuta con uid {uid} ({})", user_said(img)),
@@ -250,12 +260,12 @@ pub fn not_root(world: &mut World, _: &[String]) -> StepResult {
             ),
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn healthy_in_time(world: &mut World, _: &[String]) -> StepResult {
+pub fn healthy_in_time(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for img in images(world)? {
+    for img in images(state)? {
         let Some(hc) = &img.healthcheck else {
             problems.push(Finding {
                 subject: subject(img),
@@ -273,8 +283,8 @@ pub fn healthy_in_time(world: &mut World, _: &[String]) -> StepResult {
             secs(hc.timeout_secs)
         );
         match &img.health {
-            None => unknowns.push(missing(world, img, docker_ops::HEALTH, "el estado de su health check")),
-            Some(h) if h.status == "healthy" => world.push(
+            None => unknowns.push(missing(state, img, docker_ops::HEALTH, "el estado de su health check")),
+            Some(h) if h.status == "healthy" => state.push(
                 EvidenceStatus::Ok,
                 subject(img),
                 format!(
@@ -296,16 +306,16 @@ pub fn healthy_in_time(world: &mut World, _: &[String]) -> StepResult {
             }),
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn endpoint_answers(world: &mut World, args: &[String]) -> StepResult {
+pub fn endpoint_answers(state: &mut ScenarioState, args: &[String]) -> StepResult {
     let path = arg(args, 0)?.to_string();
     let want: u16 = arg(args, 1)?
         .parse()
         .map_err(|_| StepError::Misuse(format!("«{}» no es un código HTTP", args[1])))?;
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for img in images(world)? {
+    for img in images(state)? {
         let tcp: Vec<u16> = img
             .exposed_ports
             .iter()
@@ -329,7 +339,7 @@ pub fn endpoint_answers(world: &mut World, args: &[String]) -> StepResult {
             .collect();
         if probes.is_empty() {
             unknowns.push(missing(
-                world,
+                state,
                 img,
                 docker_ops::HEALTH_ENDPOINT,
                 &format!("GET {path}"),
@@ -337,7 +347,7 @@ pub fn endpoint_answers(world: &mut World, args: &[String]) -> StepResult {
             continue;
         }
         if let Some(ok) = probes.iter().find(|p| p.status == Some(want)) {
-            world.push(
+            state.push(
                 EvidenceStatus::Ok,
                 subject(img),
                 format!("GET {path} en {}/tcp respondió {want}", ok.port),
@@ -362,18 +372,18 @@ pub fn endpoint_answers(world: &mut World, args: &[String]) -> StepResult {
             origin: None,
         });
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn stops_on_sigterm(world: &mut World, args: &[String]) -> StepResult {
+pub fn stops_on_sigterm(state: &mut ScenarioState, args: &[String]) -> StepResult {
     let limit: f64 = arg(args, 0)?
         .parse()
         .map_err(|_| StepError::Misuse(format!("«{}» no es un número de segundos", args[0])))?;
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for img in images(world)? {
+    for img in images(state)? {
         let Some(stop) = &img.stop else {
             unknowns.push(missing(
-                world,
+                state,
                 img,
                 docker_ops::STOP,
                 "qué hace tras SIGTERM",
@@ -425,7 +435,7 @@ pub fn stops_on_sigterm(world: &mut World, args: &[String]) -> StepResult {
                 message,
                 origin: None,
             }),
-            None => world.push(
+            None => state.push(
                 EvidenceStatus::Ok,
                 subject(img),
                 format!(
@@ -436,15 +446,15 @@ pub fn stops_on_sigterm(world: &mut World, args: &[String]) -> StepResult {
             ),
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn image_env_no_secrets(world: &mut World, _: &[String]) -> StepResult {
+pub fn image_env_no_secrets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let mut problems = Vec::new();
-    for img in images(world)? {
+    for img in images(state)? {
         let found: Vec<SecretFinding> = img.env.iter().filter_map(env_secret).collect();
         if found.is_empty() {
-            world.push(
+            state.push(
                 EvidenceStatus::Ok,
                 subject(img),
                 format!(
@@ -466,7 +476,7 @@ pub fn image_env_no_secrets(world: &mut World, _: &[String]) -> StepResult {
             origin: None,
         }));
     }
-    conclude(world, &problems, &[])
+    conclude(state, &problems, &[])
 }
 
 /// The analysis' reason without its ECS-specific advice: the steps here
@@ -495,9 +505,9 @@ fn no_stages(df: &Dockerfile) -> Finding {
     }
 }
 
-pub fn multi_stage(world: &mut World, _: &[String]) -> StepResult {
+pub fn multi_stage(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let mut problems = Vec::new();
-    for df in dockerfiles(world)? {
+    for df in dockerfiles(state)? {
         let Some(last) = df.final_stage() else {
             problems.push(no_stages(df));
             continue;
@@ -531,7 +541,7 @@ pub fn multi_stage(world: &mut World, _: &[String]) -> StepResult {
                 .enumerate()
                 .map(|(i, s)| s.alias.clone().unwrap_or_else(|| i.to_string()))
                 .collect();
-            world.push(
+            state.push(
                 EvidenceStatus::Ok,
                 df.path.clone(),
                 format!(
@@ -543,12 +553,12 @@ pub fn multi_stage(world: &mut World, _: &[String]) -> StepResult {
             );
         }
     }
-    conclude(world, &problems, &[])
+    conclude(state, &problems, &[])
 }
 
-pub fn pinned_bases(world: &mut World, _: &[String]) -> StepResult {
+pub fn pinned_bases(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for df in dockerfiles(world)? {
+    for df in dockerfiles(state)? {
         if df.stages.is_empty() {
             problems.push(no_stages(df));
         }
@@ -562,13 +572,13 @@ pub fn pinned_bases(world: &mut World, _: &[String]) -> StepResult {
                         stage.from, stage.origin.line
                     ),
                 }),
-                DockerBase::Image { digest: Some(_), .. } => world.push(
+                DockerBase::Image { digest: Some(_), .. } => state.push(
                     EvidenceStatus::Ok,
                     df.path.clone(),
                     format!("FROM {}: fijada por digest", stage.from),
                     Some(&stage.origin),
                 ),
-                DockerBase::Image { tag: Some(tag), .. } if tag != "latest" => world.push(
+                DockerBase::Image { tag: Some(tag), .. } if tag != "latest" => state.push(
                     EvidenceStatus::Ok,
                     df.path.clone(),
                     format!("FROM {}: fijada a la etiqueta {tag}", stage.from),
@@ -587,12 +597,12 @@ pub fn pinned_bases(world: &mut World, _: &[String]) -> StepResult {
             }
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn dockerfile_no_secrets(world: &mut World, _: &[String]) -> StepResult {
+pub fn dockerfile_no_secrets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let mut problems = Vec::new();
-    for df in dockerfiles(world)? {
+    for df in dockerfiles(state)? {
         let vars: Vec<&DockerfileVar> = df
             .global_args
             .iter()
@@ -622,7 +632,7 @@ pub fn dockerfile_no_secrets(world: &mut World, _: &[String]) -> StepResult {
             }
         }
         if clean == vars.len() {
-            world.push(
+            state.push(
                 EvidenceStatus::Ok,
                 df.path.clone(),
                 format!("ninguno de sus {} ENV y ARG es un secreto", vars.len()),
@@ -630,7 +640,7 @@ pub fn dockerfile_no_secrets(world: &mut World, _: &[String]) -> StepResult {
             );
         }
     }
-    conclude(world, &problems, &[])
+    conclude(state, &problems, &[])
 }
 
 /// A USER naming root: `root`, `0`, `root:grupo`, `0:0`.
@@ -639,9 +649,9 @@ fn is_root_user(user: &str) -> bool {
     who == "root" || who == "0"
 }
 
-pub fn dockerfile_user(world: &mut World, _: &[String]) -> StepResult {
+pub fn dockerfile_user(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let mut problems = Vec::new();
-    for df in dockerfiles(world)? {
+    for df in dockerfiles(state)? {
         let Some(last) = df.final_stage() else {
             problems.push(no_stages(df));
             continue;
@@ -659,22 +669,22 @@ pub fn dockerfile_user(world: &mut World, _: &[String]) -> StepResult {
                 message: format!("USER {} es root: cámbiate a un usuario sin privilegios", u.user),
                 origin: Some(u.origin.clone()),
             }),
-            Some(u) => world.push(EvidenceStatus::Ok, df.path.clone(), format!("USER {}", u.user), Some(&u.origin)),
+            Some(u) => state.push(EvidenceStatus::Ok, df.path.clone(), format!("USER {}", u.user), Some(&u.origin)),
         }
     }
-    conclude(world, &problems, &[])
+    conclude(state, &problems, &[])
 }
 
-pub fn dockerfile_healthcheck(world: &mut World, _: &[String]) -> StepResult {
+pub fn dockerfile_healthcheck(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let mut problems = Vec::new();
-    for df in dockerfiles(world)? {
+    for df in dockerfiles(state)? {
         let Some(last) = df.final_stage() else {
             problems.push(no_stages(df));
             continue;
         };
         match chain(df, last).iter().find_map(|s| s.healthcheck.as_ref()) {
             Some(h) if !h.disabled => {
-                world.push(EvidenceStatus::Ok, df.path.clone(), "define un HEALTHCHECK", Some(&h.origin))
+                state.push(EvidenceStatus::Ok, df.path.clone(), "define un HEALTHCHECK", Some(&h.origin))
             }
             found => problems.push(Finding {
                 subject: df.path.clone(),
@@ -688,14 +698,14 @@ pub fn dockerfile_healthcheck(world: &mut World, _: &[String]) -> StepResult {
             }),
         }
     }
-    conclude(world, &problems, &[])
+    conclude(state, &problems, &[])
 }
 
-pub fn dockerignore(world: &mut World, _: &[String]) -> StepResult {
+pub fn dockerignore(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let mut problems = Vec::new();
-    for df in dockerfiles(world)? {
+    for df in dockerfiles(state)? {
         match &df.dockerignore {
-            Some(p) => world.push(EvidenceStatus::Ok, df.path.clone(), format!("usa {p}"), None),
+            Some(p) => state.push(EvidenceStatus::Ok, df.path.clone(), format!("usa {p}"), None),
             None => problems.push(Finding {
                 subject: df.path.clone(),
                 message: "no hay .dockerignore junto al Dockerfile: todo lo que hay en la carpeta (.git, .env, \
@@ -705,7 +715,7 @@ pub fn dockerignore(world: &mut World, _: &[String]) -> StepResult {
             }),
         }
     }
-    conclude(world, &problems, &[])
+    conclude(state, &problems, &[])
 }
 
 fn arg(args: &[String], i: usize) -> Result<&str, StepError> {
@@ -795,10 +805,10 @@ mod tests {
     /// Runs `Given` then `check`: the scenario's two steps.
     fn run(
         inv: &Inventory,
-        check: fn(&mut World, &[String]) -> StepResult,
+        check: fn(&mut ScenarioState, &[String]) -> StepResult,
         args: &[&str],
     ) -> StepResult {
-        let mut w = World::new(inv);
+        let mut w = ScenarioState::new(inv);
         select_image(&mut w, &[])?;
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         check(&mut w, &args)
@@ -895,7 +905,7 @@ mod tests {
             only_if: None,
         });
         let inv = inv_with(img);
-        let mut w = World::new(&inv);
+        let mut w = ScenarioState::new(&inv);
         select_image(&mut w, &[]).unwrap();
         let r = image_env_no_secrets(&mut w, &[]);
         failed_with(r.clone(), "DATABASE_URL=po");
@@ -928,7 +938,7 @@ mod tests {
     #[test]
     fn without_an_image_or_dockerfile_the_selectors_are_not_evaluable() {
         let inv = Inventory::default();
-        let mut w = World::new(&inv);
+        let mut w = ScenarioState::new(&inv);
         assert!(
             matches!(select_image(&mut w, &[]), Err(StepError::NotEvaluable(m)) if m.contains("--image"))
         );
@@ -940,7 +950,7 @@ mod tests {
     #[test]
     fn a_check_without_its_selector_is_the_graders_fault() {
         let inv = inv_with(good_image());
-        let mut w = World::new(&inv);
+        let mut w = ScenarioState::new(&inv);
         assert!(matches!(not_root(&mut w, &[]), Err(StepError::Misuse(_))));
     }
 
@@ -969,10 +979,13 @@ mod tests {
         }
     }
 
-    fn run_df(df: Dockerfile, check: fn(&mut World, &[String]) -> StepResult) -> StepResult {
+    fn run_df(
+        df: Dockerfile,
+        check: fn(&mut ScenarioState, &[String]) -> StepResult,
+    ) -> StepResult {
         let mut inv = Inventory::default();
         inv.dockerfiles.push(df);
-        let mut w = World::new(&inv);
+        let mut w = ScenarioState::new(&inv);
         select_dockerfile(&mut w, &[])?;
         check(&mut w, &[])
     }
@@ -1093,7 +1106,7 @@ mod tests {
         });
         let mut inv = Inventory::default();
         inv.dockerfiles.push(d);
-        let mut w = World::new(&inv);
+        let mut w = ScenarioState::new(&inv);
         select_dockerfile(&mut w, &[]).unwrap();
         let r = dockerfile_no_secrets(&mut w, &[]);
         failed_with(r.clone(), "ARG GITHUB_TOKEN=gh");

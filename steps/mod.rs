@@ -12,7 +12,7 @@ mod network;
 mod rds;
 mod secrets;
 mod select;
-mod world;
+mod state;
 
 pub use catalog::{Match, StepDef, StepKind, catalog, find};
-pub use world::{Selection, StepError, StepResult, World};
+pub use state::{ScenarioState, Selection, StepError, StepResult};

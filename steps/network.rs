@@ -1,19 +1,19 @@
 //! HEADLINE 1: private subnets reach the internet only through a NAT gateway.
 
-use super::world::{StepResult, World, conclude};
+use super::state::{ScenarioState, StepResult, conclude};
 use crate::analysis::routing;
 use crate::report::EvidenceStatus;
 
-pub fn egress_only_through_nat(world: &mut World, _: &[String]) -> StepResult {
-    let ids = world.subnets()?;
+pub fn egress_only_through_nat(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.subnets()?;
     // The gaps of route tables, NAT and internet gateways are weighed by the
     // analysis: what it reports as a problem holds whatever they hide.
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
     for id in &ids {
-        let report = routing::private_egress(world.inv, id);
+        let report = routing::private_egress(state.inv, id);
         if report.ok {
-            let origin = world.inv.subnet(id).and_then(|s| s.origin.clone());
-            world.push(
+            let origin = state.inv.subnet(id).and_then(|s| s.origin.clone());
+            state.push(
                 EvidenceStatus::Ok,
                 report.subnet.clone(),
                 format!("sale a internet solo por NAT: {}", report.path.join(" → ")),
@@ -23,18 +23,18 @@ pub fn egress_only_through_nat(world: &mut World, _: &[String]) -> StepResult {
         problems.extend(report.problems);
         unknowns.extend(report.unanswerable);
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn no_public_ip_on_launch(world: &mut World, _: &[String]) -> StepResult {
-    let ids = world.subnets()?;
+pub fn no_public_ip_on_launch(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.subnets()?;
     let mut problems = Vec::new();
     let mut unknowns = Vec::new();
     for id in &ids {
-        match routing::public_ip_on_launch_answer(world.inv, id) {
+        match routing::public_ip_on_launch_answer(state.inv, id) {
             Ok(None) => {
-                let (subject, origin) = subject_of(world, id);
-                world.push(
+                let (subject, origin) = subject_of(state, id);
+                state.push(
                     EvidenceStatus::Ok,
                     subject,
                     "no asigna IP pública al lanzar",
@@ -45,11 +45,11 @@ pub fn no_public_ip_on_launch(world: &mut World, _: &[String]) -> StepResult {
             Err(u) => unknowns.push(u),
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-fn subject_of(world: &World, id: &str) -> (String, Option<cloudgrade_model::Origin>) {
-    match world.inv.subnet(id) {
+fn subject_of(state: &ScenarioState, id: &str) -> (String, Option<cloudgrade_model::Origin>) {
+    match state.inv.subnet(id) {
         Some(s) => (crate::analysis::label(&s.id, &s.tags), s.origin.clone()),
         None => (id.to_string(), None),
     }

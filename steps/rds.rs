@@ -3,26 +3,26 @@
 
 use cloudgrade_model::{Attr, DbInstance, ResourceKind};
 
-use super::world::{StepError, StepResult, World, conclude};
+use super::state::{ScenarioState, StepError, StepResult, conclude};
 use crate::analysis::reach::{self, Endpoint};
 use crate::analysis::{Finding, Unanswerable, routing};
 use crate::report::EvidenceStatus;
 
-fn instances<'a>(world: &World<'a>) -> Result<Vec<&'a DbInstance>, StepError> {
-    let inv = world.inv;
-    Ok(world
+fn instances<'a>(state: &ScenarioState<'a>) -> Result<Vec<&'a DbInstance>, StepError> {
+    let inv = state.inv;
+    Ok(state
         .db_instances()?
         .iter()
         .filter_map(|id| inv.db_instances.iter().find(|d| &d.id == id))
         .collect())
 }
 
-pub fn not_publicly_accessible(world: &mut World, _: &[String]) -> StepResult {
+pub fn not_publicly_accessible(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
+    for db in instances(state)? {
         match &db.publicly_accessible {
             Attr::Known(false) => {
-                world.push(EvidenceStatus::Ok, db.id.clone(), "no es accesible públicamente", db.origin.as_ref())
+                state.push(EvidenceStatus::Ok, db.id.clone(), "no es accesible públicamente", db.origin.as_ref())
             }
             Attr::Known(true) => problems.push(Finding {
                 subject: db.id.clone(),
@@ -37,16 +37,16 @@ pub fn not_publicly_accessible(world: &mut World, _: &[String]) -> StepResult {
             }),
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
 /// rds-encrypted: `storage_encrypted`, off unless asked for (the provider's
 /// default and AWS's), and only settable when the instance is created.
-pub fn storage_encrypted(world: &mut World, _: &[String]) -> StepResult {
+pub fn storage_encrypted(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
+    for db in instances(state)? {
         match &db.storage_encrypted {
-            Some(Attr::Known(true)) => world.push(
+            Some(Attr::Known(true)) => state.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
                 "cifra su almacenamiento (storage_encrypted)",
@@ -70,16 +70,16 @@ pub fn storage_encrypted(world: &mut World, _: &[String]) -> StepResult {
             }),
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
 /// rds-backups-7-35: the course asks for 7 to 35 days of automated
 /// backups; AWS keeps 1 when it is not set, and 0 turns them off.
-pub fn backups_retained(world: &mut World, _: &[String]) -> StepResult {
+pub fn backups_retained(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
+    for db in instances(state)? {
         match &db.backup_retention_days {
-            Some(Attr::Known(d)) if (7..=35).contains(d) => world.push(
+            Some(Attr::Known(d)) if (7..=35).contains(d) => state.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
                 format!("guarda {d} días de copias automáticas"),
@@ -115,30 +115,30 @@ pub fn backups_retained(world: &mut World, _: &[String]) -> StepResult {
             }),
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
-    let dbs = instances(world)?;
+pub fn subnets_private(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let dbs = instances(state)?;
     // A public subnet in a group stays public whatever else the group holds;
     // with route tables unread, only one whose table is explicitly
     // associated is known to be (see `routing::private_egress`). A DB known
     // to have no subnet group has none unless its own argument is unread.
-    let table_gaps = world.gaps_of(&[ResourceKind::RouteTable]);
+    let table_gaps = state.gaps_of(&[ResourceKind::RouteTable]);
     // Unread associations move no subnet that has its own; unread routes
     // may make any table public.
-    let mut tables_matter = routing::routes_may_be_unread(world.inv);
+    let mut tables_matter = routing::routes_may_be_unread(state.inv);
     let group_unread =
-        world.gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))]);
+        state.gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))]);
     let (mut problems, mut unknowns) = (
         Vec::new(),
-        world.gaps_of(&[ResourceKind::DbSubnetGroup, ResourceKind::Subnet]),
+        state.gaps_of(&[ResourceKind::DbSubnetGroup, ResourceKind::Subnet]),
     );
     for db in dbs {
         let Some(group) = db
             .subnet_group
             .as_deref()
-            .and_then(|g| world.inv.db_subnet_group(g))
+            .and_then(|g| state.inv.db_subnet_group(g))
         else {
             match &db.subnet_group {
                 Some(name) => unknowns.push(Unanswerable {
@@ -159,14 +159,14 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
         let before = problems.len();
         for subnet in &group.subnet_ids {
             let explicit = matches!(
-                routing::effective_route_table(world.inv, subnet),
+                routing::effective_route_table(state.inv, subnet),
                 routing::TableChoice::Explicit(_)
             );
             if !table_gaps.is_empty() && !explicit {
                 tables_matter = true;
                 continue;
             }
-            if let Some(f) = routing::routes_to_internet_gateway(world.inv, subnet) {
+            if let Some(f) = routing::routes_to_internet_gateway(state.inv, subnet) {
                 problems.push(Finding {
                     subject: db.id.clone(),
                     message: format!(
@@ -181,7 +181,7 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
             && unknowns.is_empty()
             && (!tables_matter || table_gaps.is_empty())
         {
-            world.push(
+            state.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
                 format!("todas las subredes de {} son privadas", group.name),
@@ -192,12 +192,12 @@ pub fn subnets_private(world: &mut World, _: &[String]) -> StepResult {
     if tables_matter {
         unknowns.extend(table_gaps);
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
 /// The security groups the ECS services give their tasks.
-fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
-    let services: Vec<_> = world
+fn ecs_endpoint(state: &mut ScenarioState) -> Result<Endpoint, StepError> {
+    let services: Vec<_> = state
         .inv
         .ecs_services
         .iter()
@@ -205,17 +205,17 @@ fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
         .collect();
     if services.is_empty() {
         // With services unread, the one with its tasks' group may be among them.
-        world.require(&[ResourceKind::EcsService])?;
+        state.require(&[ResourceKind::EcsService])?;
         // Tasks in bridge or host mode (the EC2 launch type) leave through
         // the container instances' group, which is not tied to the service
         // here: the DB may well admit exactly that group. Not the student's
         // fault that the grader cannot see it.
-        let on_instances: Vec<&str> = world
+        let on_instances: Vec<&str> = state
             .inv
             .ecs_services
             .iter()
             .filter(|s| {
-                world
+                state
                     .inv
                     .task_definition(&s.task_definition)
                     .is_some_and(|t| t.network_mode.as_deref() != Some("awsvpc"))
@@ -223,13 +223,13 @@ fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
             .map(|s| s.name.as_str())
             .collect();
         // A service whose task definition was not read may be one of them.
-        if world
+        if state
             .inv
             .ecs_services
             .iter()
-            .any(|s| world.inv.task_definition(&s.task_definition).is_none())
+            .any(|s| state.inv.task_definition(&s.task_definition).is_none())
         {
-            world.require(&[ResourceKind::TaskDefinition])?;
+            state.require(&[ResourceKind::TaskDefinition])?;
         }
         if !on_instances.is_empty() {
             return Err(StepError::NotEvaluable(format!(
@@ -269,12 +269,12 @@ fn ecs_endpoint(world: &mut World) -> Result<Endpoint, StepError> {
     Ok(ep)
 }
 
-pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
-    let dbs = instances(world)?;
-    let rule_gaps = world.gaps_of(&[ResourceKind::SecurityGroup]);
-    let ecs_gaps = world.gaps_of(&[ResourceKind::EcsService]);
+pub fn only_from_ecs(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let dbs = instances(state)?;
+    let rule_gaps = state.gaps_of(&[ResourceKind::SecurityGroup]);
+    let ecs_gaps = state.gaps_of(&[ResourceKind::EcsService]);
     let mut known = reach::Known {
-        db_groups: world
+        db_groups: state
             .gaps_reading(&[(ResourceKind::DbInstance, Some(&["vpc_security_group_ids"]))])
             .is_empty(),
         rules: rule_gaps.is_empty(),
@@ -284,12 +284,12 @@ pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
     // Without the tasks' group, a rule from a CIDR still admits what it
     // should not: judged as if the tasks' group were unknown, beside the
     // reason there is none.
-    let ecs = match ecs_endpoint(world) {
+    let ecs = match ecs_endpoint(state) {
         Ok(ecs) => ecs,
         Err(e) => {
             known.allowed_groups = false;
             for db in &dbs {
-                let (p, _) = reach::db_ingress_violations(world.inv, db, &[], known);
+                let (p, _) = reach::db_ingress_violations(state.inv, db, &[], known);
                 problems.extend(p);
             }
             if problems.is_empty() {
@@ -302,14 +302,14 @@ pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
                         message: m,
                         origin: None,
                     });
-                    conclude(world, &problems, &[])
+                    conclude(state, &problems, &[])
                 }
                 StepError::NotEvaluable(m) => {
                     unknowns.push(Unanswerable {
                         subject: "servicios ECS".into(),
                         reason: m,
                     });
-                    conclude(world, &problems, &unknowns)
+                    conclude(state, &problems, &unknowns)
                 }
                 misuse => Err(misuse),
             };
@@ -318,9 +318,9 @@ pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
     unknowns.extend(rule_gaps);
     unknowns.extend(ecs_gaps);
     for db in dbs {
-        let (p, u) = reach::db_ingress_violations(world.inv, db, &ecs.security_group_ids, known);
+        let (p, u) = reach::db_ingress_violations(state.inv, db, &ecs.security_group_ids, known);
         if p.is_empty() && u.is_empty() && unknowns.is_empty() {
-            world.push(
+            state.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
                 format!(
@@ -334,20 +334,20 @@ pub fn only_from_ecs(world: &mut World, _: &[String]) -> StepResult {
         problems.extend(p);
         unknowns.extend(u);
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
-pub fn reachable_from_ecs(world: &mut World, _: &[String]) -> StepResult {
-    world.require(&[
+pub fn reachable_from_ecs(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    state.require(&[
         ResourceKind::SecurityGroup,
         ResourceKind::NetworkAcl,
         ResourceKind::EcsService,
         ResourceKind::DbSubnetGroup,
         ResourceKind::Subnet,
     ])?;
-    let ecs = ecs_endpoint(world)?;
+    let ecs = ecs_endpoint(state)?;
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(world)? {
+    for db in instances(state)? {
         let port = match &db.port {
             Attr::Known(p) => match u16::try_from(*p) {
                 Ok(p) => p,
@@ -371,7 +371,7 @@ pub fn reachable_from_ecs(world: &mut World, _: &[String]) -> StepResult {
         let subnet_ids = db
             .subnet_group
             .as_deref()
-            .and_then(|g| world.inv.db_subnet_group(g))
+            .and_then(|g| state.inv.db_subnet_group(g))
             .map(|g| g.subnet_ids.clone())
             .unwrap_or_default();
         let target = Endpoint {
@@ -379,9 +379,9 @@ pub fn reachable_from_ecs(world: &mut World, _: &[String]) -> StepResult {
             subnet_ids,
             security_group_ids: db.security_group_ids.clone(),
         };
-        let conn = reach::connection(world.inv, &ecs, &target, port);
+        let conn = reach::connection(state.inv, &ecs, &target, port);
         if conn.reachable {
-            world.push(
+            state.push(
                 EvidenceStatus::Ok,
                 db.id.clone(),
                 format!(
@@ -395,5 +395,5 @@ pub fn reachable_from_ecs(world: &mut World, _: &[String]) -> StepResult {
         problems.extend(conn.blocked);
         unknowns.extend(conn.unanswerable);
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }

@@ -4,15 +4,15 @@
 
 use cloudgrade_model::{ContainerDefinition, ResourceKind, SecretRef, TaskDefinition};
 
-use super::world::{StepError, StepResult, World, conclude};
+use super::state::{ScenarioState, StepError, StepResult, conclude};
 use crate::analysis::iam::{self, SecretAccess};
 use crate::analysis::secrets::{self, SecretTarget};
 use crate::analysis::{Finding, Unanswerable};
 use crate::report::EvidenceStatus;
 
-fn selected<'a>(world: &World<'a>) -> Result<Vec<&'a TaskDefinition>, StepError> {
-    let inv = world.inv;
-    Ok(world
+fn selected<'a>(state: &ScenarioState<'a>) -> Result<Vec<&'a TaskDefinition>, StepError> {
+    let inv = state.inv;
+    Ok(state
         .task_definitions()?
         .iter()
         .filter_map(|arn| inv.task_definition(arn))
@@ -41,12 +41,12 @@ const CONTAINERS: &[&str] = &["container_definitions", "environment"];
 const SECRETS: &[&str] = &["container_definitions", "secrets"];
 const SECRETS_AND_ROLE: &[&str] = &["container_definitions", "secrets", "execution_role_arn"];
 
-pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
+pub fn no_env_secrets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     // An entry that is a secret is one whatever the entries the source could
     // not read: those only keep a clean environment from being a pass.
-    let mut unread = world.gaps_reading(&[(ResourceKind::TaskDefinition, Some(CONTAINERS))]);
+    let mut unread = state.gaps_reading(&[(ResourceKind::TaskDefinition, Some(CONTAINERS))]);
     let mut problems = Vec::new();
-    for td in selected(world)? {
+    for td in selected(state)? {
         for c in &td.containers {
             let found: Vec<_> = c
                 .environment
@@ -54,7 +54,7 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
                 .filter_map(|v| Some((secrets::env_secret(v)?, v)))
                 .collect();
             if found.is_empty() && unread.is_empty() {
-                world.push(
+                state.push(
                     EvidenceStatus::Ok,
                     subject(td, &c.name),
                     format!(
@@ -86,18 +86,18 @@ pub fn no_env_secrets(world: &mut World, _: &[String]) -> StepResult {
             }
         }
     }
-    conclude(world, &problems, &unread)
+    conclude(state, &problems, &unread)
 }
 
-pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResult {
+pub fn secrets_from_secrets_manager(state: &mut ScenarioState, _: &[String]) -> StepResult {
     // A reference to a secret that does not exist is judged against the
     // secrets' gaps by `secret_ref_target`; a definition with no `secrets`
     // has none only if its containers' secrets were all read.
-    let unread_refs = world.gaps_reading(&[(ResourceKind::TaskDefinition, Some(SECRETS))]);
+    let unread_refs = state.gaps_reading(&[(ResourceKind::TaskDefinition, Some(SECRETS))]);
     let refs_known = unread_refs.is_empty();
     let (mut problems, mut unknowns) = (Vec::new(), unread_refs);
-    unknowns.extend(world.gaps_of(&[ResourceKind::Secret]));
-    for td in selected(world)? {
+    unknowns.extend(state.gaps_of(&[ResourceKind::Secret]));
+    for td in selected(state)? {
         let refs = secret_refs(td);
         if refs.is_empty() && !refs_known {
             continue;
@@ -113,8 +113,8 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
             continue;
         }
         for (c, s) in refs {
-            match secrets::secret_ref_target(world.inv, &s.value_from) {
-                SecretTarget::SecretsManager(secret) => world.push(
+            match secrets::secret_ref_target(state.inv, &s.value_from) {
+                SecretTarget::SecretsManager(secret) => state.push(
                     EvidenceStatus::Ok,
                     subject(td, &c.name),
                     format!("{} llega desde Secrets Manager: {}", s.name, secret.name),
@@ -147,7 +147,7 @@ pub fn secrets_from_secrets_manager(world: &mut World, _: &[String]) -> StepResu
             }
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }
 
 /// A grant that lets `role` read the secret `name` on a pattern wider than
@@ -184,33 +184,33 @@ fn judged(
     }
 }
 
-pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResult {
+pub fn execution_role_reads_secrets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     // A grant on `*` is too broad, and a role with no grant at all cannot
     // read, whatever the source could not read (`iam::role_can_read_secret`
     // weighs the roles' and policies' gaps); what is missing from a task
     // definition is missing only if its fields were read.
-    let refs_known = world
+    let refs_known = state
         .gaps_reading(&[(ResourceKind::TaskDefinition, Some(SECRETS))])
         .is_empty();
-    let role_known = world
+    let role_known = state
         .gaps_reading(&[(ResourceKind::TaskDefinition, Some(&["execution_role_arn"]))])
         .is_empty();
     let (mut problems, mut unknowns) = (
         Vec::new(),
-        world.gaps_reading(&[
+        state.gaps_reading(&[
             (ResourceKind::TaskDefinition, Some(SECRETS_AND_ROLE)),
             (ResourceKind::IamRole, None),
             (ResourceKind::IamPolicy, None),
             (ResourceKind::Secret, None),
         ]),
     );
-    let selected = selected(world)?;
+    let selected = selected(state)?;
     if selected
         .iter()
         .all(|td| td.containers.iter().all(|c| c.secrets.is_empty()))
     {
         if !refs_known {
-            return conclude(world, &[], &unknowns);
+            return conclude(state, &[], &unknowns);
         }
         return Err(StepError::Failed(
             "ninguna definición de tarea usa `secrets`, así que no hay secreto que el rol de ejecución deba leer: \
@@ -236,7 +236,7 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
             continue;
         };
         for (c, s) in refs {
-            let arn = match secrets::secret_ref_target(world.inv, &s.value_from) {
+            let arn = match secrets::secret_ref_target(state.inv, &s.value_from) {
                 SecretTarget::SecretsManager(secret) => secret.arn.clone(),
                 // Whether it exists is the previous scenario's business; judge the
                 // permission against what the container asks for.
@@ -246,7 +246,7 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
                     // Which secret is not known; a grant on a pattern that
                     // covers a secret nobody named covers every secret,
                     // this one too: too broad whatever its ARN.
-                    match iam::role_can_read_secret(world.inv, &role, ANY_SECRET) {
+                    match iam::role_can_read_secret(state.inv, &role, ANY_SECRET) {
                         SecretAccess::Broad { policy, resource } => {
                             problems.push(too_broad(&role, &policy, &resource, &s.name, None))
                         }
@@ -258,8 +258,8 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
                     continue;
                 }
             };
-            match iam::role_can_read_secret(world.inv, &role, &arn) {
-                SecretAccess::Scoped { policy } => world.push(
+            match iam::role_can_read_secret(state.inv, &role, &arn) {
+                SecretAccess::Scoped { policy } => state.push(
                     EvidenceStatus::Ok,
                     subject(td, &c.name),
                     format!("el rol de ejecución puede leer {} ({arn}) por la política {policy}, limitada a su ARN", s.name),
@@ -284,5 +284,5 @@ pub fn execution_role_reads_secrets(world: &mut World, _: &[String]) -> StepResu
             }
         }
     }
-    conclude(world, &problems, &unknowns)
+    conclude(state, &problems, &unknowns)
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use cloudgrade_model::{ResourceKind, Subnet, name_tag};
 
-use super::world::{Selection, StepError, StepResult, World};
+use super::state::{ScenarioState, Selection, StepError, StepResult};
 use crate::analysis::label;
 use crate::report::EvidenceStatus;
 
@@ -44,7 +44,7 @@ fn private_by_convention(s: &Subnet) -> Option<String> {
 }
 
 fn select_subnets(
-    world: &mut World,
+    state: &mut ScenarioState,
     chosen: BTreeMap<String, Vec<String>>,
     what: &str,
 ) -> StepResult {
@@ -54,19 +54,19 @@ fn select_subnets(
         )));
     }
     for (id, why) in &chosen {
-        let subject = world
+        let subject = state
             .inv
             .subnet(id)
             .map_or_else(|| id.clone(), |s| label(&s.id, &s.tags));
-        let origin = world.inv.subnet(id).and_then(|s| s.origin.clone());
-        world.push(
+        let origin = state.inv.subnet(id).and_then(|s| s.origin.clone());
+        state.push(
             EvidenceStatus::Info,
             subject,
             format!("seleccionada: {}", why.join(", ")),
             origin.as_ref(),
         );
     }
-    world.selection = Some(Selection::Subnets {
+    state.selection = Some(Selection::Subnets {
         ids: chosen.into_keys().collect(),
         what: what.to_string(),
     });
@@ -77,7 +77,7 @@ fn add(chosen: &mut BTreeMap<String, Vec<String>>, id: &str, why: String) {
     chosen.entry(id.to_string()).or_default().push(why);
 }
 
-pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
+pub fn private_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     // Services and subnet groups are read only for where they run.
     let reads: &[(ResourceKind, Option<&[&str]>)] = &[
         (ResourceKind::Subnet, Some(&["tags"])),
@@ -85,16 +85,16 @@ pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
         (ResourceKind::DbSubnetGroup, Some(&["subnet_ids"])),
     ];
     let mut chosen = BTreeMap::new();
-    for s in &world.inv.subnets {
+    for s in &state.inv.subnets {
         if let Some(why) = private_by_convention(s) {
             add(&mut chosen, &s.id, why);
         }
     }
-    for (id, why) in role_subnets(world) {
+    for (id, why) in role_subnets(state) {
         add(&mut chosen, &id, why);
     }
     select_known(
-        world,
+        state,
         chosen,
         "subredes privadas (ni por etiqueta o nombre, ni por ser de un servicio ECS o de RDS)",
         reads,
@@ -105,23 +105,23 @@ pub fn private_subnets(world: &mut World, _: &[String]) -> StepResult {
 /// some when the source has gaps in what it reads; with gaps and none
 /// known, nothing can be selected and the step is not evaluable.
 fn select_known(
-    world: &mut World,
+    state: &mut ScenarioState,
     chosen: BTreeMap<String, Vec<String>>,
     what: &str,
     reads: &[(ResourceKind, Option<&[&str]>)],
 ) -> StepResult {
-    let gaps = world.gaps_reading(reads);
+    let gaps = state.gaps_reading(reads);
     if chosen.is_empty() && !gaps.is_empty() {
-        return world.require_fields(reads);
+        return state.require_fields(reads);
     }
-    select_subnets(world, chosen, what)?;
-    world.select_incomplete("subredes", gaps)
+    select_subnets(state, chosen, what)?;
+    state.select_incomplete("subredes", gaps)
 }
 
 /// Subnets that must be private because of what runs in them.
-fn role_subnets(world: &World) -> Vec<(String, String)> {
+fn role_subnets(state: &ScenarioState) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for svc in &world.inv.ecs_services {
+    for svc in &state.inv.ecs_services {
         for id in svc.network.iter().flat_map(|n| &n.subnet_ids) {
             out.push((
                 id.clone(),
@@ -129,7 +129,7 @@ fn role_subnets(world: &World) -> Vec<(String, String)> {
             ));
         }
     }
-    for g in &world.inv.db_subnet_groups {
+    for g in &state.inv.db_subnet_groups {
         for id in &g.subnet_ids {
             out.push((
                 id.clone(),
@@ -144,10 +144,10 @@ fn role_subnets(world: &World) -> Vec<(String, String)> {
 /// `vpc_id` from a data source) hides no subnet.
 const SUBNETS: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::Subnet, Some(&["tags"]))];
 
-pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
+pub fn subnets_tagged(state: &mut ScenarioState, args: &[String]) -> StepResult {
     let (key, value) = (arg(args, 0)?, arg(args, 1)?);
     let mut chosen = BTreeMap::new();
-    for s in &world.inv.subnets {
+    for s in &state.inv.subnets {
         if s.tags
             .get(key)
             .is_some_and(|v| v.eq_ignore_ascii_case(value))
@@ -156,33 +156,33 @@ pub fn subnets_tagged(world: &mut World, args: &[String]) -> StepResult {
         }
     }
     select_known(
-        world,
+        state,
         chosen,
         &format!("subredes con la etiqueta {key}={value}"),
         SUBNETS,
     )
 }
 
-pub fn subnets_named(world: &mut World, args: &[String]) -> StepResult {
+pub fn subnets_named(state: &mut ScenarioState, args: &[String]) -> StepResult {
     let needle = arg(args, 0)?.to_lowercase();
     let mut chosen = BTreeMap::new();
-    for s in &world.inv.subnets {
+    for s in &state.inv.subnets {
         if let Some(name) = name_tag(&s.tags).filter(|n| n.to_lowercase().contains(&needle)) {
             add(&mut chosen, &s.id, format!("su nombre {name}"));
         }
     }
     select_known(
-        world,
+        state,
         chosen,
         &format!("subredes cuyo nombre contenga «{needle}»"),
         SUBNETS,
     )
 }
 
-pub fn subnets_of_ecs_services(world: &mut World, _: &[String]) -> StepResult {
+pub fn subnets_of_ecs_services(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let reads: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::EcsService, None)];
     let mut chosen = BTreeMap::new();
-    for svc in &world.inv.ecs_services {
+    for svc in &state.inv.ecs_services {
         for id in svc.network.iter().flat_map(|n| &n.subnet_ids) {
             add(
                 &mut chosen,
@@ -192,17 +192,17 @@ pub fn subnets_of_ecs_services(world: &mut World, _: &[String]) -> StepResult {
         }
     }
     select_known(
-        world,
+        state,
         chosen,
         "subredes de servicios ECS (¿hay un servicio ECS con red awsvpc?)",
         reads,
     )
 }
 
-pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResult {
+pub fn subnets_of_db_subnet_groups(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let reads: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::DbSubnetGroup, None)];
     let mut chosen = BTreeMap::new();
-    for g in &world.inv.db_subnet_groups {
+    for g in &state.inv.db_subnet_groups {
         for id in &g.subnet_ids {
             add(
                 &mut chosen,
@@ -212,48 +212,48 @@ pub fn subnets_of_db_subnet_groups(world: &mut World, _: &[String]) -> StepResul
         }
     }
     select_known(
-        world,
+        state,
         chosen,
         "subredes de grupos de subredes de RDS (¿hay un aws_db_subnet_group?)",
         reads,
     )
 }
 
-pub fn db_instances(world: &mut World, _: &[String]) -> StepResult {
+pub fn db_instances(state: &mut ScenarioState, _: &[String]) -> StepResult {
     // Only a gap of the whole kind can hide an instance; one confined to an
     // attribute (its security groups from a data source) hides none.
-    let gaps = world.gaps_reading(&[(ResourceKind::DbInstance, Some(&[]))]);
-    if world.inv.db_instances.is_empty() && !gaps.is_empty() {
-        return world.require(&[ResourceKind::DbInstance]);
+    let gaps = state.gaps_reading(&[(ResourceKind::DbInstance, Some(&[]))]);
+    if state.inv.db_instances.is_empty() && !gaps.is_empty() {
+        return state.require(&[ResourceKind::DbInstance]);
     }
-    if world.inv.db_instances.is_empty() {
+    if state.inv.db_instances.is_empty() {
         return Err(StepError::Failed(
             "no hay ninguna instancia RDS: el ejercicio pide una base de datos PostgreSQL en RDS"
                 .into(),
         ));
     }
-    let ids: Vec<String> = world
+    let ids: Vec<String> = state
         .inv
         .db_instances
         .iter()
         .map(|d| d.id.clone())
         .collect();
-    for d in &world.inv.db_instances {
-        world.push(
+    for d in &state.inv.db_instances {
+        state.push(
             EvidenceStatus::Info,
             d.id.clone(),
             format!("seleccionada: instancia {}", d.engine),
             d.origin.as_ref(),
         );
     }
-    world.selection = Some(Selection::DbInstances { ids });
-    world.select_incomplete("instancias RDS", gaps)
+    state.selection = Some(Selection::DbInstances { ids });
+    state.select_incomplete("instancias RDS", gaps)
 }
 
 /// The revision each service runs, and the latest ACTIVE revision of each
 /// family: an old revision a service no longer runs is not graded, but the
 /// one the next deployment would pick is.
-pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
+pub fn task_definitions_in_use(state: &mut ScenarioState, _: &[String]) -> StepResult {
     // Which definitions are in use depends on the services' task
     // definition and nothing else; the steps after it ask for the fields
     // they read.
@@ -261,10 +261,10 @@ pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
         (ResourceKind::TaskDefinition, Some(&["family"])),
         (ResourceKind::EcsService, Some(&["task_definition"])),
     ];
-    let gaps = world.gaps_reading(reads);
+    let gaps = state.gaps_reading(reads);
     let mut chosen: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for svc in &world.inv.ecs_services {
-        if world.inv.task_definition(&svc.task_definition).is_some() {
+    for svc in &state.inv.ecs_services {
+        if state.inv.task_definition(&svc.task_definition).is_some() {
             add(
                 &mut chosen,
                 &svc.task_definition,
@@ -273,7 +273,7 @@ pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
         }
     }
     let mut latest: BTreeMap<&str, &cloudgrade_model::TaskDefinition> = BTreeMap::new();
-    for td in world
+    for td in state
         .inv
         .task_definitions
         .iter()
@@ -292,7 +292,7 @@ pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
         );
     }
     if chosen.is_empty() && !gaps.is_empty() {
-        return world.require_fields(reads);
+        return state.require_fields(reads);
     }
     if chosen.is_empty() {
         return Err(StepError::Failed(
@@ -300,21 +300,21 @@ pub fn task_definitions_in_use(world: &mut World, _: &[String]) -> StepResult {
         ));
     }
     for (arn, why) in &chosen {
-        let (subject, origin) = match world.inv.task_definition(arn) {
+        let (subject, origin) = match state.inv.task_definition(arn) {
             Some(td) => (format!("{}:{}", td.family, td.revision), td.origin.clone()),
             None => (arn.clone(), None),
         };
-        world.push(
+        state.push(
             EvidenceStatus::Info,
             subject,
             format!("seleccionada: {}", why.join(", ")),
             origin.as_ref(),
         );
     }
-    world.selection = Some(Selection::TaskDefinitions {
+    state.selection = Some(Selection::TaskDefinitions {
         arns: chosen.into_keys().collect(),
     });
-    world.select_incomplete("definiciones de tarea en uso", gaps)
+    state.select_incomplete("definiciones de tarea en uso", gaps)
 }
 
 fn arg(args: &[String], i: usize) -> Result<&str, StepError> {
@@ -358,7 +358,7 @@ mod tests {
     fn selecting_nothing_fails_with_its_own_message() {
         let mut inv = cloudgrade_model::Inventory::default();
         inv.subnets.push(subnet("a", &[("Name", "public-a")]));
-        let mut w = World::new(&inv);
+        let mut w = ScenarioState::new(&inv);
         let err = private_subnets(&mut w, &[]).unwrap_err();
         assert!(
             matches!(&err, StepError::Failed(m) if m.contains("no hay subredes privadas")),

@@ -7,7 +7,7 @@ use cloudgrade_model::Inventory;
 use super::features::{BrokenFeature, Plan, PlannedScenario, tag_value};
 use super::tags::TagFilter;
 use crate::report::{Evidence, EvidenceStatus, ScenarioReport, StepReport, StepStatus, Verdict};
-use crate::steps::{self, Match, StepError, StepKind, StepResult, World};
+use crate::steps::{self, Match, ScenarioState, StepError, StepKind, StepResult};
 
 /// Points of a scenario without a `@puntos:`/`@points:` tag.
 pub const DEFAULT_POINTS: f64 = 1.0;
@@ -127,18 +127,18 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         );
         return grader_error(report, reason);
     }
-    let mut world = World::new(inv);
+    let mut state = ScenarioState::new(inv);
     let (mut passed, mut unknown) = (0usize, 0usize);
     let mut outcomes = Outcomes::default();
     for (i, found) in resolved.into_iter().enumerate() {
         let Some((def, args)) = found else { continue };
         if def.kind == StepKind::Given {
             // A new selection replaces the last one, gaps and all.
-            world.selection = None;
-            world.incomplete.clear();
+            state.selection = None;
+            state.incomplete.clear();
         }
         let started = std::time::Instant::now();
-        let mut result: StepResult = (def.run)(&mut world, &args);
+        let mut result: StepResult = (def.run)(&mut state, &args);
         // Saturates rather than wraps: no check runs for 584 years.
         report.steps[i].duration_ns =
             Some(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX));
@@ -146,9 +146,9 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         // members the source could not read: not a pass. The selection's
         // own step already names those gaps as the scenario's unknowns.
         let over_incomplete =
-            def.kind == StepKind::Then && result.is_ok() && !world.incomplete.is_empty();
+            def.kind == StepKind::Then && result.is_ok() && !state.incomplete.is_empty();
         if over_incomplete {
-            result = Err(StepError::NotEvaluable(incomplete_reason(&world)));
+            result = Err(StepError::NotEvaluable(incomplete_reason(&state)));
         }
         let status = match &result {
             Ok(()) => StepStatus::Passed,
@@ -157,7 +157,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
             Err(StepError::Misuse(m)) => {
                 let reason = format!("{}:{}: {m}", s.file, report.steps[i].line);
                 report.steps[i].status = StepStatus::Failed;
-                report.evidence = world.evidence;
+                report.evidence = state.evidence;
                 return grader_error(report, reason);
             }
         };
@@ -187,7 +187,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
                 // A selection that may be incomplete still holds its known
                 // members: the checks run on them and fail on what is
                 // certain. One that selected nothing stops the scenario.
-                if given && world.selection.is_none() {
+                if given && state.selection.is_none() {
                     break;
                 }
             }
@@ -198,7 +198,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
     let (verdict, reason) = outcomes.verdict();
     report.verdict = verdict;
     report.reason = reason;
-    report.evidence = world.evidence;
+    report.evidence = state.evidence;
     if partial
         && assertions > 0
         && report
@@ -248,8 +248,8 @@ impl Outcomes {
     }
 }
 
-fn incomplete_reason(world: &World) -> String {
-    let gaps: Vec<&str> = world.incomplete.iter().map(|u| u.reason.as_str()).collect();
+fn incomplete_reason(state: &ScenarioState) -> String {
+    let gaps: Vec<&str> = state.incomplete.iter().map(|u| u.reason.as_str()).collect();
     format!(
         "se cumple en lo seleccionado, pero la selección puede estar incompleta: {}",
         gaps.join("; ")

@@ -5,7 +5,7 @@ use crate::report::{Evidence, EvidenceStatus};
 
 /// The state one scenario's steps share: what the `Given` steps selected and
 /// what every step found.
-pub struct World<'a> {
+pub struct ScenarioState<'a> {
     pub inv: &'a Inventory,
     pub selection: Option<Selection>,
     /// Why the selection may miss members: gaps of what a `Given` step
@@ -46,9 +46,9 @@ pub enum StepError {
 
 pub type StepResult = Result<(), StepError>;
 
-impl<'a> World<'a> {
+impl<'a> ScenarioState<'a> {
     pub fn new(inv: &'a Inventory) -> Self {
-        World {
+        ScenarioState {
             inv,
             selection: None,
             incomplete: Vec::new(),
@@ -111,7 +111,7 @@ impl<'a> World<'a> {
         self.not_evaluable_if(gaps)
     }
 
-    /// The gaps of what a step reads (see [`World::require_fields`]) as
+    /// The gaps of what a step reads (see [`ScenarioState::require_fields`]) as
     /// unknowns, for a step that still decides what is certain despite them.
     pub fn gaps_reading(&self, reads: &[(ResourceKind, Option<&[&str]>)]) -> Vec<Unanswerable> {
         gaps_of_reads(self.inv, reads)
@@ -128,7 +128,7 @@ impl<'a> World<'a> {
             .collect()
     }
 
-    /// The gaps of whole kinds, as [`World::gaps_reading`] does.
+    /// The gaps of whole kinds, as [`ScenarioState::gaps_reading`] does.
     pub fn gaps_of(&self, kinds: &[ResourceKind]) -> Vec<Unanswerable> {
         let reads: Vec<(ResourceKind, Option<&[&str]>)> =
             kinds.iter().map(|k| (*k, None)).collect();
@@ -214,12 +214,16 @@ impl<'a> World<'a> {
 /// any problem fails the step (its reason is the first problem, which is
 /// what a student reads first), anything unanswerable and no problem makes
 /// it not evaluable.
-pub fn conclude(world: &mut World, problems: &[Finding], unknowns: &[Unanswerable]) -> StepResult {
+pub fn conclude(
+    state: &mut ScenarioState,
+    problems: &[Finding],
+    unknowns: &[Unanswerable],
+) -> StepResult {
     for p in problems {
-        world.finding(EvidenceStatus::Fail, p);
+        state.finding(EvidenceStatus::Fail, p);
     }
     for u in unknowns {
-        world.unanswerable(u);
+        state.unanswerable(u);
     }
     if let Some(first) = problems.first() {
         let more = match problems.len() {
