@@ -105,7 +105,8 @@ fn vpc(inv: &Inventory, id: &str) -> MapVpc {
             node: node(svc.name.clone()),
             subnets: net.subnet_ids.iter().map(|s| subnet_label(s)).collect(),
             security_groups: sgs(&net.security_group_ids),
-            public_ip: net.assign_public_ip,
+            // The map draws what is certain.
+            public_ip: net.assign_public_ip == Attr::Known(true),
         });
     }
     for db in &inv.db_instances {

@@ -826,7 +826,7 @@ fn assert_world(inv: &Inventory, b: &Built) {
         sorted(vec![b.private_a.clone(), b.private_b.clone()])
     );
     assert_eq!(net.security_group_ids, vec![b.sg_app.clone()]);
-    assert!(!net.assign_public_ip);
+    assert_eq!(net.assign_public_ip, cloudgrade_model::Attr::Known(false));
     let arns: Vec<String> = inv.task_definitions.iter().map(|t| t.arn.clone()).collect();
     assert_eq!(
         sorted(arns),

@@ -4,7 +4,13 @@ use crate::docker::{DockerImage, Dockerfile};
 use crate::resources::*;
 
 /// Bumped on any change a reader of an older snapshot would misread.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: an ECS service's `assign_public_ip` may be unknown
+/// (`{"unknown": ...}`), which a version-1 reader cannot read.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Every version [`Inventory::load`] reads: each later one only
+/// widened what a field may hold, so older snapshots read as they are.
+pub const READABLE_SCHEMA_VERSIONS: [u32; 2] = [1, SCHEMA_VERSION];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
@@ -221,7 +227,7 @@ pub enum SnapshotError {
         message: String,
     },
     #[error(
-        "{path}: snapshot con schema_version {found}; esta versión de cloudgrade lee {expected}"
+        "{path}: snapshot con schema_version {found}; esta versión de cloudgrade lee de la 1 a la {expected}"
     )]
     Version {
         path: String,
@@ -294,7 +300,11 @@ impl Inventory {
         };
         let head: Head = serde_json::from_str(text).map_err(parse_err)?;
         match head.schema_version {
-            Some(SCHEMA_VERSION) => serde_json::from_str(text).map_err(parse_err),
+            Some(v) if READABLE_SCHEMA_VERSIONS.contains(&v) => {
+                let mut inv: Inventory = serde_json::from_str(text).map_err(parse_err)?;
+                inv.schema_version = SCHEMA_VERSION;
+                Ok(inv)
+            }
             Some(found) => Err(SnapshotError::Version {
                 path: path.to_string(),
                 found,
@@ -350,5 +360,48 @@ impl Inventory {
     }
     pub fn iam_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
         self.iam_policies.iter().find(|p| p.arn == arn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Attr;
+
+    fn snapshot(version: u32, assign: &str) -> String {
+        format!(
+            r#"{{"schema_version": {version}, "source": {{"kind": "aws", "location": "x"}},
+              "ecs_services": [{{"arn": "s", "name": "s", "cluster_arn": "c", "task_definition": "t",
+                "network": {{"subnet_ids": ["a"], "assign_public_ip": {assign}}}}}]}}"#
+        )
+    }
+
+    fn read(text: &str) -> Result<Inventory, SnapshotError> {
+        Inventory::from_json(text, "inventory.json")
+    }
+
+    fn assign(inv: &Inventory) -> &Attr<bool> {
+        &inv.ecs_services[0].network.as_ref().unwrap().assign_public_ip
+    }
+
+    #[test]
+    fn a_version_1_snapshot_reads_as_the_current_version() {
+        let inv = read(&snapshot(1, "true")).unwrap();
+        assert_eq!(inv.schema_version, SCHEMA_VERSION);
+        assert_eq!(assign(&inv), &Attr::Known(true));
+    }
+
+    #[test]
+    fn an_unknown_public_ip_setting_round_trips() {
+        let inv = read(&snapshot(2, r#"{"unknown": "var.public_ip"}"#)).unwrap();
+        assert_eq!(assign(&inv), &Attr::unknown("var.public_ip"));
+        let again = read(&serde_json::to_string(&inv).unwrap()).unwrap();
+        assert_eq!(again, inv);
+    }
+
+    #[test]
+    fn a_newer_snapshot_is_refused_naming_both_versions() {
+        let e = read(&snapshot(3, "false")).unwrap_err().to_string();
+        assert!(e.contains("schema_version 3") && e.contains("a la 2"), "{e}");
     }
 }

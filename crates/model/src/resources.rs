@@ -305,7 +305,8 @@ pub struct AwsVpcConfig {
     pub subnet_ids: Vec<String>,
     #[serde(default)]
     pub security_group_ids: Vec<String>,
-    pub assign_public_ip: bool,
+    /// Unknown when it depends on a value known only after apply.
+    pub assign_public_ip: Attr<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -266,7 +266,7 @@ fn ecs_service_and_task_definition_from_jsonencode() {
         ]
     );
     assert_eq!(net.security_group_ids, ["aws_security_group.ecs_tasks"]);
-    assert!(!net.assign_public_ip);
+    assert_eq!(net.assign_public_ip, cloudgrade_model::Attr::Known(false));
 
     let td = inv.task_definition("aws_ecs_task_definition.app").unwrap();
     assert_eq!(td.family, "mi-proyecto-dev-app");

@@ -499,7 +499,7 @@ resource "aws_ecs_service" "s" {{
     assert_eq!(s.desired_count, Some(0));
     let n = s.network.as_ref().unwrap();
     assert_eq!(n.security_group_ids, ["aws_vpc.v.default_security_group"]);
-    assert!(!n.assign_public_ip);
+    assert_eq!(n.assign_public_ip, cloudgrade_model::Attr::Known(false));
     assert_eq!(inv.ecs_clusters[0].container_insights, Some(false));
 }
 

@@ -4,7 +4,7 @@
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types as t;
 use cloudgrade_model::{
-    AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap, Inventory,
+    Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap, Inventory,
     ResourceKind, SecretRef, TaskDefinition,
 };
 use futures::future::join_all;
@@ -271,7 +271,7 @@ fn service(s: t::Service, cluster_arn: &str) -> EcsService {
         .map(|a| AwsVpcConfig {
             subnet_ids: a.subnets,
             security_group_ids: a.security_groups.unwrap_or_default(),
-            assign_public_ip: a.assign_public_ip == Some(t::AssignPublicIp::Enabled),
+            assign_public_ip: Attr::Known(a.assign_public_ip == Some(t::AssignPublicIp::Enabled)),
         });
     EcsService {
         arn: s.service_arn.unwrap_or_default(),
@@ -380,7 +380,7 @@ mod tests {
         Some(AwsVpcConfig {
             subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
             security_group_ids: vec!["sg-1".into()],
-            assign_public_ip: false,
+            assign_public_ip: Attr::Known(false),
         })
     }
 

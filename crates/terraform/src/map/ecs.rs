@@ -422,7 +422,7 @@ fn service(m: &mut Mapper, i: &Instance) {
             AwsVpcConfig {
                 subnet_ids,
                 security_group_ids,
-                assign_public_ip: n.known_bool("assign_public_ip").unwrap_or(false),
+                assign_public_ip: n.bool_or("assign_public_ip", false),
             }
         });
     m.inv.ecs_services.push(EcsService {
