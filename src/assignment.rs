@@ -1,5 +1,6 @@
 //! `cloudgrade.toml`: what an assignment grades, stated by the instructor.
-//! Which activities (or a tag expression), points per scenario, hidden
+//! Which activities (or a tag expression), the standard (course or
+//! production), points per scenario, hidden
 //! scenarios, the inputs that must be handed in, and the Terraform variables
 //! and workspace to read the folder with. `check`, `grade` and `batch` read
 //! it; docs/assignment.md documents it.
@@ -17,7 +18,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::batch::manifest::activity_of;
-use crate::grade::{Plan, TagFilter};
+use crate::grade::{Plan, Standard, TagFilter};
 use crate::report::{
     AssignmentRef, Evidence, EvidenceStatus, Report, StepStatus, Summary, Verdict,
 };
@@ -42,6 +43,8 @@ pub struct Assignment {
     pub activities: Option<Vec<String>>,
     /// A tag expression instead of (or besides) the activities.
     pub tags: Option<String>,
+    /// The standard graded against; `--standard` overrides it.
+    pub standard: Option<Standard>,
     /// Scenario id → maximum points, replacing its `@puntos:` tag.
     pub points: Vec<(String, f64)>,
     /// Scenario ids run and counted only in instructor mode.
@@ -86,6 +89,7 @@ struct Raw {
     name: Option<String>,
     activities: Option<Vec<Spanned<String>>>,
     tags: Option<Spanned<String>>,
+    standard: Option<Spanned<String>>,
     #[serde(default)]
     points: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
@@ -113,7 +117,7 @@ struct RawTerraform {
     workspace: Option<Spanned<String>>,
 }
 
-const KEYS: &str = "name, activities, tags, points, hidden, [[required]] (file, activity), [terraform] (var_files, vars, workspace)";
+const KEYS: &str = "name, activities, tags, standard, points, hidden, [[required]] (file, activity), [terraform] (var_files, vars, workspace)";
 
 impl Assignment {
     /// `dir/cloudgrade.toml`, when there is one.
@@ -244,6 +248,15 @@ impl Assignment {
                 Some(t.get_ref().clone())
             }
         };
+        let standard = raw
+            .standard
+            .as_ref()
+            .map(|s| {
+                s.get_ref()
+                    .parse::<Standard>()
+                    .map_err(|e| at(&s.span(), e.to_string()))
+            })
+            .transpose()?;
         let mut points = Vec::new();
         for (id, p) in &raw.points {
             let id = known_id(id)?;
@@ -295,6 +308,7 @@ impl Assignment {
             name: raw.name,
             activities,
             tags,
+            standard,
             points,
             hidden,
             required,
@@ -404,6 +418,8 @@ impl Assignment {
 pub struct Selection {
     /// The tag expression to grade with (`None`: everything).
     pub tags: Option<String>,
+    /// `--standard`, else the assignment's, else the course's.
+    pub standard: Standard,
     /// The Docker activity was left out because the folder has no
     /// Dockerfile (a line says how to grade it).
     pub docker_left_out: bool,
@@ -416,8 +432,12 @@ pub struct Selection {
 pub fn select(
     assignment: Option<&Assignment>,
     tags: Option<&str>,
+    standard: Option<Standard>,
     folder: Option<&Path>,
 ) -> Selection {
+    let standard = standard
+        .or_else(|| assignment.and_then(|a| a.standard))
+        .unwrap_or_default();
     let tags = tags.map(str::trim).filter(|t| !t.is_empty());
     let base = assignment.and_then(Assignment::expression);
     let docker_left_out = tags.is_none()
@@ -445,6 +465,7 @@ pub fn select(
     };
     Selection {
         tags,
+        standard,
         docker_left_out,
     }
 }
@@ -599,6 +620,26 @@ workspace = "dev"
         assert!(e.starts_with("tarea.toml:2:21: "), "{e}");
         let e = error("name = [\n");
         assert!(e.starts_with("tarea.toml:"), "{e}");
+        let e = error("standard = \"prod\"\n");
+        assert!(
+            e.starts_with("tarea.toml:1:12: el estándar «prod» no existe"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_standard_is_the_flag_else_the_assignment_else_the_course() {
+        assert_eq!(select(None, None, None, None).standard, Standard::Curso);
+        let prod = parse("standard = \"produccion\"\n").unwrap();
+        assert_eq!(prod.standard, Some(Standard::Produccion));
+        assert_eq!(
+            select(Some(&prod), None, None, None).standard,
+            Standard::Produccion
+        );
+        assert_eq!(
+            select(Some(&prod), None, Some(Standard::Curso), None).standard,
+            Standard::Curso
+        );
     }
 
     #[test]
@@ -625,34 +666,34 @@ workspace = "dev"
     #[test]
     fn selection_leaves_docker_out_only_when_nobody_claims_it() {
         let dir = tempfile::tempdir().unwrap();
-        let none = select(None, None, Some(dir.path()));
+        let none = select(None, None, None, Some(dir.path()));
         assert!(none.docker_left_out);
         assert_eq!(none.tags.as_deref(), Some("not @actividad:docker"));
         assert_eq!(
-            select(None, Some("@redes"), Some(dir.path()))
+            select(None, Some("@redes"), None, Some(dir.path()))
                 .tags
                 .as_deref(),
             Some("@redes")
         );
-        assert_eq!(select(None, None, None).tags, None);
+        assert_eq!(select(None, None, None, None).tags, None);
         let req = parse("[[required]]\nfile = \"Dockerfile\"\nactivity = \"docker\"\n").unwrap();
-        let s = select(Some(&req), None, Some(dir.path()));
+        let s = select(Some(&req), None, None, Some(dir.path()));
         assert!(!s.docker_left_out);
         assert_eq!(s.tags, None);
         let acts = parse("activities = [\"redes\"]\n").unwrap();
-        let s = select(Some(&acts), Some("not @oculto"), Some(dir.path()));
+        let s = select(Some(&acts), Some("not @oculto"), None, Some(dir.path()));
         assert_eq!(
             s.tags.as_deref(),
             Some("(@actividad:redes or @activity:redes) and (not @oculto)")
         );
         assert_eq!(
-            select(None, Some("@redes or @rds"), Some(dir.path()))
+            select(None, Some("@redes or @rds"), None, Some(dir.path()))
                 .tags
                 .as_deref(),
             Some("@redes or @rds")
         );
         std::fs::write(dir.path().join("Dockerfile"), "FROM x\n").unwrap();
-        assert_eq!(select(None, None, Some(dir.path())).tags, None);
+        assert_eq!(select(None, None, None, Some(dir.path())).tags, None);
     }
 
     #[test]

@@ -633,6 +633,7 @@ mod tests {
                 source: SourceInfo::default(),
                 features: vec![],
                 tags: None,
+                standard: None,
                 timings: Timings::default(),
                 api_calls: None,
                 assignment: None,

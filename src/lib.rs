@@ -12,5 +12,6 @@ pub mod grade;
 pub mod optional;
 pub mod report;
 pub mod sources;
+pub mod standard;
 #[path = "../steps/mod.rs"]
 pub mod steps;

@@ -27,6 +27,10 @@ pub struct Manifest {
     pub instructor: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
+    /// The standard the class was graded against (absent before there
+    /// were two).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<crate::standard::Standard>,
     /// Every scenario a student is graded on, with its activity and points.
     pub scenarios: Vec<ScenarioInfo>,
     pub students: Vec<StudentEntry>,

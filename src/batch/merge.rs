@@ -53,6 +53,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
         if m.instructor != first.instructor {
             return Err(mismatch("uno se corrigió con --instructor y el otro no"));
         }
+        if m.standard != first.standard {
+            return Err(mismatch(
+                "se corrigieron con estándares distintos (--standard)",
+            ));
+        }
     }
 
     let mut seen: HashMap<String, &Path> = HashMap::new();
@@ -149,6 +154,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
         wall_ms: loaded.iter().map(|(_, m)| m.wall_ms).fold(0.0, f64::max),
         instructor: first.instructor,
         tags: first.tags.clone(),
+        standard: first.standard,
         scenarios: first.scenarios.clone(),
         students: students.iter().map(|(here, _)| here.clone()).collect(),
         partial: loaded.iter().any(|(_, m)| m.partial),

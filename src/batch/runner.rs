@@ -25,7 +25,7 @@ use super::source::{self, ReadContext};
 use super::{gradebook, summary};
 use crate::assignment::{self, Assignment};
 use crate::exit::Exit;
-use crate::grade::{self, GradeError, Plan, RunInfo, TagFilter, TagFilterError};
+use crate::grade::{self, GradeError, Plan, RunInfo, Standard, TagFilter, TagFilterError};
 use crate::report::{self, Format, Report, Verdict, gradescope};
 use crate::sources::Reader;
 
@@ -50,6 +50,8 @@ pub struct BatchOptions {
     /// An emulator for every live source.
     pub endpoint_url: Option<String>,
     pub tags: Option<String>,
+    /// `--standard`; else the assignment's, else the course's.
+    pub standard: Option<Standard>,
     /// The class's `cloudgrade.toml`: activities, points, hidden scenarios,
     /// required files, Terraform variables. A `cloudgrade.toml` inside a
     /// student's folder is never read: the rules are the instructor's.
@@ -127,7 +129,11 @@ fn folder_of(s: &Student) -> Option<&Path> {
 }
 
 /// `--tags` plus, for students, everything but the hidden scenarios.
-pub fn student_filter(tags: Option<&str>, instructor: bool) -> Result<TagFilter, TagFilterError> {
+pub fn student_filter(
+    tags: Option<&str>,
+    instructor: bool,
+    standard: Standard,
+) -> Result<TagFilter, TagFilterError> {
     const VISIBLE: &str = "not @oculto and not @hidden";
     let tags = tags.map(str::trim).filter(|t| !t.is_empty());
     let expr = match (tags, instructor) {
@@ -135,7 +141,7 @@ pub fn student_filter(tags: Option<&str>, instructor: bool) -> Result<TagFilter,
         (Some(t), false) => Some(format!("({t}) and {VISIBLE}")),
         (None, false) => Some(VISIBLE.to_string()),
     };
-    TagFilter::parse(expr.as_deref()).map(|f| f.with_instructor(instructor))
+    TagFilter::parse(expr.as_deref()).map(|f| f.with_instructor(instructor).with_standard(standard))
 }
 
 /// The scenarios every student is graded on, with their maxima: the plan
@@ -195,14 +201,21 @@ pub fn run(
     // Each student is graded on what `check` would grade in their folder;
     // the class's columns are every scenario anyone in the roster is graded
     // on (the whole roster, so that every shard has the same columns).
+    // One standard for the class: the flag's, else the assignment's.
+    let standard = assignment::select(opts.assignment.as_ref(), None, opts.standard, None).standard;
     let mut filters: Vec<(Option<String>, TagFilter)> = Vec::new();
     let mut student_filters = Vec::with_capacity(mine.len());
     for (k, s) in roster.students.iter().enumerate() {
-        let sel = assignment::select(opts.assignment.as_ref(), opts.tags.as_deref(), folder_of(s));
+        let sel = assignment::select(
+            opts.assignment.as_ref(),
+            opts.tags.as_deref(),
+            opts.standard,
+            folder_of(s),
+        );
         let i = match filters.iter().position(|(t, _)| *t == sel.tags) {
             Some(i) => i,
             None => {
-                let f = student_filter(sel.tags.as_deref(), opts.instructor)?;
+                let f = student_filter(sel.tags.as_deref(), opts.instructor, standard)?;
                 filters.push((sel.tags, f));
                 filters.len() - 1
             }
@@ -212,7 +225,7 @@ pub fn run(
         }
     }
     if filters.is_empty() {
-        let f = student_filter(opts.tags.as_deref(), opts.instructor)?;
+        let f = student_filter(opts.tags.as_deref(), opts.instructor, standard)?;
         filters.push((opts.tags.clone(), f));
     }
     let mut scenarios: Vec<ScenarioInfo> = Vec::new();
@@ -328,6 +341,7 @@ pub fn run(
         wall_ms: start.elapsed().as_secs_f64() * 1000.0,
         instructor: opts.instructor,
         tags: opts.tags.clone(),
+        standard: Some(standard),
         scenarios,
         students,
         partial,

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cloudgrade::grade::Standard;
 
 /// Corrige los ejercicios del módulo de DevOps y AWS: escenarios Gherkin
 /// comprobados contra el trabajo del alumno.
@@ -149,6 +150,10 @@ pub struct RunArgs {
     /// Modo profesor: ejecuta también los escenarios @oculto/@hidden.
     #[arg(long)]
     pub instructor: bool,
+    /// Estándar con el que corregir: «curso» (lo que enseña el curso; por defecto) o «produccion».
+    /// Por defecto, el de la tarea (`standard` en cloudgrade.toml).
+    #[arg(long, value_name = "ESTÁNDAR")]
+    pub standard: Option<Standard>,
     /// Guarda también el inventario (inventory.json) junto al informe, para `cloudgrade diff`.
     #[arg(long)]
     pub save_inventory: bool,

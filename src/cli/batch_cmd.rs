@@ -8,7 +8,7 @@ use clap::Args;
 use cloudgrade::assignment::Assignment;
 use cloudgrade::batch::{self, BatchOptions, Manifest, Roster, Shard, Status, progress};
 use cloudgrade::exit::Exit;
-use cloudgrade::grade::{self, FeatureSource};
+use cloudgrade::grade::{self, FeatureSource, Standard};
 
 use super::Failure;
 use super::output::parse_formats;
@@ -50,6 +50,9 @@ pub struct BatchArgs {
     /// Expresión de etiquetas, p. ej. "@redes".
     #[arg(long)]
     pub tags: Option<String>,
+    /// Estándar con el que corregir: «curso» (por defecto) o «produccion»; por defecto, el de la tarea.
+    #[arg(long, value_name = "ESTÁNDAR")]
+    pub standard: Option<Standard>,
     /// Sin barra de progreso ni líneas por alumno.
     #[arg(long, short)]
     pub quiet: bool,
@@ -88,6 +91,7 @@ pub fn batch(a: BatchArgs) -> Result<Exit, Failure> {
         save_inventory: a.save_inventory,
         endpoint_url: a.endpoint_url.clone(),
         tags: a.tags.clone(),
+        standard: a.standard,
         assignment,
         interrupt: Some(interrupt),
     };

@@ -185,11 +185,13 @@ fn grade_and_write(
     let selection = assignment::select(
         assignment.as_ref(),
         r.tags.as_deref(),
+        r.standard,
         folder.filter(|_| docker_rule),
     );
     let filter = TagFilter::parse(selection.tags.as_deref())
         .map_err(Failure::input)?
-        .with_instructor(r.instructor);
+        .with_instructor(r.instructor)
+        .with_standard(selection.standard);
 
     let source = input.source(assignment.as_ref())?;
     let started_at = now_rfc3339();

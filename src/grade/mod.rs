@@ -13,6 +13,7 @@ use cloudgrade_model::Inventory;
 
 pub use features::{FeatureSource, FeatureText, FeaturesError, Plan, parse as parse_feature, plan};
 pub use run::DEFAULT_POINTS;
+pub use crate::standard::{Standard, UnknownStandard};
 pub use tags::{MAX_TAGS_DEPTH, MAX_TAGS_LEN, TagFilter, TagFilterError};
 
 use crate::assignment::Assignment;
@@ -86,6 +87,7 @@ pub fn grade(
             source: inv.source.clone(),
             features: plan.files.clone(),
             tags: filter.text().map(str::to_string),
+            standard: Some(filter.standard()),
             timings: Timings {
                 collect_ms: info.collect_ms,
                 evaluate_ms,

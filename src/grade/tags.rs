@@ -3,11 +3,15 @@
 
 use gherkin::tagexpr::TagOperation;
 
+use crate::standard::Standard;
+
 #[derive(Debug, Clone, Default)]
 pub struct TagFilter {
     expr: Option<(String, TagOperation)>,
     /// Whether `@oculto`/`@hidden` scenarios run: only for instructors.
     instructor: bool,
+    /// Scenarios of the other standard are not graded.
+    standard: Standard,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +56,7 @@ impl TagFilter {
             .map_err(|e| refuse(e.to_string()))?;
         Ok(TagFilter {
             expr: Some((expr.to_string(), op)),
-            instructor: false,
+            ..TagFilter::default()
         })
     }
 
@@ -65,12 +69,22 @@ impl TagFilter {
         self.instructor
     }
 
+    pub fn with_standard(mut self, standard: Standard) -> Self {
+        self.standard = standard;
+        self
+    }
+
+    pub fn standard(&self) -> Standard {
+        self.standard
+    }
+
     pub fn text(&self) -> Option<&str> {
         self.expr.as_ref().map(|(t, _)| t.as_str())
     }
 
+    /// The expression and the standard: both decide what is graded.
     pub fn matches(&self, tags: &[String]) -> bool {
-        self.expr.as_ref().is_none_or(|(_, op)| eval(op, tags))
+        self.standard.admits(tags) && self.expr.as_ref().is_none_or(|(_, op)| eval(op, tags))
     }
 }
 
@@ -125,6 +139,14 @@ mod tests {
         assert!(!f.matches(&tags(&["rds"])));
         assert!(TagFilter::parse(None).unwrap().matches(&[]));
         assert!(TagFilter::parse(Some("@a and and")).is_err());
+    }
+
+    #[test]
+    fn the_standard_filters_with_the_expression() {
+        let prod = ["redes".to_string(), "estandar:produccion".to_string()];
+        let f = TagFilter::parse(Some("@redes")).unwrap();
+        assert!(!f.matches(&prod), "the course standard is the default");
+        assert!(f.with_standard(Standard::Produccion).matches(&prod));
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         b,
-        "<p class=\"meta\">Fuente: <code>{}</code> {}{} · {} · cloudgrade {}</p>\n</header>",
+        "<p class=\"meta\">Fuente: <code>{}</code> {}{}{} · {} · cloudgrade {}</p>\n</header>",
         escape(&p.source.kind),
         escape(&p.source.location),
         p.source
@@ -115,6 +115,7 @@ pub fn render(report: &Report) -> String {
             .as_deref()
             .map(|a| format!(" (cuenta {})", escape(a)))
             .unwrap_or_default(),
+        super::terminal::standard_note(report),
         escape(&p.started_at),
         escape(&p.version)
     );

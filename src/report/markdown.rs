@@ -30,13 +30,14 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "{} superados · {} fallidos · {} no evaluables · {} errores del corrector · fuente `{}` ({})\n",
+        "{} superados · {} fallidos · {} no evaluables · {} errores del corrector · fuente `{}` ({}){}\n",
         s.passed,
         s.failed,
         s.not_evaluable,
         s.grader_error,
         report.provenance.source.kind,
-        report.provenance.source.location
+        report.provenance.source.location,
+        super::terminal::standard_note(report)
     );
     out.push_str("| | Escenario | Actividad | Puntos |\n|---|---|---|---:|\n");
     for sc in &report.scenarios {

@@ -8,13 +8,22 @@ use serde::{Deserialize, Serialize};
 use cloudgrade_model::{Gap, SourceInfo};
 
 use super::NetworkMap;
+use crate::standard::Standard;
 
-pub const REPORT_SCHEMA: &str = "cloudgrade.report/2";
+pub const REPORT_SCHEMA: &str = "cloudgrade.report/3";
 
 /// Every schema [`crate::report::load`] reads. `/2` only added optional
 /// fields (`provenance.assignment`, Gherkin keywords, feature lines and
 /// tags, step durations), so a `/1` report still reads, with them absent.
-pub const READABLE_SCHEMAS: [&str; 2] = ["cloudgrade.report/1", REPORT_SCHEMA];
+/// `/3` added `provenance.standard`: a `/3` report graded against
+/// production leaves out the course-only scenarios, which an older reader
+/// would not know; older reports read with it absent (they were graded
+/// on every scenario, as the course standard is now).
+pub const READABLE_SCHEMAS: [&str; 3] = [
+    "cloudgrade.report/1",
+    "cloudgrade.report/2",
+    REPORT_SCHEMA,
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -42,6 +51,10 @@ pub struct Provenance {
     pub features: Vec<FeatureFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
+    /// The standard graded against (`curso` or `produccion`); absent in
+    /// reports written before there were two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<Standard>,
     pub timings: Timings,
     /// AWS API calls made to collect the facts (live sources only).
     #[serde(default, skip_serializing_if = "Option::is_none")]

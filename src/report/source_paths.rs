@@ -92,6 +92,7 @@ mod tests {
                 },
                 features: vec![],
                 tags: None,
+                standard: None,
                 timings: Timings::default(),
                 api_calls: None,
                 assignment: None,

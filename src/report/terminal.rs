@@ -38,6 +38,15 @@ fn symbol(v: Verdict) -> &'static str {
     }
 }
 
+/// ` · estándar producción`, for reports that say which.
+pub(crate) fn standard_note(report: &Report) -> String {
+    report
+        .provenance
+        .standard
+        .map(|s| format!(" · estándar {}", s.label_es()))
+        .unwrap_or_default()
+}
+
 pub fn render(report: &Report, color: bool) -> String {
     let paint = Paint(color);
     let mut out = String::new();
@@ -47,11 +56,12 @@ pub fn render(report: &Report, color: bool) -> String {
     where_.extend(src.account_id.as_ref().map(|a| format!("cuenta {a}")));
     let _ = writeln!(
         out,
-        "{} {} · fuente {} ({})",
+        "{} {} · fuente {} ({}){}",
         paint.code("1", "cloudgrade"),
         report.provenance.version,
         src.kind,
-        where_.join(", ")
+        where_.join(", "),
+        standard_note(report)
     );
 
     let mut features: Vec<&str> = Vec::new();
