@@ -4,44 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use cloudgrade_model::{ResourceKind, Subnet, name_tag};
+use cloudgrade_model::{ResourceKind, name_tag};
 
 use super::state::{ScenarioState, Selection, StepError, StepResult};
 use crate::analysis::label;
+use crate::analysis::tier::{private_by_convention, public_by_convention};
 use crate::report::EvidenceStatus;
-
-/// Tag keys students use to say a subnet is private or public.
-const TIER_KEYS: &[&str] = &[
-    "type",
-    "tier",
-    "scope",
-    "visibility",
-    "network",
-    "subnet",
-    "subnet-type",
-    "subnet_type",
-    "tipo",
-    "nivel",
-    "access",
-];
-
-/// Why a subnet counts as private: by convention, by role, or both.
-fn private_by_convention(s: &Subnet) -> Option<String> {
-    for (k, v) in &s.tags {
-        let v_low = v.to_lowercase();
-        if TIER_KEYS.contains(&k.to_lowercase().as_str())
-            && (v_low.contains("priv") || v_low == "internal")
-        {
-            return Some(format!("etiqueta {k}={v}"));
-        }
-    }
-    let name = name_tag(&s.tags)?;
-    let low = name.to_lowercase();
-    ["private", "privada", "privado", "priv-", "-priv", "_priv"]
-        .iter()
-        .any(|p| low.contains(p))
-        .then(|| format!("su nombre {name}"))
-}
 
 fn select_subnets(
     state: &mut ScenarioState,
@@ -93,6 +61,26 @@ pub fn private_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     for (id, why) in role_subnets(state) {
         add(&mut chosen, &id, why);
     }
+    // The course runs its tasks in subnets it tags public: they are graded
+    // where they are (`ecs-private-no-public-ip`), not as failing private
+    // subnets.
+    for (id, svc) in ecs_subnets(state) {
+        if chosen.contains_key(&id) {
+            continue;
+        }
+        if let Some(s) = state.inv.subnet(&id) {
+            let why = public_by_convention(s).unwrap_or_default();
+            let (subject, origin) = (label(&s.id, &s.tags), s.origin.clone());
+            state.push(
+                EvidenceStatus::Info,
+                subject,
+                format!(
+                    "no se selecciona como privada aunque aloja las tareas del servicio ECS {svc}: es pública por su {why}; dónde corren las tareas lo califica el escenario ecs-private-no-public-ip"
+                ),
+                origin.as_ref(),
+            );
+        }
+    }
     select_known(
         state,
         chosen,
@@ -118,16 +106,34 @@ fn select_known(
     state.select_incomplete("subredes", gaps)
 }
 
-/// Subnets that must be private because of what runs in them.
+/// Each subnet an ECS service places its tasks in, with the service's name.
+fn ecs_subnets(state: &ScenarioState) -> Vec<(String, String)> {
+    state
+        .inv
+        .ecs_services
+        .iter()
+        .flat_map(|svc| {
+            svc.network
+                .iter()
+                .flat_map(|n| &n.subnet_ids)
+                .map(|id| (id.clone(), svc.name.clone()))
+        })
+        .collect()
+}
+
+/// Subnets that must be private because of what runs in them. An ECS
+/// service's subnet that its author marked public is not one of them.
 fn role_subnets(state: &ScenarioState) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for svc in &state.inv.ecs_services {
-        for id in svc.network.iter().flat_map(|n| &n.subnet_ids) {
-            out.push((
-                id.clone(),
-                format!("aloja las tareas del servicio ECS {}", svc.name),
-            ));
+    for (id, svc) in ecs_subnets(state) {
+        if state
+            .inv
+            .subnet(&id)
+            .is_some_and(|s| public_by_convention(s).is_some())
+        {
+            continue;
         }
+        out.push((id, format!("aloja las tareas del servicio ECS {svc}")));
     }
     for g in &state.inv.db_subnet_groups {
         for id in &g.subnet_ids {
@@ -250,6 +256,32 @@ pub fn db_instances(state: &mut ScenarioState, _: &[String]) -> StepResult {
     state.select_incomplete("instancias RDS", gaps)
 }
 
+pub fn ecs_services(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    // As for RDS: only a gap of the whole kind can hide a service.
+    let gaps = state.gaps_reading(&[(ResourceKind::EcsService, Some(&[]))]);
+    if state.inv.ecs_services.is_empty() && !gaps.is_empty() {
+        return state.require(&[ResourceKind::EcsService]);
+    }
+    if state.inv.ecs_services.is_empty() {
+        return Err(StepError::Failed(
+            "no hay ningún servicio ECS: el ejercicio pide un aws_ecs_service que ejecute la aplicación"
+                .into(),
+        ));
+    }
+    let arns = state.inv.ecs_services.iter().map(|s| s.arn.clone()).collect();
+    for svc in &state.inv.ecs_services {
+        let launch = svc.launch_type.as_deref().unwrap_or("sin tipo de lanzamiento");
+        state.push(
+            EvidenceStatus::Info,
+            svc.name.clone(),
+            format!("seleccionado: servicio ECS ({launch})"),
+            svc.origin.as_ref(),
+        );
+    }
+    state.selection = Some(Selection::EcsServices { arns });
+    state.select_incomplete("servicios ECS", gaps)
+}
+
 /// The revision each service runs, and the latest ACTIVE revision of each
 /// family: an old revision a service no longer runs is not graded, but the
 /// one the next deployment would pick is.
@@ -326,7 +358,7 @@ fn arg(args: &[String], i: usize) -> Result<&str, StepError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cloudgrade_model::Attr;
+    use cloudgrade_model::{Attr, AwsVpcConfig, EcsService, Subnet};
 
     fn subnet(id: &str, tags: &[(&str, &str)]) -> Subnet {
         Subnet {
@@ -344,17 +376,6 @@ mod tests {
     }
 
     #[test]
-    fn conventions_students_use_are_recognised() {
-        assert!(private_by_convention(&subnet("a", &[("Tier", "Private")])).is_some());
-        assert!(private_by_convention(&subnet("b", &[("Type", "private")])).is_some());
-        assert!(private_by_convention(&subnet("c", &[("Name", "app-privada-1a")])).is_some());
-        assert!(
-            private_by_convention(&subnet("d", &[("Name", "public-a"), ("Tier", "public")]))
-                .is_none()
-        );
-    }
-
-    #[test]
     fn selecting_nothing_fails_with_its_own_message() {
         let mut inv = cloudgrade_model::Inventory::default();
         inv.subnets.push(subnet("a", &[("Name", "public-a")]));
@@ -364,5 +385,39 @@ mod tests {
             matches!(&err, StepError::Failed(m) if m.contains("no hay subredes privadas")),
             "{err:?}"
         );
+    }
+
+    fn service_in(subnets: &[&str]) -> EcsService {
+        EcsService {
+            arn: "svc".into(),
+            name: "app".into(),
+            cluster_arn: "c".into(),
+            task_definition: "td".into(),
+            launch_type: Some("FARGATE".into()),
+            desired_count: Some(1),
+            network: Some(AwsVpcConfig {
+                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+                security_group_ids: vec![],
+                assign_public_ip: Attr::Known(true),
+            }),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn an_ecs_service_subnet_tagged_public_is_not_selected_as_private() {
+        // The course: tasks in `Type = "Public"` subnets, the DB in private ones.
+        let mut inv = cloudgrade_model::Inventory::default();
+        inv.subnets.push(subnet("pub", &[("Type", "Public")]));
+        inv.subnets.push(subnet("priv", &[("Type", "Private")]));
+        inv.subnets.push(subnet("app", &[("Name", "app-a")]));
+        inv.ecs_services.push(service_in(&["pub", "app"]));
+        let mut w = ScenarioState::new(&inv);
+        private_subnets(&mut w, &[]).unwrap();
+        assert_eq!(w.subnets().unwrap(), vec!["app", "priv"]);
+        let note = w.evidence.iter().find(|e| e.subject == "pub").unwrap();
+        assert_eq!(note.status, EvidenceStatus::Info);
+        assert!(note.message.contains("etiqueta Type=Public"), "{}", note.message);
+        assert!(note.message.contains("ecs-private-no-public-ip"), "{}", note.message);
     }
 }

@@ -21,6 +21,7 @@ pub enum Selection {
     Subnets { ids: Vec<String>, what: String },
     DbInstances { ids: Vec<String> },
     TaskDefinitions { arns: Vec<String> },
+    EcsServices { arns: Vec<String> },
 }
 
 impl Selection {
@@ -29,6 +30,7 @@ impl Selection {
             Selection::Subnets { .. } => "subredes",
             Selection::DbInstances { .. } => "instancias RDS",
             Selection::TaskDefinitions { .. } => "definiciones de tarea",
+            Selection::EcsServices { .. } => "servicios ECS",
         }
     }
 }
@@ -147,7 +149,7 @@ impl<'a> ScenarioState<'a> {
         }
         let reasons: Vec<&str> = gaps.iter().map(|g| g.reason.as_str()).collect();
         let reason = format!(
-            "puede haber más {what} que las seleccionadas: {}",
+            "puede haber {what} que no se seleccionaron: {}",
             reasons.join("; ")
         );
         self.incomplete = gaps;
@@ -194,6 +196,13 @@ impl<'a> ScenarioState<'a> {
         match &self.selection {
             Some(Selection::TaskDefinitions { arns }) => Ok(arns.clone()),
             other => Err(self.misuse("definiciones de tarea", other)),
+        }
+    }
+
+    pub fn ecs_services(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::EcsServices { arns }) => Ok(arns.clone()),
+            other => Err(self.misuse("servicios ECS", other)),
         }
     }
 

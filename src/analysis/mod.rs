@@ -6,12 +6,14 @@
 
 /// CIDR blocks live in the model, shared with the Terraform functions and the worlds.
 pub use cloudgrade_model::cidr;
+pub mod ecs;
 pub mod iam;
 pub mod nacl;
 pub mod reach;
 pub mod routing;
 pub mod secrets;
 pub mod sg;
+pub mod tier;
 
 use cloudgrade_model::{Inventory, Origin, ResourceKind, Tags, name_tag};
 use serde::Serialize;

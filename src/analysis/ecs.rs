@@ -1,0 +1,193 @@
+//! Where an ECS service places its tasks: in private subnets (by what the
+//! student says and by the routes), without a public IP. The course places
+//! them in its public subnets with a public IP (so they pull their image
+//! without a NAT gateway); production does not, and this is the question the
+//! production standard asks.
+
+use cloudgrade_model::{Attr, EcsService, Inventory, ResourceKind};
+
+use super::routing::routes_to_internet_gateway;
+use super::tier::public_by_convention;
+use super::{Finding, Unanswerable, gaps, label};
+
+/// What one service's placement showed: each subnet found private is a
+/// line of evidence (`private`), each public one a problem.
+#[derive(Debug, Default)]
+pub struct Placement {
+    pub private: Vec<(String, Option<cloudgrade_model::Origin>)>,
+    pub problems: Vec<Finding>,
+    pub unknowns: Vec<Unanswerable>,
+}
+
+/// Whether each subnet the service places its tasks in is private: not
+/// marked public by its tags or name, and with no route to an internet
+/// gateway. A subnet the source could not read is unknown, not failed.
+pub fn subnets_private(inv: &Inventory, svc: &EcsService) -> Placement {
+    let mut out = Placement::default();
+    let Some(net) = &svc.network else {
+        out.unknowns.push(not_awsvpc(svc));
+        return out;
+    };
+    for id in &net.subnet_ids {
+        let Some(subnet) = inv.subnet(id) else {
+            out.unknowns.push(
+                gaps(inv, ResourceKind::Subnet, id)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| {
+                        Unanswerable::new(
+                            id,
+                            format!(
+                                "la subred {id} del servicio ECS {} no existe en el inventario",
+                                svc.name
+                            ),
+                        )
+                    }),
+            );
+            continue;
+        };
+        let sl = label(&subnet.id, &subnet.tags);
+        let marked = public_by_convention(subnet);
+        let routed = routes_to_internet_gateway(inv, id);
+        if marked.is_none() && routed.is_none() {
+            out.private.push((sl, subnet.origin.clone()));
+            continue;
+        }
+        if let Some(why) = marked {
+            out.problems.push(Finding::new(
+                &sl,
+                format!(
+                    "el servicio ECS {} coloca sus tareas en la subred {sl}, que es pública por su {why}: en producción las tareas van en subredes privadas y salen a internet por el NAT gateway",
+                    svc.name
+                ),
+                subnet.origin.as_ref(),
+            ));
+        }
+        // The routes say it whatever the tags say; a tagged subnet with an
+        // IGW route is one problem told twice, so it is told once.
+        if let Some(f) = routed.filter(|_| out.problems.last().is_none_or(|p| p.subject != sl)) {
+            out.problems.push(Finding::new(
+                f.subject,
+                format!(
+                    "el servicio ECS {} coloca sus tareas allí: {}",
+                    svc.name, f.message
+                ),
+                f.origin.as_ref(),
+            ));
+        }
+    }
+    out
+}
+
+/// `Ok(())` when the service gives its tasks no public IP, the finding when
+/// it does, unknown when the setting is known only after apply.
+pub fn no_public_ip(svc: &EcsService) -> Result<(), Result<Finding, Unanswerable>> {
+    let Some(net) = &svc.network else {
+        return Err(Err(not_awsvpc(svc)));
+    };
+    match &net.assign_public_ip {
+        Attr::Known(false) => Ok(()),
+        Attr::Known(true) => Err(Ok(Finding::new(
+            &svc.name,
+            format!(
+                "el servicio ECS {} da una IP pública a cada tarea (assign_public_ip = true): cualquiera en internet puede intentar conectarse a ellas, y solo las protege su grupo de seguridad; en subredes privadas con NAT no la necesitan",
+                svc.name
+            ),
+            svc.origin.as_ref(),
+        ))),
+        Attr::Unknown(u) => Err(Err(Unanswerable::new(
+            &svc.name,
+            format!(
+                "assign_public_ip del servicio ECS {} depende de {}, que solo se conoce tras apply",
+                svc.name, u.unknown
+            ),
+        ))),
+    }
+}
+
+/// Without awsvpc the tasks share the EC2 instances' network, which the
+/// model does not tie to the service yet.
+fn not_awsvpc(svc: &EcsService) -> Unanswerable {
+    Unanswerable::new(
+        &svc.name,
+        format!(
+            "el servicio ECS {} no usa la red awsvpc (sin network_configuration): sus tareas usan la red de las instancias EC2, que cloudgrade aún no relaciona con el servicio",
+            svc.name
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit::*;
+    use cloudgrade_model::AwsVpcConfig;
+
+    fn service(subnets: &[&str], public_ip: Attr<bool>) -> EcsService {
+        EcsService {
+            arn: "arn:svc".into(),
+            name: "app".into(),
+            cluster_arn: "c".into(),
+            task_definition: "td".into(),
+            launch_type: Some("FARGATE".into()),
+            desired_count: Some(1),
+            network: Some(AwsVpcConfig {
+                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+                security_group_ids: vec![],
+                assign_public_ip: public_ip,
+            }),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn private_subnets_of_the_course_vpc_pass() {
+        let inv = course_vpc();
+        let p = subnets_private(&inv, &service(&["subnet-app"], Attr::Known(false)));
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.private.len(), 1);
+        assert!(no_public_ip(&service(&[], Attr::Known(false))).is_ok());
+    }
+
+    #[test]
+    fn a_subnet_routed_to_the_internet_gateway_fails_even_untagged() {
+        let mut inv = course_vpc();
+        inv.subnets
+            .push(subnet("subnet-web", "vpc-1", "10.0.2.0/24", "web-a"));
+        table_mut(&mut inv, "rtb-pub").subnet_ids.push("subnet-web".into());
+        let p = subnets_private(&inv, &service(&["subnet-web"], Attr::Known(false)));
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert!(p.problems[0].message.contains("internet gateway"), "{}", p.problems[0].message);
+    }
+
+    #[test]
+    fn a_subnet_tagged_public_fails_once_though_its_routes_say_it_too() {
+        let mut inv = course_vpc();
+        let s = inv.subnets.iter_mut().find(|s| s.id == "subnet-pub").unwrap();
+        s.tags.insert("Type".into(), "Public".into());
+        let p = subnets_private(&inv, &service(&["subnet-pub"], Attr::Known(false)));
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert!(p.problems[0].message.contains("etiqueta Type=Public"), "{}", p.problems[0].message);
+    }
+
+    #[test]
+    fn a_public_ip_fails_and_an_unknown_one_is_unknown() {
+        let f = no_public_ip(&service(&[], Attr::Known(true))).unwrap_err().unwrap();
+        assert!(f.message.contains("assign_public_ip = true"), "{}", f.message);
+        let u = no_public_ip(&service(&[], Attr::unknown("var.public")))
+            .unwrap_err()
+            .unwrap_err();
+        assert!(u.reason.contains("var.public"), "{}", u.reason);
+    }
+
+    #[test]
+    fn a_missing_subnet_or_network_is_unknown_not_failed() {
+        let inv = course_vpc();
+        let p = subnets_private(&inv, &service(&["subnet-nope"], Attr::Known(false)));
+        assert!(p.problems.is_empty());
+        assert_eq!(p.unknowns.len(), 1);
+        let mut bridge = service(&[], Attr::Known(false));
+        bridge.network = None;
+        assert!(subnets_private(&inv, &bridge).unknowns[0].reason.contains("awsvpc"));
+    }
+}
