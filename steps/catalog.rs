@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::state::{ScenarioState, StepResult};
-use super::{network, rds, secrets, select};
+use super::{ecs, network, rds, secrets, select};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -36,7 +36,7 @@ struct Compiled {
 /// its phrases available to every feature file.
 static GROUPS: &[&[StepDef]] = &[CORE, super::docker::STEPS];
 
-/// The steps of the three headline rules.
+/// The steps of the AWS rules (network, RDS, ECS, secrets).
 static CORE: &[StepDef] = &[
     StepDef {
         kind: StepKind::Given,
@@ -83,6 +83,13 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Given,
+        es: r"^los servicios ECS$",
+        en: r"^the ECS services$",
+        doc: "Selecciona todos los servicios ECS.",
+        run: select::ecs_services,
+    },
+    StepDef {
+        kind: StepKind::Given,
         es: r"^las definiciones de tarea en uso$",
         en: r"^the task definitions in use$",
         doc: "Selecciona la revisión que ejecuta cada servicio ECS y la última revisión activa de cada familia.",
@@ -102,6 +109,21 @@ static CORE: &[StepDef] = &[
         en: r"^none assigns a public IP on launch$",
         doc: "Subredes: map_public_ip_on_launch está desactivado.",
         run: network::no_public_ip_on_launch,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^cada uno coloca sus tareas en subredes privadas$",
+        en: r"^each one places its tasks in private subnets$",
+        doc: "Servicios ECS: cada subred de network_configuration es privada: ni etiquetada o llamada pública \
+              ni con ruta a un internet gateway.",
+        run: ecs::tasks_in_private_subnets,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^ninguno da IP pública a sus tareas$",
+        en: r"^none gives its tasks a public IP$",
+        doc: "Servicios ECS: assign_public_ip está desactivado.",
+        run: ecs::no_public_ip_for_tasks,
     },
     StepDef {
         kind: StepKind::Then,

@@ -8,6 +8,7 @@
 
 mod catalog;
 mod docker;
+mod ecs;
 mod network;
 mod rds;
 mod secrets;

@@ -229,6 +229,7 @@ fn grade(proxy: &Proxy, out: &Path) -> Run {
         "--out",
     ])
     .arg(out)
+    .args(PRODUCTION)
     .args(["--format", "json"]);
     for (k, v) in TIMING {
         c.env(k, v);

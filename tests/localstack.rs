@@ -138,6 +138,7 @@ fn check_world(ls: &LocalStack, i: usize, name: &str) -> Vec<String> {
         "--out",
     ])
     .arg(out.path())
+    .args(PRODUCTION)
     .args(["--format", "terminal,junit,markdown"]);
     let o = run(with_account(c, &acct));
     let report = read_json(&out.path().join("report.json"));

@@ -38,7 +38,8 @@ fn grade_plan(plan: &Path) -> (Output, serde_json::Value) {
     c.args(["grade", "--plan"])
         .arg(plan)
         .args(["--tags", AWS_TAGS, "--quiet", "--out"])
-        .arg(out.path());
+        .arg(out.path())
+        .args(PRODUCTION);
     let o = run(c);
     let report = read_json(&out.path().join("report.json"));
     (o, report)
@@ -57,7 +58,8 @@ fn grade(source: &str, path: &Path, expect: &Expectation) -> Vec<String> {
             "terminal,junit,markdown,html",
             "--out",
         ])
-        .arg(out.path());
+        .arg(out.path())
+        .args(PRODUCTION);
     let o = run(c);
     assert!(
         o.code == 0 || o.code == 1,
@@ -191,4 +193,42 @@ fn world_terraform_names_what_it_cannot_read_or_write() {
     let o = run(c);
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("no se pudo escribir"), "{}", o.stderr);
+}
+
+/// The course standard (the default) leaves production-only scenarios out
+/// and says so; production grades them. The course's own design, tasks in
+/// its public subnets, is the world that tells them apart.
+#[test]
+fn the_standard_decides_whether_production_rules_are_graded() {
+    let tf = tempfile::tempdir().unwrap();
+    write_terraform("ecs-public-tasks", tf.path(), false);
+    let report = |standard: Option<&str>| {
+        let out = tempfile::tempdir().unwrap();
+        let mut c = cloudgrade();
+        c.args(["grade", "--terraform"])
+            .arg(tf.path())
+            .args(["--tags", AWS_TAGS, "--quiet", "--out"])
+            .arg(out.path());
+        if let Some(s) = standard {
+            c.args(["--standard", s]);
+        }
+        let o = run(c);
+        assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
+        read_json(&out.path().join("report.json"))
+    };
+    let ids = |r: &serde_json::Value| -> Vec<String> {
+        r["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let course = report(None);
+    assert_eq!(course["provenance"]["standard"], "curso");
+    assert!(!ids(&course).contains(&"ecs-private-no-public-ip".to_string()));
+    assert_eq!(scenario(&course, "net-private-egress-nat")["verdict"], "passed");
+    let prod = report(Some("producción"));
+    assert_eq!(prod["provenance"]["standard"], "produccion");
+    assert_eq!(scenario(&prod, "ecs-private-no-public-ip")["verdict"], "failed");
 }

@@ -74,6 +74,7 @@ fn check_snapshot_round_trip(moto: &Moto, live: &serde_json::Value, planted: &[S
     let mut c = cloudgrade();
     c.args(["grade", "--tags", AWS_TAGS, "--snapshot"])
         .arg(&snap)
+        .args(PRODUCTION)
         .arg("--out")
         .arg(&out);
     let o = run(c);
@@ -112,6 +113,7 @@ macro_rules! worlds {
 worlds! {
     reference => "reference",
     ecs_on_ec2_bridge => "ecs-on-ec2-bridge",
+    ecs_public_tasks => "ecs-public-tasks",
     private_rt_to_igw => "private-rt-to-igw",
     private_no_egress => "private-no-egress",
     nat_in_private_subnet => "nat-in-private-subnet",

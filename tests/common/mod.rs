@@ -16,6 +16,10 @@ pub use cloudgrade_testkit::{Moto, docker_with_images, free_port, http, in_ci};
 /// The headline activities: the docker ones grade an image, not an account.
 pub const AWS_TAGS: &str = "not @actividad:docker";
 
+/// Worlds are graded against production: every scenario belongs to it or to
+/// both standards, so their `expect.toml` covers every rule.
+pub const PRODUCTION: [&str; 2] = ["--standard", "produccion"];
+
 pub fn cloudgrade() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cloudgrade"));
     c.current_dir(repo());
@@ -92,6 +96,7 @@ pub fn grade_aws_at(url: &str, out: &Path) -> Output {
         "--out",
     ])
     .arg(out)
+    .args(PRODUCTION)
     .args(["--format", "terminal,junit,markdown"]);
     run(c)
 }
@@ -243,11 +248,31 @@ pub fn scenario<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::
 /// The points of every scenario of the features under `dir`, by id (their
 /// `@id:` and `@puntos:` tags), so that no test repeats a total.
 pub fn scenario_points(dir: &Path) -> std::collections::BTreeMap<String, u32> {
+    scenario_lines(dir)
+        .into_iter()
+        .map(|(id, (points, _))| (id, points))
+        .collect()
+}
+
+/// The scenarios a run of the course standard (the default) grades: all
+/// but those tagged for production only, with their points.
+pub fn course_points(dir: &Path) -> std::collections::BTreeMap<String, u32> {
+    scenario_lines(dir)
+        .into_iter()
+        .filter(|(_, (_, line))| {
+            !line.contains("@estandar:produccion") || line.contains("@estandar:curso")
+        })
+        .map(|(id, (points, _))| (id, points))
+        .collect()
+}
+
+/// Each scenario's points and the line of tags they were read from.
+fn scenario_lines(dir: &Path) -> std::collections::BTreeMap<String, (u32, String)> {
     let mut out = std::collections::BTreeMap::new();
     for entry in std::fs::read_dir(dir).expect("a features folder reads") {
         let path = entry.expect("a features entry").path();
         if path.is_dir() {
-            out.extend(scenario_points(&path));
+            out.extend(scenario_lines(&path));
         } else if path.extension().is_some_and(|e| e == "feature") {
             let text = std::fs::read_to_string(&path).expect("a feature reads");
             for line in text.lines() {
@@ -256,7 +281,8 @@ pub fn scenario_points(dir: &Path) -> std::collections::BTreeMap<String, u32> {
                         .find_map(|t| t.strip_prefix(name).map(str::to_string))
                 };
                 if let (Some(id), Some(points)) = (tag("@id:"), tag("@puntos:")) {
-                    out.insert(id, points.parse().expect("@puntos: is a number"));
+                    let points = points.parse().expect("@puntos: is a number");
+                    out.insert(id, (points, line.to_string()));
                 }
             }
         }
@@ -265,10 +291,10 @@ pub fn scenario_points(dir: &Path) -> std::collections::BTreeMap<String, u32> {
 }
 
 /// The scenarios `check` grades on a folder without a Dockerfile (every
-/// activity but Docker's), with their points.
+/// activity but Docker's, of the course standard), with their points.
 pub fn terraform_scenarios() -> std::collections::BTreeMap<String, u32> {
     let docker = scenario_points(&repo().join("features/docker"));
-    scenario_points(&repo().join("features"))
+    course_points(&repo().join("features"))
         .into_iter()
         .filter(|(id, _)| !docker.contains_key(id))
         .collect()

@@ -1480,6 +1480,30 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 "network mode {mode:?}"
             );
         }
+        "ecs-public-tasks" => {
+            let svc = api
+                .ecs
+                .describe_services()
+                .cluster(id("ecs_cluster.main"))
+                .services(id("ecs_service.app"))
+                .send()
+                .await
+                .unwrap();
+            let net = svc.services()[0]
+                .network_configuration()
+                .and_then(|n| n.awsvpc_configuration());
+            let subnets: BTreeSet<String> = net
+                .map(|c| c.subnets().iter().cloned().collect())
+                .unwrap_or_default();
+            let public: BTreeSet<String> =
+                [id("subnet.public_a"), id("subnet.public_b")].into();
+            check!(p, subnets == public, "service subnets {subnets:?}");
+            check!(
+                p,
+                net.and_then(|c| c.assign_public_ip()).map(|a| a.as_str()) == Some("ENABLED"),
+                "public ip"
+            );
+        }
         other => p.push(format!("world {other} has no planted check in this test")),
     }
     p
