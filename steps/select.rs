@@ -58,28 +58,28 @@ pub fn private_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
             add(&mut chosen, &s.id, why);
         }
     }
-    for (id, why) in role_subnets(state) {
-        add(&mut chosen, &id, why);
-    }
-    // The course runs its tasks in subnets it tags public: they are graded
-    // where they are (`ecs-private-no-public-ip`), not as failing private
-    // subnets.
-    for (id, svc) in ecs_subnets(state) {
-        if chosen.contains_key(&id) {
+    // The course runs its tasks in subnets it tags public, and a student may
+    // put the database there: each is graded where it is, by the scenario of
+    // what runs in it, not as a failing private subnet.
+    for role in role_subnets(state) {
+        let public = state
+            .inv
+            .subnet(&role.subnet)
+            .and_then(|s| public_by_convention(s).map(|why| (s, why)));
+        let Some((s, convention)) = public else {
+            add(&mut chosen, &role.subnet, role.why);
             continue;
-        }
-        if let Some(s) = state.inv.subnet(&id) {
-            let why = public_by_convention(s).unwrap_or_default();
-            let (subject, origin) = (label(&s.id, &s.tags), s.origin.clone());
-            state.push(
-                EvidenceStatus::Info,
-                subject,
-                format!(
-                    "no se selecciona como privada aunque aloja las tareas del servicio ECS {svc}: es pública por su {why}; dónde corren las tareas lo califica el escenario ecs-private-no-public-ip"
-                ),
-                origin.as_ref(),
-            );
-        }
+        };
+        let (subject, origin) = (label(&s.id, &s.tags), s.origin.clone());
+        state.push(
+            EvidenceStatus::Info,
+            subject,
+            format!(
+                "no se selecciona como privada aunque {}: es pública por su {convention}; lo califica el escenario {}",
+                role.why, role.graded_by
+            ),
+            origin.as_ref(),
+        );
     }
     select_known(
         state,
@@ -121,29 +121,31 @@ fn ecs_subnets(state: &ScenarioState) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Subnets that must be private because of what runs in them. An ECS
-/// service's subnet that its author marked public is not one of them.
-fn role_subnets(state: &ScenarioState) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (id, svc) in ecs_subnets(state) {
-        if state
-            .inv
-            .subnet(&id)
-            .is_some_and(|s| public_by_convention(s).is_some())
-        {
-            continue;
-        }
-        out.push((id, format!("aloja las tareas del servicio ECS {svc}")));
-    }
-    for g in &state.inv.db_subnet_groups {
-        for id in &g.subnet_ids {
-            out.push((
-                id.clone(),
-                format!("pertenece al grupo de subredes de RDS {}", g.name),
-            ));
-        }
-    }
-    out
+/// A subnet that must be private because of what runs in it.
+struct Role {
+    subnet: String,
+    /// What runs there, as the evidence says it.
+    why: String,
+    /// The scenario that grades where that runs.
+    graded_by: &'static str,
+}
+
+/// Subnets that must be private because of what runs in them: the ECS
+/// services' and the DB subnet groups'.
+fn role_subnets(state: &ScenarioState) -> Vec<Role> {
+    let services = ecs_subnets(state).into_iter().map(|(subnet, svc)| Role {
+        subnet,
+        why: format!("aloja las tareas del servicio ECS {svc}"),
+        graded_by: "ecs-private-no-public-ip",
+    });
+    let databases = state.inv.db_subnet_groups.iter().flat_map(|g| {
+        g.subnet_ids.iter().map(|id| Role {
+            subnet: id.clone(),
+            why: format!("pertenece al grupo de subredes de RDS {}", g.name),
+            graded_by: "rds-not-public",
+        })
+    });
+    services.chain(databases).collect()
 }
 
 /// Which subnets exist, and their tags: an attribute gap (a subnet's
@@ -174,7 +176,7 @@ pub fn subnets_named(state: &mut ScenarioState, args: &[String]) -> StepResult {
     let mut chosen = BTreeMap::new();
     for s in &state.inv.subnets {
         if let Some(name) = name_tag(&s.tags).filter(|n| n.to_lowercase().contains(&needle)) {
-            add(&mut chosen, &s.id, format!("su nombre {name}"));
+            add(&mut chosen, &s.id, format!("nombre {name}"));
         }
     }
     select_known(
@@ -268,9 +270,17 @@ pub fn ecs_services(state: &mut ScenarioState, _: &[String]) -> StepResult {
                 .into(),
         ));
     }
-    let arns = state.inv.ecs_services.iter().map(|s| s.arn.clone()).collect();
+    let arns = state
+        .inv
+        .ecs_services
+        .iter()
+        .map(|s| s.arn.clone())
+        .collect();
     for svc in &state.inv.ecs_services {
-        let launch = svc.launch_type.as_deref().unwrap_or("sin tipo de lanzamiento");
+        let launch = svc
+            .launch_type
+            .as_deref()
+            .unwrap_or("sin tipo de lanzamiento");
         state.push(
             EvidenceStatus::Info,
             svc.name.clone(),
@@ -417,7 +427,44 @@ mod tests {
         assert_eq!(w.subnets().unwrap(), vec!["app", "priv"]);
         let note = w.evidence.iter().find(|e| e.subject == "pub").unwrap();
         assert_eq!(note.status, EvidenceStatus::Info);
-        assert!(note.message.contains("etiqueta Type=Public"), "{}", note.message);
-        assert!(note.message.contains("ecs-private-no-public-ip"), "{}", note.message);
+        assert!(
+            note.message.contains("etiqueta Type=Public"),
+            "{}",
+            note.message
+        );
+        assert!(
+            note.message.contains("ecs-private-no-public-ip"),
+            "{}",
+            note.message
+        );
+    }
+
+    #[test]
+    fn a_db_subnet_group_in_public_subnets_is_graded_by_rds_not_public() {
+        let mut inv = cloudgrade_model::Inventory::default();
+        inv.subnets
+            .push(subnet("pub", &[("Name", "tienda-public-a")]));
+        inv.subnets.push(subnet("app", &[("Tier", "private")]));
+        inv.db_subnet_groups.push(cloudgrade_model::DbSubnetGroup {
+            name: "db".into(),
+            vpc_id: "vpc-1".into(),
+            subnet_ids: vec!["pub".into(), "app".into()],
+            origin: None,
+        });
+        let mut w = ScenarioState::new(&inv);
+        private_subnets(&mut w, &[]).unwrap();
+        assert_eq!(w.subnets().unwrap(), vec!["app"]);
+        let note = w
+            .evidence
+            .iter()
+            .find(|e| e.subject.contains("pub"))
+            .unwrap();
+        assert_eq!(note.status, EvidenceStatus::Info);
+        assert!(
+            note.message.contains("grupo de subredes de RDS db"),
+            "{}",
+            note.message
+        );
+        assert!(note.message.contains("rds-not-public"), "{}", note.message);
     }
 }

@@ -26,7 +26,7 @@ const PUBLIC_NAMES: &[&str] = &[
 ];
 
 /// Why the subnet is private by its tags or name (`etiqueta Tier=Private`,
-/// `su nombre app-privada-1a`), if it is.
+/// `nombre app-privada-1a`), if it is.
 pub fn private_by_convention(s: &Subnet) -> Option<String> {
     by_convention(s, |v| v.contains("priv") || v == "internal", PRIVATE_NAMES)
 }
@@ -57,7 +57,7 @@ fn by_convention(s: &Subnet, tier: impl Fn(&str) -> bool, names: &[&str]) -> Opt
     names
         .iter()
         .any(|p| low.contains(p))
-        .then(|| format!("su nombre {name}"))
+        .then(|| format!("nombre {name}"))
 }
 
 #[cfg(test)]
@@ -85,15 +85,20 @@ mod tests {
         assert!(private_by_convention(&subnet(&[("Tier", "Private")])).is_some());
         assert!(private_by_convention(&subnet(&[("Type", "private")])).is_some());
         assert!(private_by_convention(&subnet(&[("Name", "app-privada-1a")])).is_some());
-        assert!(private_by_convention(&subnet(&[("Name", "public-a"), ("Tier", "public")])).is_none());
+        assert!(
+            private_by_convention(&subnet(&[("Name", "public-a"), ("Tier", "public")])).is_none()
+        );
     }
 
     #[test]
     fn the_course_public_subnets_are_public() {
         // The course tags its public subnets `Type = "Public"`.
         assert_eq!(
-            public_by_convention(&subnet(&[("Name", "proyecto-subnet-1"), ("Type", "Public")]))
-                .as_deref(),
+            public_by_convention(&subnet(&[
+                ("Name", "proyecto-subnet-1"),
+                ("Type", "Public")
+            ]))
+            .as_deref(),
             Some("etiqueta Type=Public")
         );
         assert!(public_by_convention(&subnet(&[("Name", "subred-publica-b")])).is_some());
