@@ -8,7 +8,10 @@ pub fn tasks_in_private_subnets(state: &mut ScenarioState, _: &[String]) -> Step
     let arns = state.ecs_services()?;
     // A subnet from a data source or a variable is unknown, not public.
     let mut unknowns = state.gaps_reading(&[
-        (cloudgrade_model::ResourceKind::EcsService, Some(&["subnets"])),
+        (
+            cloudgrade_model::ResourceKind::EcsService,
+            Some(&["subnets"]),
+        ),
         (cloudgrade_model::ResourceKind::Subnet, Some(&["tags"])),
     ]);
     let mut problems = Vec::new();

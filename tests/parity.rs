@@ -227,8 +227,14 @@ fn the_standard_decides_whether_production_rules_are_graded() {
     let course = report(None);
     assert_eq!(course["provenance"]["standard"], "curso");
     assert!(!ids(&course).contains(&"ecs-private-no-public-ip".to_string()));
-    assert_eq!(scenario(&course, "net-private-egress-nat")["verdict"], "passed");
+    assert_eq!(
+        scenario(&course, "net-private-egress-nat")["verdict"],
+        "passed"
+    );
     let prod = report(Some("producción"));
     assert_eq!(prod["provenance"]["standard"], "produccion");
-    assert_eq!(scenario(&prod, "ecs-private-no-public-ip")["verdict"], "failed");
+    assert_eq!(
+        scenario(&prod, "ecs-private-no-public-ip")["verdict"],
+        "failed"
+    );
 }

@@ -154,26 +154,46 @@ mod tests {
         let mut inv = course_vpc();
         inv.subnets
             .push(subnet("subnet-web", "vpc-1", "10.0.2.0/24", "web-a"));
-        table_mut(&mut inv, "rtb-pub").subnet_ids.push("subnet-web".into());
+        table_mut(&mut inv, "rtb-pub")
+            .subnet_ids
+            .push("subnet-web".into());
         let p = subnets_private(&inv, &service(&["subnet-web"], Attr::Known(false)));
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
-        assert!(p.problems[0].message.contains("internet gateway"), "{}", p.problems[0].message);
+        assert!(
+            p.problems[0].message.contains("internet gateway"),
+            "{}",
+            p.problems[0].message
+        );
     }
 
     #[test]
     fn a_subnet_tagged_public_fails_once_though_its_routes_say_it_too() {
         let mut inv = course_vpc();
-        let s = inv.subnets.iter_mut().find(|s| s.id == "subnet-pub").unwrap();
+        let s = inv
+            .subnets
+            .iter_mut()
+            .find(|s| s.id == "subnet-pub")
+            .unwrap();
         s.tags.insert("Type".into(), "Public".into());
         let p = subnets_private(&inv, &service(&["subnet-pub"], Attr::Known(false)));
         assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
-        assert!(p.problems[0].message.contains("etiqueta Type=Public"), "{}", p.problems[0].message);
+        assert!(
+            p.problems[0].message.contains("etiqueta Type=Public"),
+            "{}",
+            p.problems[0].message
+        );
     }
 
     #[test]
     fn a_public_ip_fails_and_an_unknown_one_is_unknown() {
-        let f = no_public_ip(&service(&[], Attr::Known(true))).unwrap_err().unwrap();
-        assert!(f.message.contains("assign_public_ip = true"), "{}", f.message);
+        let f = no_public_ip(&service(&[], Attr::Known(true)))
+            .unwrap_err()
+            .unwrap();
+        assert!(
+            f.message.contains("assign_public_ip = true"),
+            "{}",
+            f.message
+        );
         let u = no_public_ip(&service(&[], Attr::unknown("var.public")))
             .unwrap_err()
             .unwrap_err();
@@ -188,6 +208,10 @@ mod tests {
         assert_eq!(p.unknowns.len(), 1);
         let mut bridge = service(&[], Attr::Known(false));
         bridge.network = None;
-        assert!(subnets_private(&inv, &bridge).unknowns[0].reason.contains("awsvpc"));
+        assert!(
+            subnets_private(&inv, &bridge).unknowns[0]
+                .reason
+                .contains("awsvpc")
+        );
     }
 }

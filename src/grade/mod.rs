@@ -11,9 +11,9 @@ use std::time::Instant;
 
 use cloudgrade_model::Inventory;
 
+pub use crate::standard::{Standard, UnknownStandard};
 pub use features::{FeatureSource, FeatureText, FeaturesError, Plan, parse as parse_feature, plan};
 pub use run::DEFAULT_POINTS;
-pub use crate::standard::{Standard, UnknownStandard};
 pub use tags::{MAX_TAGS_DEPTH, MAX_TAGS_LEN, TagFilter, TagFilterError};
 
 use crate::assignment::Assignment;

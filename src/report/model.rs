@@ -19,11 +19,8 @@ pub const REPORT_SCHEMA: &str = "cloudgrade.report/3";
 /// production leaves out the course-only scenarios, which an older reader
 /// would not know; older reports read with it absent (they were graded
 /// on every scenario, as the course standard is now).
-pub const READABLE_SCHEMAS: [&str; 3] = [
-    "cloudgrade.report/1",
-    "cloudgrade.report/2",
-    REPORT_SCHEMA,
-];
+pub const READABLE_SCHEMAS: [&str; 3] =
+    ["cloudgrade.report/1", "cloudgrade.report/2", REPORT_SCHEMA];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {

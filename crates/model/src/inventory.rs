@@ -381,7 +381,11 @@ mod tests {
     }
 
     fn assign(inv: &Inventory) -> &Attr<bool> {
-        &inv.ecs_services[0].network.as_ref().unwrap().assign_public_ip
+        &inv.ecs_services[0]
+            .network
+            .as_ref()
+            .unwrap()
+            .assign_public_ip
     }
 
     #[test]
@@ -402,6 +406,9 @@ mod tests {
     #[test]
     fn a_newer_snapshot_is_refused_naming_both_versions() {
         let e = read(&snapshot(3, "false")).unwrap_err().to_string();
-        assert!(e.contains("schema_version 3") && e.contains("a la 2"), "{e}");
+        assert!(
+            e.contains("schema_version 3") && e.contains("a la 2"),
+            "{e}"
+        );
     }
 }

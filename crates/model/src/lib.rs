@@ -23,7 +23,7 @@ pub use env_value::{
     CLASS_DIGIT, CLASS_LOWER, CLASS_OTHER, CLASS_UPPER, EnvValue, ValueFacts, ValueFormat,
 };
 pub use inventory::{
-    Gap, GapField, GapReason, Inventory, READABLE_SCHEMA_VERSIONS, Representative, ResourceKind, SCHEMA_VERSION,
-    SnapshotError, SourceInfo,
+    Gap, GapField, GapReason, Inventory, READABLE_SCHEMA_VERSIONS, Representative, ResourceKind,
+    SCHEMA_VERSION, SnapshotError, SourceInfo,
 };
 pub use resources::*;

@@ -4,8 +4,8 @@
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types as t;
 use cloudgrade_model::{
-    Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap, Inventory,
-    ResourceKind, SecretRef, TaskDefinition,
+    Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap,
+    Inventory, ResourceKind, SecretRef, TaskDefinition,
 };
 use futures::future::join_all;
 
