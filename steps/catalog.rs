@@ -155,6 +155,13 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^su grupo de subredes cubre al menos dos zonas de disponibilidad$",
+        en: r"^their subnet group spans at least two availability zones$",
+        doc: "Instancias RDS: las subredes de su grupo de subredes están en dos zonas de disponibilidad o más.",
+        run: rds::subnet_group_two_zones,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^solo aceptan conexiones desde el grupo de seguridad de las tareas ECS$",
         en: r"^they accept connections only from the ECS tasks' security group$",
         doc: "Instancias RDS: toda regla de entrada de sus grupos de seguridad es TCP al puerto de la base de \

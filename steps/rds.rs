@@ -5,7 +5,7 @@ use cloudgrade_model::{Attr, DbInstance, ResourceKind};
 
 use super::state::{ScenarioState, StepError, StepResult, conclude};
 use crate::analysis::reach::{self, Endpoint};
-use crate::analysis::{Finding, Unanswerable, routing};
+use crate::analysis::{Finding, Unanswerable, routing, zones};
 use crate::report::EvidenceStatus;
 
 fn instances<'a>(state: &ScenarioState<'a>) -> Result<Vec<&'a DbInstance>, StepError> {
@@ -191,6 +191,58 @@ pub fn subnets_private(state: &mut ScenarioState, _: &[String]) -> StepResult {
     }
     if tables_matter {
         unknowns.extend(table_gaps);
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// rds-subnet-group-2az: each instance's subnet group spans two zones or
+/// more. Which subnets are private is rds-not-public's question, not this one.
+pub fn subnet_group_two_zones(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let dbs = instances(state)?;
+    let group_unread =
+        state.gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))]);
+    let (mut problems, mut unknowns) = (Vec::new(), state.gaps_of(&[ResourceKind::DbSubnetGroup]));
+    let mut seen = Vec::new();
+    for db in dbs {
+        let Some(name) = db.subnet_group.as_deref() else {
+            if group_unread.is_empty() {
+                state.push(
+                    EvidenceStatus::Info,
+                    db.id.clone(),
+                    "no tiene grupo de subredes: RDS usa el de la VPC por defecto, que cubre sus zonas \
+                     (que sus subredes sean privadas lo califica rds-not-public)",
+                    db.origin.as_ref(),
+                );
+            } else {
+                unknowns.extend(group_unread.clone());
+            }
+            continue;
+        };
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
+        let Some(group) = state.inv.db_subnet_group(name) else {
+            unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: format!("su grupo de subredes {name} no aparece en el inventario"),
+            });
+            continue;
+        };
+        match zones::subnet_group_coverage(state.inv, group) {
+            zones::Coverage::Spans(z) => state.push(
+                EvidenceStatus::Ok,
+                group.name.clone(),
+                format!(
+                    "cubre {} zonas de disponibilidad ({})",
+                    z.len(),
+                    z.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                group.origin.as_ref(),
+            ),
+            zones::Coverage::Short(f) => problems.push(f),
+            zones::Coverage::Unknown(u) => unknowns.extend(u),
+        }
     }
     conclude(state, &problems, &unknowns)
 }

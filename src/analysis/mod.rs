@@ -14,6 +14,7 @@ pub mod routing;
 pub mod secrets;
 pub mod sg;
 pub mod tier;
+pub mod zones;
 
 use cloudgrade_model::{Inventory, Origin, ResourceKind, Tags, name_tag};
 use serde::Serialize;

@@ -1495,14 +1495,45 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             let subnets: BTreeSet<String> = net
                 .map(|c| c.subnets().iter().cloned().collect())
                 .unwrap_or_default();
-            let public: BTreeSet<String> =
-                [id("subnet.public_a"), id("subnet.public_b")].into();
+            let public: BTreeSet<String> = [id("subnet.public_a"), id("subnet.public_b")].into();
             check!(p, subnets == public, "service subnets {subnets:?}");
             check!(
                 p,
                 net.and_then(|c| c.assign_public_ip()).map(|a| a.as_str()) == Some("ENABLED"),
                 "public ip"
             );
+        }
+        "private-auto-public-ip" => {
+            let out = api
+                .ec2
+                .describe_subnets()
+                .subnet_ids(id("subnet.private_a"))
+                .subnet_ids(id("subnet.private_b"))
+                .send()
+                .await
+                .unwrap();
+            let on: BTreeSet<String> = out
+                .subnets()
+                .iter()
+                .filter(|s| s.map_public_ip_on_launch() == Some(true))
+                .filter_map(|s| s.subnet_id().map(str::to_string))
+                .collect();
+            check!(
+                p,
+                on == [id("subnet.private_a")].into(),
+                "subnets assigning public IPs {on:?}"
+            );
+        }
+        "rds-one-az" => {
+            let db = app_db().await;
+            let zones: BTreeSet<String> = db
+                .db_subnet_group()
+                .unwrap()
+                .subnets()
+                .iter()
+                .filter_map(|s| s.subnet_availability_zone()?.name().map(str::to_string))
+                .collect();
+            check!(p, zones.len() == 1, "DB subnet group zones {zones:?}");
         }
         other => p.push(format!("world {other} has no planted check in this test")),
     }
