@@ -32,7 +32,7 @@ import os, statistics, subprocess, sys, tempfile, time, tomllib
 manifest, root, binary, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 entries = tomllib.load(open(manifest, "rb"))["repo"]
 chosen = [e for e in entries if "largest" in e.get("tags", []) or e["name"] == "Nisha318/retail-ecs-fargate-multitier"]
-tags = "@actividad:redes or @actividad:rds or @actividad:secretos"
+tags = "@actividad:redes or @actividad:rds or @actividad:secretos or @actividad:ecs"
 env = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(), "LANG": "C.UTF-8"}
 
 def reachable_tf(folder):
@@ -61,7 +61,7 @@ for e in chosen:
 with tempfile.TemporaryDirectory() as out:
     def run(folder):
         t = time.perf_counter()
-        p = subprocess.run([binary, "check", folder, "--quiet", "--color", "never", "--tags", tags, "--out", out],
+        p = subprocess.run([binary, "check", folder, "--quiet", "--color", "never", "--tags", tags, "--standard", "produccion", "--out", out],
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         ms = (time.perf_counter() - t) * 1000
         if p.returncode not in (0, 1):

@@ -45,8 +45,15 @@ RULES = {
     "sm": "ecs-secrets-from-secrets-manager",
     "enc": "rds-encrypted",
     "bak": "rds-backups-7-35",
+    "ecspriv": "ecs-private-no-public-ip",
+    "rdspub": "rds-not-public",
+    "netauto": "net-private-no-auto-public-ip",
+    "rds2az": "rds-subnet-group-2az",
 }
-TAGS = "@actividad:redes or @actividad:rds or @actividad:secretos"
+TAGS = "@actividad:redes or @actividad:rds or @actividad:secretos or @actividad:ecs"
+# Production's standard runs every scenario, the course's and production's
+# (ecs-private-no-public-ip is production's only).
+STANDARD = ["--standard", "produccion"]
 entries = tomllib.load(open(manifest, "rb"))["repo"]
 
 results = []    # one dict per repo
@@ -61,7 +68,7 @@ for e in entries:
         continue
     with tempfile.TemporaryDirectory() as out:
         # Per-entry options a student of that layout would pass (a workspace).
-        cmd = [binary, "check", folder, *e.get("args", []), "--quiet", "--color", "never", "--tags", TAGS, "--out", out]
+        cmd = [binary, "check", folder, *e.get("args", []), "--quiet", "--color", "never", "--tags", TAGS, *STANDARD, "--out", out]
         t = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True)
         row["ms"] = (time.perf_counter() - t) * 1000
