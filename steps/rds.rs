@@ -202,6 +202,10 @@ pub fn subnet_group_two_zones(state: &mut ScenarioState, _: &[String]) -> StepRe
     let group_unread =
         state.gaps_reading(&[(ResourceKind::DbInstance, Some(&["db_subnet_group_name"]))]);
     let (mut problems, mut unknowns) = (Vec::new(), state.gaps_of(&[ResourceKind::DbSubnetGroup]));
+    // A group whose subnets come from a module not downloaded reads as
+    // empty: short of zones only as far as the source knows.
+    let members_unread =
+        state.gaps_reading(&[(ResourceKind::DbSubnetGroup, Some(&["subnet_ids"]))]);
     let mut seen = Vec::new();
     for db in dbs {
         let Some(name) = db.subnet_group.as_deref() else {
@@ -240,6 +244,9 @@ pub fn subnet_group_two_zones(state: &mut ScenarioState, _: &[String]) -> StepRe
                 ),
                 group.origin.as_ref(),
             ),
+            zones::Coverage::Short(_) if !members_unread.is_empty() => {
+                unknowns.extend(members_unread.clone())
+            }
             zones::Coverage::Short(f) => problems.push(f),
             zones::Coverage::Unknown(u) => unknowns.extend(u),
         }

@@ -86,12 +86,7 @@ variable "db_subnet_ids" {
 fn the_course_solution_passes_as_the_base_of_these_tests() {
     let dir = course_with(&[], "");
     let r = check(dir.path());
-    for id in [
-        "net-private-egress-nat",
-        "rds-only-from-ecs",
-        "ecs-no-env-secrets",
-        "ecs-secrets-from-secrets-manager",
-    ] {
+    for id in terraform_scenarios().keys() {
         assert_eq!(verdict(&r, id), "passed", "{id}: {}", reason(&r, id));
     }
 }
@@ -112,6 +107,15 @@ fn unknown_db_subnets_and_everything_else_right_is_not_evaluable_naming_the_vari
     // public, so the network rule is not a pass either, but not a failure.
     assert_eq!(verdict(&r, "net-private-egress-nat"), "not_evaluable");
     assert!(reason(&r, "net-private-egress-nat").contains("var.db_subnet_ids"));
+    // Nor how many zones they cover: an unread list is no empty group.
+    for id in ["rds-subnet-group-2az", "rds-not-public"] {
+        assert_eq!(verdict(&r, id), "not_evaluable", "{id}: {}", reason(&r, id));
+        assert!(
+            reason(&r, id).contains("var.db_subnet_ids"),
+            "{id}: {}",
+            reason(&r, id)
+        );
+    }
     // What does not read them is decided as before.
     assert_eq!(verdict(&r, "ecs-no-env-secrets"), "passed");
 }
