@@ -14,20 +14,31 @@ pub fn tasks_in_private_subnets(state: &mut ScenarioState, _: &[String]) -> Step
         ),
         (cloudgrade_model::ResourceKind::Subnet, Some(&["tags"])),
     ]);
+    // A subnet is private by its routes too: with route tables unread (cut,
+    // denied), one not marked public may still route to an internet gateway.
+    let tables_unread = state.gaps_of(&[cloudgrade_model::ResourceKind::RouteTable]);
+    let mut unproven = false;
     let mut problems = Vec::new();
     let inv = state.inv;
     for svc in inv.ecs_services.iter().filter(|s| arns.contains(&s.arn)) {
         let placed = ecs::subnets_private(inv, svc);
-        for (subject, origin) in &placed.private {
-            state.push(
-                EvidenceStatus::Ok,
-                subject.clone(),
-                format!("subred privada del servicio ECS {}", svc.name),
-                origin.as_ref(),
-            );
+        if !tables_unread.is_empty() {
+            unproven |= !placed.private.is_empty();
+        } else {
+            for (subject, origin) in &placed.private {
+                state.push(
+                    EvidenceStatus::Ok,
+                    subject.clone(),
+                    format!("subred privada del servicio ECS {}", svc.name),
+                    origin.as_ref(),
+                );
+            }
         }
         problems.extend(placed.problems);
         unknowns.extend(placed.unknowns);
+    }
+    if unproven {
+        unknowns.extend(tables_unread);
     }
     conclude(state, &problems, &unknowns)
 }
@@ -49,4 +60,59 @@ pub fn no_public_ip_for_tasks(state: &mut ScenarioState, _: &[String]) -> StepRe
         }
     }
     conclude(state, &problems, &unknowns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit::{empty, subnet};
+    use crate::steps::StepError;
+    use cloudgrade_model::{Attr, AwsVpcConfig, EcsService, Gap, GapReason, ResourceKind};
+
+    fn course_service() -> cloudgrade_model::Inventory {
+        let mut inv = empty();
+        inv.subnets
+            .push(subnet("subnet-a", "vpc-1", "10.0.11.0/24", "privada-a"));
+        inv.ecs_services.push(EcsService {
+            arn: "svc".into(),
+            name: "app".into(),
+            cluster_arn: "c".into(),
+            task_definition: "td".into(),
+            launch_type: Some("FARGATE".into()),
+            desired_count: Some(1),
+            network: Some(AwsVpcConfig {
+                subnet_ids: vec!["subnet-a".into()],
+                security_group_ids: vec![],
+                assign_public_ip: Attr::Known(false),
+            }),
+            origin: None,
+        });
+        inv
+    }
+
+    fn placement(inv: &cloudgrade_model::Inventory) -> StepResult {
+        let mut w = ScenarioState::new(inv);
+        super::super::select::ecs_services(&mut w, &[]).unwrap();
+        tasks_in_private_subnets(&mut w, &[])
+    }
+
+    /// Found by the fault suite: a cut DescribeRouteTables hid the route to
+    /// the internet gateway, and a public subnet passed as private.
+    #[test]
+    fn with_route_tables_unread_a_subnet_not_marked_public_is_not_proven_private() {
+        let mut inv = course_service();
+        assert!(placement(&inv).is_ok());
+        inv.gaps.push(Gap {
+            kind: ResourceKind::RouteTable,
+            operation: "ec2:DescribeRouteTables".into(),
+            reason: GapReason::Throttled,
+            message: "respuesta cortada".into(),
+        });
+        match placement(&inv) {
+            Err(StepError::NotEvaluable(why)) => {
+                assert!(why.contains("ec2:DescribeRouteTables"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
