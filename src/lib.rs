@@ -3,6 +3,7 @@
 //! verdicts become a report. The command line (`src/main.rs`, `src/cli/`)
 //! only wires these together.
 
+pub mod activity_pages;
 pub mod analysis;
 pub mod assignment;
 pub mod batch;

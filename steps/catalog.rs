@@ -23,6 +23,35 @@ pub struct StepDef {
     /// What it does, in Spanish, for the catalog.
     pub doc: &'static str,
     pub run: StepFn,
+    /// The sources that can answer it (for the activity pages in docs/).
+    pub answers: Answers,
+}
+
+/// What a step reads, and so which sources answer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Answers {
+    /// The infrastructure: the Terraform, a plan, the account or an emulator.
+    Infrastructure,
+    /// The Dockerfile, read as text.
+    Dockerfile,
+    /// The image, run in Docker.
+    Image,
+}
+
+impl Answers {
+    /// The sources, and the commands that read them, in Spanish.
+    pub fn sources_es(self) -> &'static str {
+        match self {
+            Answers::Infrastructure => {
+                "el Terraform (`check`, `grade --terraform`), un plan (`grade --plan`) y la cuenta o \
+                 un emulador (`grade --aws`, `--snapshot`, `--container`)"
+            }
+            Answers::Dockerfile => {
+                "el Dockerfile (`check` de una carpeta que lo tiene, `grade --dockerfile`)"
+            }
+            Answers::Image => "la imagen, ejecutada en Docker (`grade --image`)",
+        }
+    }
 }
 
 struct Compiled {
@@ -45,6 +74,7 @@ static CORE: &[StepDef] = &[
         doc: "Selecciona las subredes privadas: por convención (etiquetas Type/Tier/... = private, un Name con \
               private o privada) y por su papel (subredes de un servicio ECS o de un grupo de subredes de RDS).",
         run: select::private_subnets,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Given,
@@ -52,6 +82,7 @@ static CORE: &[StepDef] = &[
         en: r#"^the subnets tagged "([^"]+)" = "([^"]*)"$"#,
         doc: "Selecciona las subredes con esa etiqueta y ese valor (sin distinguir mayúsculas).",
         run: select::subnets_tagged,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Given,
@@ -59,6 +90,7 @@ static CORE: &[StepDef] = &[
         en: r#"^the subnets whose name contains "([^"]+)"$"#,
         doc: "Selecciona las subredes cuyo Name contiene el texto (sin distinguir mayúsculas).",
         run: select::subnets_named,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Given,
@@ -66,6 +98,7 @@ static CORE: &[StepDef] = &[
         en: r"^the subnets of the ECS services$",
         doc: "Selecciona las subredes donde los servicios ECS colocan sus tareas (awsvpc).",
         run: select::subnets_of_ecs_services,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Given,
@@ -73,6 +106,7 @@ static CORE: &[StepDef] = &[
         en: r"^the subnets of the RDS subnet groups$",
         doc: "Selecciona las subredes de los grupos de subredes de las instancias RDS.",
         run: select::subnets_of_db_subnet_groups,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Given,
@@ -80,6 +114,7 @@ static CORE: &[StepDef] = &[
         en: r"^the RDS instances$",
         doc: "Selecciona todas las instancias de base de datos RDS.",
         run: select::db_instances,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Given,
@@ -87,6 +122,7 @@ static CORE: &[StepDef] = &[
         en: r"^the ECS services$",
         doc: "Selecciona todos los servicios ECS.",
         run: select::ecs_services,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Given,
@@ -94,6 +130,7 @@ static CORE: &[StepDef] = &[
         en: r"^the task definitions in use$",
         doc: "Selecciona la revisión que ejecuta cada servicio ECS y la última revisión activa de cada familia.",
         run: select::task_definitions_in_use,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -102,6 +139,7 @@ static CORE: &[StepDef] = &[
         doc: "Subredes: su tabla de rutas efectiva lleva todo destino de internet a un NAT gateway disponible, \
               con IP pública, en una subred pública de la misma VPC; ninguna ruta va a un internet gateway.",
         run: network::egress_only_through_nat,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -109,6 +147,7 @@ static CORE: &[StepDef] = &[
         en: r"^none assigns a public IP on launch$",
         doc: "Subredes: map_public_ip_on_launch está desactivado.",
         run: network::no_public_ip_on_launch,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -117,6 +156,7 @@ static CORE: &[StepDef] = &[
         doc: "Servicios ECS: cada subred de network_configuration es privada: ni etiquetada o llamada pública \
               ni con ruta a un internet gateway.",
         run: ecs::tasks_in_private_subnets,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -124,6 +164,7 @@ static CORE: &[StepDef] = &[
         en: r"^none gives its tasks a public IP$",
         doc: "Servicios ECS: assign_public_ip está desactivado.",
         run: ecs::no_public_ip_for_tasks,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -131,6 +172,7 @@ static CORE: &[StepDef] = &[
         en: r"^none is publicly accessible$",
         doc: "Instancias RDS: publicly_accessible está desactivado.",
         run: rds::not_publicly_accessible,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -138,6 +180,7 @@ static CORE: &[StepDef] = &[
         en: r"^all encrypt their storage$",
         doc: "Instancias RDS: storage_encrypted está activado (Terraform y AWS lo dejan desactivado si no se dice).",
         run: rds::storage_encrypted,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -145,6 +188,7 @@ static CORE: &[StepDef] = &[
         en: r"^they keep their automated backups between 7 and 35 days$",
         doc: "Instancias RDS: backup_retention_period entre 7 y 35 (AWS guarda 1 día si no se dice).",
         run: rds::backups_retained,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -152,6 +196,7 @@ static CORE: &[StepDef] = &[
         en: r"^all their subnets are private$",
         doc: "Instancias RDS: ninguna subred de su grupo de subredes tiene ruta a un internet gateway.",
         run: rds::subnets_private,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -159,6 +204,7 @@ static CORE: &[StepDef] = &[
         en: r"^their subnet group spans at least two availability zones$",
         doc: "Instancias RDS: las subredes de su grupo de subredes están en dos zonas de disponibilidad o más.",
         run: rds::subnet_group_two_zones,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -167,6 +213,7 @@ static CORE: &[StepDef] = &[
         doc: "Instancias RDS: toda regla de entrada de sus grupos de seguridad es TCP al puerto de la base de \
               datos desde el grupo de seguridad de las tareas ECS; nada desde un CIDR ni desde otro grupo.",
         run: rds::only_from_ecs,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -175,6 +222,7 @@ static CORE: &[StepDef] = &[
         doc: "Instancias RDS: el camino previsto funciona: salida del grupo de las tareas, entrada del grupo de \
               la base de datos y las network ACL de ambas subredes en los dos sentidos (puertos efímeros).",
         run: rds::reachable_from_ecs,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -183,6 +231,7 @@ static CORE: &[StepDef] = &[
         doc: "Definiciones de tarea: ninguna variable de environment es un secreto (por nombre, por formato del \
               valor o por entropía). Los valores se muestran enmascarados.",
         run: secrets::no_env_secrets,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -191,6 +240,7 @@ static CORE: &[StepDef] = &[
         doc: "Definiciones de tarea: las credenciales llegan por `secrets`, y cada valueFrom es un secreto de \
               Secrets Manager que existe.",
         run: secrets::secrets_from_secrets_manager,
+        answers: Answers::Infrastructure,
     },
     StepDef {
         kind: StepKind::Then,
@@ -199,6 +249,7 @@ static CORE: &[StepDef] = &[
         doc: "Definiciones de tarea: el rol de ejecución tiene secretsmanager:GetSecretValue sobre el ARN de \
               cada secreto que usa, y no sobre `*`.",
         run: secrets::execution_role_reads_secrets,
+        answers: Answers::Infrastructure,
     },
 ];
 

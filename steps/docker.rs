@@ -7,7 +7,7 @@ use cloudgrade_model::{
     DockerBase, DockerImage, DockerStage, Dockerfile, DockerfileVar, Origin, docker_ops,
 };
 
-use super::catalog::{StepDef, StepKind};
+use super::catalog::{Answers, StepDef, StepKind};
 use super::state::{ScenarioState, StepError, StepResult, conclude};
 use crate::analysis::secrets::{SecretFinding, env_secret};
 use crate::analysis::{Finding, Unanswerable};
@@ -21,6 +21,7 @@ pub static STEPS: &[StepDef] = &[
         doc: "Selecciona la imagen Docker que la fuente ejecutó (cloudgrade grade --image IMAGEN). Sin ella, \
               los escenarios no son evaluables.",
         run: select_image,
+        answers: Answers::Image,
     },
     StepDef {
         kind: StepKind::Given,
@@ -29,6 +30,7 @@ pub static STEPS: &[StepDef] = &[
         doc: "Selecciona el Dockerfile leído (cloudgrade grade --dockerfile RUTA). Sin él, los escenarios no son \
               evaluables.",
         run: select_dockerfile,
+        answers: Answers::Dockerfile,
     },
     StepDef {
         kind: StepKind::Then,
@@ -36,6 +38,7 @@ pub static STEPS: &[StepDef] = &[
         en: r"^its main process does not run as root$",
         doc: "Imagen: el PID 1 del contenedor, observado al ejecutarlo, no tiene uid 0.",
         run: not_root,
+        answers: Answers::Image,
     },
     StepDef {
         kind: StepKind::Then,
@@ -44,6 +47,7 @@ pub static STEPS: &[StepDef] = &[
         doc: "Imagen: tiene HEALTHCHECK y Docker lo marca healthy antes de que acabe su periodo de arranque \
               (o su primera comprobación, si llega después).",
         run: healthy_in_time,
+        answers: Answers::Image,
     },
     StepDef {
         kind: StepKind::Then,
@@ -51,6 +55,7 @@ pub static STEPS: &[StepDef] = &[
         en: r#"^GET "([^"]+)" answers (\d{3}) on the exposed port$"#,
         doc: "Imagen: una petición HTTP a esa ruta, en un puerto TCP declarado con EXPOSE, devuelve ese código.",
         run: endpoint_answers,
+        answers: Answers::Image,
     },
     StepDef {
         kind: StepKind::Then,
@@ -59,6 +64,7 @@ pub static STEPS: &[StepDef] = &[
         doc: "Imagen: al recibir SIGTERM el contenedor termina solo, en ese tiempo, con código 0 o 143 (no \
               hace falta matarlo con SIGKILL).",
         run: stops_on_sigterm,
+        answers: Answers::Image,
     },
     StepDef {
         kind: StepKind::Then,
@@ -67,6 +73,7 @@ pub static STEPS: &[StepDef] = &[
         doc: "Imagen: ninguna variable de su configuración (ENV) es un secreto, por nombre, formato del valor o \
               entropía. Los valores se muestran enmascarados.",
         run: image_env_no_secrets,
+        answers: Answers::Image,
     },
     StepDef {
         kind: StepKind::Then,
@@ -75,6 +82,7 @@ pub static STEPS: &[StepDef] = &[
         doc: "Dockerfile: más de un FROM, y la etapa final toma lo construido de una etapa anterior (COPY \
               --from o FROM etapa).",
         run: multi_stage,
+        answers: Answers::Dockerfile,
     },
     StepDef {
         kind: StepKind::Then,
@@ -82,6 +90,7 @@ pub static STEPS: &[StepDef] = &[
         en: r"^every base image is pinned to a version$",
         doc: "Dockerfile: todo FROM de una imagen externa lleva una etiqueta que no es latest, o un digest.",
         run: pinned_bases,
+        answers: Answers::Dockerfile,
     },
     StepDef {
         kind: StepKind::Then,
@@ -90,6 +99,7 @@ pub static STEPS: &[StepDef] = &[
         doc: "Dockerfile: ningún ENV ni ARG (ni su valor por defecto) es un secreto. Los valores se muestran \
               enmascarados.",
         run: dockerfile_no_secrets,
+        answers: Answers::Dockerfile,
     },
     StepDef {
         kind: StepKind::Then,
@@ -97,6 +107,7 @@ pub static STEPS: &[StepDef] = &[
         en: r"^the final stage switches to a USER other than root$",
         doc: "Dockerfile: la etapa final (o la etapa de la que parte) tiene un USER distinto de root y de 0.",
         run: dockerfile_user,
+        answers: Answers::Dockerfile,
     },
     StepDef {
         kind: StepKind::Then,
@@ -104,6 +115,7 @@ pub static STEPS: &[StepDef] = &[
         en: r"^the final stage defines a HEALTHCHECK$",
         doc: "Dockerfile: la etapa final (o la etapa de la que parte) tiene un HEALTHCHECK que no es NONE.",
         run: dockerfile_healthcheck,
+        answers: Answers::Dockerfile,
     },
     StepDef {
         kind: StepKind::Then,
@@ -111,6 +123,7 @@ pub static STEPS: &[StepDef] = &[
         en: r"^it has a \.dockerignore beside the Dockerfile$",
         doc: "Dockerfile: hay un .dockerignore (o <Dockerfile>.dockerignore) en su carpeta.",
         run: dockerignore,
+        answers: Answers::Dockerfile,
     },
 ];
 

@@ -15,5 +15,5 @@ mod secrets;
 mod select;
 mod state;
 
-pub use catalog::{Match, StepDef, StepKind, catalog, find};
+pub use catalog::{Answers, Match, StepDef, StepKind, catalog, find};
 pub use state::{ScenarioState, Selection, StepError, StepResult};

@@ -24,6 +24,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Lista las frases de paso disponibles (español e inglés).
     Steps(StepsArgs),
+    /// Escribe la página de cada actividad: escenarios, puntos, estándar, pasos y fuentes.
+    Rules(RulesArgs),
     /// Construye un mundo de `scenarios/` en un emulador de AWS.
     World(WorldArgs),
     /// Corrige una clase entera: una lista de alumnos, su libro de calificaciones y un resumen.
@@ -190,6 +192,16 @@ pub struct StepsArgs {
     /// Idioma de las frases: es, en o ambos.
     #[arg(long, value_enum, default_value_t = Lang::Both)]
     pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Carpeta (o archivo) de features. Por defecto, las del curso, incluidas en cloudgrade.
+    #[arg(long)]
+    pub features: Option<PathBuf>,
+    /// Escribe una página por actividad y un README.md en esta carpeta (p. ej. docs/actividades); sin ella, las muestra.
+    #[arg(long, value_name = "CARPETA")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

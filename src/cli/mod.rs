@@ -49,6 +49,7 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Collect(a) => aws_source::collect_command(a),
         Command::Report(a) => report_cmd::report(a),
         Command::Steps(a) => steps_cmd::steps(a),
+        Command::Rules(a) => steps_cmd::rules(a),
         Command::World(a) => world_cmd::world(a),
         Command::Batch(a) => batch_cmd::batch(a),
         Command::Diff(a) => diff_cmd::diff(a),

@@ -12,8 +12,9 @@ use std::time::Instant;
 use cloudgrade_model::Inventory;
 
 pub use crate::standard::{Standard, UnknownStandard};
+pub use features::PlannedScenario;
 pub use features::{FeatureSource, FeatureText, FeaturesError, Plan, parse as parse_feature, plan};
-pub use run::DEFAULT_POINTS;
+pub use run::{DEFAULT_POINTS, is_hidden};
 pub use tags::{MAX_TAGS_DEPTH, MAX_TAGS_LEN, TagFilter, TagFilterError};
 
 use crate::assignment::Assignment;
