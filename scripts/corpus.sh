@@ -49,8 +49,9 @@ RULES = {
     "rdspub": "rds-not-public",
     "netauto": "net-private-no-auto-public-ip",
     "rds2az": "rds-subnet-group-2az",
+    "sgadmin": "sg-no-admin-ports",
 }
-TAGS = "@actividad:redes or @actividad:rds or @actividad:secretos or @actividad:ecs"
+TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's
 # (ecs-private-no-public-ip is production's only).
 STANDARD = ["--standard", "produccion"]

@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::state::{ScenarioState, StepResult};
-use super::{ecs, network, rds, secrets, select};
+use super::{ecs, network, rds, secrets, security, select};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -118,6 +118,14 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Given,
+        es: r"^los grupos de seguridad$",
+        en: r"^the security groups$",
+        doc: "Selecciona todos los grupos de seguridad.",
+        run: select::security_groups,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Given,
         es: r"^los servicios ECS$",
         en: r"^the ECS services$",
         doc: "Selecciona todos los servicios ECS.",
@@ -164,6 +172,15 @@ static CORE: &[StepDef] = &[
         en: r"^none gives its tasks a public IP$",
         doc: "Servicios ECS: assign_public_ip está desactivado.",
         run: ecs::no_public_ip_for_tasks,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^ninguno admite SSH, RDP ni todos los puertos desde internet$",
+        en: r"^none admits SSH, RDP or every port from the internet$",
+        doc: "Grupos de seguridad: ninguna regla de entrada desde 0.0.0.0/0 o ::/0 abre el 22, el 3389 (también \
+              dentro de un rango) ni todos los puertos (protocolo -1, o 0-65535).",
+        run: security::no_admin_ports_from_internet,
         answers: Answers::Infrastructure,
     },
     StepDef {

@@ -12,6 +12,7 @@ mod ecs;
 mod network;
 mod rds;
 mod secrets;
+mod security;
 mod select;
 mod state;
 

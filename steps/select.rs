@@ -258,6 +258,32 @@ pub fn db_instances(state: &mut ScenarioState, _: &[String]) -> StepResult {
     state.select_incomplete("instancias RDS", gaps)
 }
 
+/// Every security group: those of the course's resources and any other, since
+/// a group open to the internet is a door whatever it is attached to.
+pub fn security_groups(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let gaps = state.gaps_reading(&[(ResourceKind::SecurityGroup, Some(&[]))]);
+    if state.inv.security_groups.is_empty() && !gaps.is_empty() {
+        return state.require(&[ResourceKind::SecurityGroup]);
+    }
+    // Nothing to check is no pass: an empty account or folder did not do
+    // the exercise. (A live account always has its default VPC's group.)
+    if state.inv.security_groups.is_empty() {
+        return Err(StepError::Failed(
+            "no hay ningún grupo de seguridad: el ejercicio pide uno para el balanceador, otro para las \
+             tareas ECS y otro para la base de datos"
+                .into(),
+        ));
+    }
+    let ids: Vec<String> = state
+        .inv
+        .security_groups
+        .iter()
+        .map(|g| g.id.clone())
+        .collect();
+    state.selection = Some(Selection::SecurityGroups { ids });
+    state.select_incomplete("grupos de seguridad", gaps)
+}
+
 pub fn ecs_services(state: &mut ScenarioState, _: &[String]) -> StepResult {
     // As for RDS: only a gap of the whole kind can hide a service.
     let gaps = state.gaps_reading(&[(ResourceKind::EcsService, Some(&[]))]);

@@ -22,6 +22,7 @@ pub enum Selection {
     DbInstances { ids: Vec<String> },
     TaskDefinitions { arns: Vec<String> },
     EcsServices { arns: Vec<String> },
+    SecurityGroups { ids: Vec<String> },
 }
 
 impl Selection {
@@ -31,6 +32,7 @@ impl Selection {
             Selection::DbInstances { .. } => "instancias RDS",
             Selection::TaskDefinitions { .. } => "definiciones de tarea",
             Selection::EcsServices { .. } => "servicios ECS",
+            Selection::SecurityGroups { .. } => "grupos de seguridad",
         }
     }
 }
@@ -203,6 +205,13 @@ impl<'a> ScenarioState<'a> {
         match &self.selection {
             Some(Selection::EcsServices { arns }) => Ok(arns.clone()),
             other => Err(self.misuse("servicios ECS", other)),
+        }
+    }
+
+    pub fn security_groups(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::SecurityGroups { ids }) => Ok(ids.clone()),
+            other => Err(self.misuse("grupos de seguridad", other)),
         }
     }
 

@@ -125,6 +125,7 @@ worlds! {
     rds_backups_1_day => "rds-backups-1-day",
     rds_one_az => "rds-one-az",
     nacl_drops_return => "nacl-drops-return",
+    sg_ssh_open => "sg-ssh-open",
     env_db_password => "env-db-password",
     env_aws_key => "env-aws-key",
     env_database_url => "env-database-url",

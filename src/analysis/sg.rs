@@ -120,6 +120,57 @@ pub fn peer_net(peer: &SgPeer) -> Option<Ipv4Net> {
     }
 }
 
+/// The administration ports whose exposure to the internet fails
+/// sg-no-admin-ports: what attackers scan first.
+const ADMIN_PORTS: [(u16, &str); 2] = [(22, "SSH"), (3389, "RDP")];
+
+/// What an ingress rule opens to the whole internet (`0.0.0.0/0`, `::/0`)
+/// of the administration ports or of every port, e.g. `el puerto 22 (SSH)`;
+/// `None` when it opens none of them. `Err` names the unknown CIDR of a rule
+/// that would open them if it were the internet.
+pub fn admin_exposure(rule: &SgRule) -> Result<Option<String>, String> {
+    let proto = protocol(&rule.protocol);
+    let (lo, hi) = ports(&proto, rule.from_port, rule.to_port);
+    let what = match proto {
+        // `-1` opens every protocol, whatever the ports say (trap: ports 0).
+        Proto::All => Some("todos los puertos y protocolos (protocolo -1)".to_string()),
+        Proto::Tcp | Proto::Udp if (lo, hi) == (0, 65535) => Some(format!(
+            "todos los puertos {}",
+            if proto == Proto::Tcp { "TCP" } else { "UDP" }
+        )),
+        Proto::Tcp => {
+            let hit: Vec<String> = ADMIN_PORTS
+                .iter()
+                .filter(|(p, _)| (lo..=hi).contains(p))
+                .map(|(p, name)| format!("{p} ({name})"))
+                .collect();
+            let range = if lo == hi {
+                String::new()
+            } else {
+                format!(", dentro del rango {lo}-{hi}")
+            };
+            match hit.len() {
+                0 => None,
+                1 => Some(format!("el puerto {}{range}", hit[0])),
+                _ => Some(format!("los puertos {}{range}", hit.join(" y "))),
+            }
+        }
+        _ => None,
+    };
+    let Some(what) = what else { return Ok(None) };
+    match &rule.peer {
+        SgPeer::Cidr(Attr::Known(c)) => Ok(Ipv4Net::parse(c)
+            .is_ok_and(|n| n.prefix() == 0)
+            .then_some(what)),
+        SgPeer::Cidr(Attr::Unknown(u)) => Err(u.unknown.clone()),
+        SgPeer::Ipv6Cidr(c) => Ok(c
+            .split_once('/')
+            .is_some_and(|(_, len)| len.trim() == "0")
+            .then_some(what)),
+        SgPeer::SecurityGroup(_) | SgPeer::PrefixList(_) => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +245,45 @@ mod tests {
             describe_rule(&inv, &r, true),
             "entrada tcp 0-65535 desde var.cidr (conocido tras apply) («todo»)"
         );
+    }
+
+    #[test]
+    fn admin_ports_open_to_the_internet_and_the_traps() {
+        let world = || SgPeer::Cidr(Attr::Known("0.0.0.0/0".into()));
+        let open = |proto: &str, from, to, peer| admin_exposure(&rule(proto, from, to, peer));
+        assert_eq!(
+            open("tcp", Some(22), Some(22), world()),
+            Ok(Some("el puerto 22 (SSH)".into()))
+        );
+        // A range that spans 22 opens 22.
+        assert_eq!(
+            open("tcp", Some(0), Some(5000), world()),
+            Ok(Some(
+                "los puertos 22 (SSH) y 3389 (RDP), dentro del rango 0-5000".into()
+            ))
+        );
+        // -1 is every port, whatever from_port and to_port say.
+        assert_eq!(
+            open("-1", Some(0), Some(0), world()),
+            Ok(Some("todos los puertos y protocolos (protocolo -1)".into()))
+        );
+        assert_eq!(
+            open("6", Some(0), Some(65535), SgPeer::Ipv6Cidr("::/0".into())),
+            Ok(Some("todos los puertos TCP".into()))
+        );
+        // What is not the whole internet, or not those ports, is not this rule's.
+        assert_eq!(open("tcp", Some(443), Some(443), world()), Ok(None));
+        assert_eq!(open("udp", Some(3389), Some(3389), world()), Ok(None));
+        let office = SgPeer::Cidr(Attr::Known("203.0.113.0/24".into()));
+        assert_eq!(open("tcp", Some(22), Some(22), office), Ok(None));
+        let group = SgPeer::SecurityGroup("sg-bastion".into());
+        assert_eq!(open("-1", None, None, group), Ok(None));
+        // A CIDR from a variable without a value may be the internet.
+        let var = SgPeer::Cidr(Attr::unknown("var.ssh_cidr"));
+        assert_eq!(
+            open("tcp", Some(22), Some(22), var.clone()),
+            Err("var.ssh_cidr".into())
+        );
+        assert_eq!(open("tcp", Some(80), Some(80), var), Ok(None));
     }
 }

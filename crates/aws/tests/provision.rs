@@ -1535,6 +1535,23 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .collect();
             check!(p, zones.len() == 1, "DB subnet group zones {zones:?}");
         }
+        "sg-ssh-open" => {
+            let out = api
+                .ec2
+                .describe_security_groups()
+                .group_ids(id("security_group.ecs"))
+                .send()
+                .await
+                .unwrap();
+            let ssh_from_world = out.security_groups()[0].ip_permissions().iter().any(|x| {
+                x.from_port() == Some(22)
+                    && x.to_port() == Some(22)
+                    && x.ip_ranges()
+                        .iter()
+                        .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+            });
+            check!(p, ssh_from_world, "ecs group: no SSH from 0.0.0.0/0");
+        }
         other => p.push(format!("world {other} has no planted check in this test")),
     }
     p
