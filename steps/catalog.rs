@@ -78,6 +78,15 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Given,
+        es: r"^las subredes públicas$",
+        en: r"^the public subnets$",
+        doc: "Selecciona las subredes marcadas públicas por etiqueta (Type/Tier/... = public) o por nombre; \
+              ninguna no es un fallo.",
+        run: select::public_subnets,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Given,
         es: r#"^las subredes con la etiqueta "([^"]+)" igual a "([^"]*)"$"#,
         en: r#"^the subnets tagged "([^"]+)" = "([^"]*)"$"#,
         doc: "Selecciona las subredes con esa etiqueta y ese valor (sin distinguir mayúsculas).",
@@ -147,6 +156,15 @@ static CORE: &[StepDef] = &[
         doc: "Subredes: su tabla de rutas efectiva lleva todo destino de internet a un NAT gateway disponible, \
               con IP pública, en una subred pública de la misma VPC; ninguna ruta va a un internet gateway.",
         run: network::egress_only_through_nat,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^están en al menos dos zonas de disponibilidad$",
+        en: r"^they are in at least two availability zones$",
+        doc: "Subredes: las seleccionadas están en dos zonas de disponibilidad o más (una subred sin \
+              availability_zone no es evaluable: AWS elige su zona).",
+        run: network::in_two_zones,
         answers: Answers::Infrastructure,
     },
     StepDef {

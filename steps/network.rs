@@ -1,7 +1,7 @@
 //! HEADLINE 1: private subnets reach the internet only through a NAT gateway.
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::routing;
+use crate::analysis::{routing, zones};
 use crate::report::EvidenceStatus;
 
 pub fn egress_only_through_nat(state: &mut ScenarioState, _: &[String]) -> StepResult {
@@ -46,6 +46,32 @@ pub fn no_public_ip_on_launch(state: &mut ScenarioState, _: &[String]) -> StepRe
         }
     }
     conclude(state, &problems, &unknowns)
+}
+
+/// net-multi-az: the selected subnets (one tier) span two zones or more.
+pub fn in_two_zones(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.subnets()?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let tier = state.subnets_tier();
+    match zones::tier_coverage(state.inv, tier, &ids) {
+        zones::Coverage::Spans(z) => {
+            state.push(
+                EvidenceStatus::Ok,
+                format!("subredes {tier}"),
+                format!(
+                    "están en {} zonas de disponibilidad ({})",
+                    z.len(),
+                    z.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                None,
+            );
+            Ok(())
+        }
+        zones::Coverage::Short(f) => conclude(state, &[f], &[]),
+        zones::Coverage::Unknown(u) => conclude(state, &[], &u),
+    }
 }
 
 fn subject_of(state: &ScenarioState, id: &str) -> (String, Option<cloudgrade_model::Origin>) {

@@ -152,6 +152,37 @@ fn role_subnets(state: &ScenarioState) -> Vec<Role> {
 /// `vpc_id` from a data source) hides no subnet.
 const SUBNETS: &[(ResourceKind, Option<&[&str]>)] = &[(ResourceKind::Subnet, Some(&["tags"]))];
 
+/// The subnets their author marked public (tag or name). None is no
+/// failure: a VPC may have no public tier, and what needs one (the NAT, the
+/// load balancer) is graded by its own scenario.
+pub fn public_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let mut chosen = BTreeMap::new();
+    for s in &state.inv.subnets {
+        if let Some(why) = public_by_convention(s) {
+            add(&mut chosen, &s.id, why);
+        }
+    }
+    let gaps = state.gaps_reading(SUBNETS);
+    if chosen.is_empty() {
+        if !gaps.is_empty() {
+            return state.require_fields(SUBNETS);
+        }
+        state.push(
+            EvidenceStatus::Info,
+            "subredes públicas".to_string(),
+            "ninguna subred está etiquetada ni nombrada como pública",
+            None,
+        );
+        state.selection = Some(Selection::Subnets {
+            ids: Vec::new(),
+            what: "subredes públicas".into(),
+        });
+        return Ok(());
+    }
+    select_subnets(state, chosen, "subredes públicas (por etiqueta o nombre)")?;
+    state.select_incomplete("subredes", gaps)
+}
+
 pub fn subnets_tagged(state: &mut ScenarioState, args: &[String]) -> StepResult {
     let (key, value) = (arg(args, 0)?, arg(args, 1)?);
     let mut chosen = BTreeMap::new();

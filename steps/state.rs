@@ -208,6 +208,21 @@ impl<'a> ScenarioState<'a> {
         }
     }
 
+    /// The tier the selected subnets are, in one word for a sentence:
+    /// "públicas" or "privadas" (the selection's own words otherwise).
+    pub fn subnets_tier(&self) -> &str {
+        match &self.selection {
+            Some(Selection::Subnets { what, .. }) if what.starts_with("subredes públicas") => {
+                "públicas"
+            }
+            Some(Selection::Subnets { what, .. }) if what.starts_with("subredes privadas") => {
+                "privadas"
+            }
+            Some(Selection::Subnets { what, .. }) => what.trim_start_matches("subredes "),
+            _ => "seleccionadas",
+        }
+    }
+
     pub fn security_groups(&self) -> Result<Vec<String>, StepError> {
         match &self.selection {
             Some(Selection::SecurityGroups { ids }) => Ok(ids.clone()),

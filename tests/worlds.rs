@@ -117,6 +117,7 @@ worlds! {
     private_rt_to_igw => "private-rt-to-igw",
     private_no_egress => "private-no-egress",
     private_auto_public_ip => "private-auto-public-ip",
+    private_one_az => "private-one-az",
     nat_in_private_subnet => "nat-in-private-subnet",
     rds_open_world => "rds-open-world",
     rds_open_vpc_cidr => "rds-open-vpc-cidr",

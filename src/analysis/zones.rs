@@ -1,7 +1,8 @@
-//! Which availability zones a DB subnet group spans. AWS refuses a group
-//! that does not cover two (a Multi-AZ standby, or a restore after the loss
-//! of a zone, needs the second one), so a group in one zone is a hand-in that
-//! `terraform apply` rejects; the static sources catch it before.
+//! Which availability zones a set of subnets spans: a DB subnet group (AWS
+//! refuses one that does not cover two: a Multi-AZ standby, or a restore
+//! after the loss of a zone, needs the second one, so a group in one zone is
+//! a hand-in that `terraform apply` rejects; the static sources catch it
+//! before), or a tier of subnets, which must not all fall with one zone.
 
 use std::collections::BTreeMap;
 
@@ -22,18 +23,67 @@ pub enum Coverage {
 }
 
 pub fn subnet_group_coverage(inv: &Inventory, group: &DbSubnetGroup) -> Coverage {
+    let owner = format!("del grupo {}", group.name);
+    cover(inv, &group.subnet_ids, &owner, |zones| {
+        let message = match zones.iter().next() {
+            None => format!(
+                "el grupo de subredes {} no tiene subredes: AWS exige subredes en al menos dos zonas de disponibilidad",
+                group.name
+            ),
+            Some((az, subnets)) => format!(
+                "el grupo de subredes {} tiene todas sus subredes ({}) en la zona {az}: AWS exige al menos dos zonas de disponibilidad (terraform apply falla con DBSubnetGroupDoesNotCoverEnoughAZs) y la base de datos no sobreviviría a la caída de esa zona; añade una subred privada de otra zona",
+                group.name,
+                subnets.join(", ")
+            ),
+        };
+        Finding::new(&group.name, message, group.origin.as_ref())
+    })
+}
+
+/// net-multi-az: the subnets of one tier (`tier`, e.g. "privadas"), which
+/// must not all die with one zone. An empty tier is the selection's concern.
+pub fn tier_coverage(inv: &Inventory, tier: &str, subnet_ids: &[String]) -> Coverage {
+    let owner = format!("de las subredes {tier}");
+    // Located where the first of them is declared: the one to copy.
+    let origin = subnet_ids
+        .first()
+        .and_then(|id| inv.subnet(id))
+        .and_then(|s| s.origin.clone());
+    cover(inv, subnet_ids, &owner, |zones| {
+        let (az, subnets) = zones
+            .iter()
+            .next()
+            .map(|(az, s)| (az.as_str(), s.join(", ")))
+            .unwrap_or(("(ninguna)", String::new()));
+        Finding::new(
+            format!("subredes {tier}"),
+            format!(
+                "las subredes {tier} ({subnets}) están todas en la zona {az}: si esa zona cae, cae con ella todo lo que corre en ellas; crea una subred {single} en otra zona (por ejemplo con availability_zone = data.aws_availability_zones.disponibles.names[count.index]) y reparte ahí lo que corre en esta capa",
+                single = tier.strip_suffix('s').unwrap_or(tier),
+            ),
+            origin.as_ref(),
+        )
+    })
+}
+
+/// The zones of `ids`, and what the source does not know of them; `short`
+/// words the failure when fewer than two zones are known and nothing
+/// unknown could add one.
+fn cover(
+    inv: &Inventory,
+    ids: &[String],
+    owner: &str,
+    short: impl FnOnce(&BTreeMap<String, Vec<String>>) -> Finding,
+) -> Coverage {
     let mut zones: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut unknowns = Vec::new();
-    for id in &group.subnet_ids {
+    for id in ids {
         let Some(subnet) = inv.subnet(id) else {
             let mut why = gaps(inv, ResourceKind::Subnet, id);
             if why.is_empty() {
                 why.push(Unanswerable::new(
                     id,
-                    format!(
-                        "la subred {id} del grupo {} no aparece en el inventario",
-                        group.name
-                    ),
+                    format!("la subred {id} {owner} no aparece en el inventario"),
                 ));
             }
             unknowns.extend(why);
@@ -61,18 +111,7 @@ pub fn subnet_group_coverage(inv: &Inventory, group: &DbSubnetGroup) -> Coverage
     if !unknowns.is_empty() {
         return Coverage::Unknown(unknowns);
     }
-    let message = match zones.iter().next() {
-        None => format!(
-            "el grupo de subredes {} no tiene subredes: AWS exige subredes en al menos dos zonas de disponibilidad",
-            group.name
-        ),
-        Some((az, subnets)) => format!(
-            "el grupo de subredes {} tiene todas sus subredes ({}) en la zona {az}: AWS exige al menos dos zonas de disponibilidad (terraform apply falla con DBSubnetGroupDoesNotCoverEnoughAZs) y la base de datos no sobreviviría a la caída de esa zona; añade una subred privada de otra zona",
-            group.name,
-            subnets.join(", ")
-        ),
-    };
-    Coverage::Short(Finding::new(&group.name, message, group.origin.as_ref()))
+    Coverage::Short(short(&zones))
 }
 
 #[cfg(test)]
@@ -158,5 +197,32 @@ mod tests {
             panic!()
         };
         assert!(f.message.contains("no tiene subredes"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_tier_in_one_zone_is_short_and_names_its_subnets() {
+        let mut inv = empty();
+        inv.subnets.push(in_zone("a1", known("us-east-1a")));
+        inv.subnets.push(in_zone("a2", known("us-east-1a")));
+        inv.subnets.push(in_zone("b1", known("us-east-1b")));
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let Coverage::Short(f) = tier_coverage(&inv, "privadas", &ids(&["a1", "a2"])) else {
+            panic!()
+        };
+        assert!(
+            f.message
+                .starts_with("las subredes privadas (a1, a2) están todas en la zona us-east-1a"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.contains("crea una subred privada en otra zona"),
+            "{}",
+            f.message
+        );
+        assert!(matches!(
+            tier_coverage(&inv, "públicas", &ids(&["a1", "b1"])),
+            Coverage::Spans(_)
+        ));
     }
 }

@@ -1552,6 +1552,22 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             });
             check!(p, ssh_from_world, "ecs group: no SSH from 0.0.0.0/0");
         }
+        "private-one-az" => {
+            let out = api
+                .ec2
+                .describe_subnets()
+                .subnet_ids(id("subnet.private_a"))
+                .subnet_ids(id("subnet.private_b"))
+                .send()
+                .await
+                .unwrap();
+            let zones: BTreeSet<String> = out
+                .subnets()
+                .iter()
+                .filter_map(|s| s.availability_zone().map(str::to_string))
+                .collect();
+            check!(p, zones.len() == 1, "private subnets' zones {zones:?}");
+        }
         other => p.push(format!("world {other} has no planted check in this test")),
     }
     p
