@@ -50,6 +50,7 @@ RULES = {
     "netauto": "net-private-no-auto-public-ip",
     "rds2az": "rds-subnet-group-2az",
     "sgadmin": "sg-no-admin-ports",
+    "multiaz": "net-multi-az",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's
