@@ -51,6 +51,8 @@ RULES = {
     "rds2az": "rds-subnet-group-2az",
     "sgadmin": "sg-no-admin-ports",
     "multiaz": "net-multi-az",
+    "rdsminor": "rds-auto-minor-upgrade",
+    "rdsuser": "rds-master-username-valid",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

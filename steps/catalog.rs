@@ -235,6 +235,25 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^aplican las versiones menores automáticamente$",
+        en: r"^they apply minor versions automatically$",
+        doc: "Instancias RDS: auto_minor_version_upgrade no está desactivado (Terraform y AWS lo activan si no \
+              se dice).",
+        run: rds::auto_minor_upgrades,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^su usuario maestro es válido$",
+        en: r"^their master user name is valid$",
+        doc: "Instancias RDS: el usuario maestro tiene solo letras, números o _ (hasta 63 en PostgreSQL, 32 en \
+              MySQL, 16 en los demás), empieza por una letra y no es un nombre reservado (rdsadmin, y en \
+              PostgreSQL admin, pg_* y sus palabras reservadas).",
+        run: rds::master_username_valid,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^su grupo de subredes cubre al menos dos zonas de disponibilidad$",
         en: r"^their subnet group spans at least two availability zones$",
         doc: "Instancias RDS: las subredes de su grupo de subredes están en dos zonas de disponibilidad o más.",

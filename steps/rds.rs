@@ -5,7 +5,7 @@ use cloudgrade_model::{Attr, DbInstance, ResourceKind};
 
 use super::state::{ScenarioState, StepError, StepResult, conclude};
 use crate::analysis::reach::{self, Endpoint};
-use crate::analysis::{Finding, Unanswerable, routing, zones};
+use crate::analysis::{Finding, Unanswerable, master_user, routing, zones};
 use crate::report::EvidenceStatus;
 
 fn instances<'a>(state: &ScenarioState<'a>) -> Result<Vec<&'a DbInstance>, StepError> {
@@ -191,6 +191,74 @@ pub fn subnets_private(state: &mut ScenarioState, _: &[String]) -> StepResult {
     }
     if tables_matter {
         unknowns.extend(table_gaps);
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// rds-auto-minor-upgrade: AWS applies minor versions (security fixes) in
+/// the maintenance window unless this is off.
+pub fn auto_minor_upgrades(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(state)? {
+        match &db.auto_minor_version_upgrade {
+            Some(Attr::Known(true)) => state.push(
+                EvidenceStatus::Ok,
+                db.id.clone(),
+                "aplica las versiones menores en su ventana de mantenimiento",
+                db.origin.as_ref(),
+            ),
+            Some(Attr::Known(false)) => problems.push(Finding {
+                subject: db.id.clone(),
+                message: "auto_minor_version_upgrade = false: los parches de seguridad de las versiones \
+                          menores del motor no se aplican nunca solos; quítalo (Terraform y AWS lo dejan \
+                          activado) y elige la ventana con maintenance_window"
+                    .into(),
+                origin: db.origin.clone(),
+            }),
+            Some(Attr::Unknown(u)) => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: format!("auto_minor_version_upgrade solo se conoce tras apply ({})", u.unknown),
+            }),
+            None => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: "la fuente no dice si aplica las versiones menores (auto_minor_version_upgrade)"
+                    .into(),
+            }),
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// rds-master-username-valid: what RDS accepts as the master user's name.
+pub fn master_username_valid(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(state)? {
+        match &db.master_username {
+            Some(Attr::Known(name)) => match master_user::username_problem(&db.engine, name) {
+                None => state.push(
+                    EvidenceStatus::Ok,
+                    db.id.clone(),
+                    format!("su usuario maestro «{name}» es válido"),
+                    db.origin.as_ref(),
+                ),
+                Some(why) => problems.push(Finding {
+                    subject: db.id.clone(),
+                    message: format!("{why}; terraform apply fallaría al crear la instancia"),
+                    origin: db.origin.clone(),
+                }),
+            },
+            Some(Attr::Unknown(u)) => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: format!(
+                    "su usuario maestro depende de {}, que solo se conoce tras apply",
+                    u.unknown
+                ),
+            }),
+            None => unknowns.push(Unanswerable {
+                subject: db.id.clone(),
+                reason: "la fuente no dice cuál es su usuario maestro".into(),
+            }),
+        }
     }
     conclude(state, &problems, &unknowns)
 }

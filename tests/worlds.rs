@@ -125,6 +125,8 @@ worlds! {
     rds_unencrypted => "rds-unencrypted",
     rds_backups_1_day => "rds-backups-1-day",
     rds_one_az => "rds-one-az",
+    rds_no_minor_upgrades => "rds-no-minor-upgrades",
+    rds_bad_username => "rds-bad-username",
     nacl_drops_return => "nacl-drops-return",
     sg_ssh_open => "sg-ssh-open",
     env_db_password => "env-db-password",

@@ -8,6 +8,7 @@
 pub use cloudgrade_model::cidr;
 pub mod ecs;
 pub mod iam;
+pub mod master_user;
 pub mod nacl;
 pub mod reach;
 pub mod routing;

@@ -318,6 +318,8 @@ Característica: RDS
             backup_retention_days: None,
             multi_az: None,
             deletion_protection: None,
+            auto_minor_version_upgrade: None,
+            master_username: None,
             master_user_secret_arn: None,
             tags: Default::default(),
             origin: None,

@@ -1568,6 +1568,24 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .collect();
             check!(p, zones.len() == 1, "private subnets' zones {zones:?}");
         }
+        "rds-no-minor-upgrades" => {
+            let db = app_db().await;
+            check!(
+                p,
+                db.auto_minor_version_upgrade() == Some(false),
+                "auto minor upgrade {:?}",
+                db.auto_minor_version_upgrade()
+            );
+        }
+        "rds-bad-username" => {
+            let db = app_db().await;
+            check!(
+                p,
+                db.master_username() == Some("app-user"),
+                "master user {:?}",
+                db.master_username()
+            );
+        }
         other => p.push(format!("world {other} has no planted check in this test")),
     }
     p

@@ -253,6 +253,13 @@ pub struct DbInstance {
     pub multi_az: Option<bool>,
     #[serde(default)]
     pub deletion_protection: Option<bool>,
+    /// Like `storage_encrypted`: `None` when the source did not say.
+    #[serde(default)]
+    pub auto_minor_version_upgrade: Option<Attr<bool>>,
+    /// The master user's name: empty when the source knows none was given
+    /// (AWS refuses the instance), `None` when the source did not say.
+    #[serde(default)]
+    pub master_username: Option<Attr<String>>,
     /// Set when RDS manages the master password in Secrets Manager.
     #[serde(default)]
     pub master_user_secret_arn: Option<String>,

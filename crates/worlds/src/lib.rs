@@ -336,6 +336,9 @@ pub struct DbInstance {
     pub multi_az: bool,
     #[serde(default)]
     pub deletion_protection: bool,
+    /// AWS's default, and the provider's.
+    #[serde(default = "yes")]
+    pub auto_minor_version_upgrade: bool,
     #[serde(default)]
     pub tags: Tags,
 }

@@ -329,6 +329,10 @@ impl Writer {
                 format!("backup_retention_period = {}", db.backup_retention_days),
                 format!("multi_az                = {}", db.multi_az),
                 format!("deletion_protection     = {}", db.deletion_protection),
+                format!(
+                    "auto_minor_version_upgrade = {}",
+                    db.auto_minor_version_upgrade
+                ),
                 "skip_final_snapshot     = true".into(),
             ];
             if let Some(n) = &db.db_name {

@@ -91,6 +91,8 @@ fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
         backup_retention_days: d.backup_retention_period.map(Attr::Known),
         multi_az: d.multi_az,
         deletion_protection: d.deletion_protection,
+        auto_minor_version_upgrade: d.auto_minor_version_upgrade.map(Attr::Known),
+        master_username: d.master_username.map(Attr::Known),
         master_user_secret_arn: d.master_user_secret.and_then(|s| s.secret_arn),
         tags: d
             .tag_list

@@ -88,6 +88,7 @@ pub(super) async fn build(
                 .backup_retention_period(d.backup_retention_days)
                 .multi_az(d.multi_az)
                 .deletion_protection(d.deletion_protection)
+                .auto_minor_version_upgrade(d.auto_minor_version_upgrade)
                 .set_tags(Some(
                     d.tags
                         .iter()

@@ -72,6 +72,14 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
                 .filter(|_| known_or_unset(&o, "multi_az")),
             deletion_protection: Some(o.known_bool("deletion_protection").unwrap_or(false))
                 .filter(|_| known_or_unset(&o, "deletion_protection")),
+            // On unless set off: the provider's default, and AWS's.
+            auto_minor_version_upgrade: Some(o.bool_or("auto_minor_version_upgrade", true)),
+            master_username: username(
+                i,
+                &o,
+                "username",
+                &["snapshot_identifier", "replicate_source_db"],
+            ),
             master_user_secret_arn: managed
                 .then(|| format!("{}.master_user_secret[0].secret_arn", i.address)),
             tags: m.tags(&o),
@@ -133,11 +141,53 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             multi_az: Some(mine.len() >= 2),
             deletion_protection: Some(o.known_bool("deletion_protection").unwrap_or(false))
                 .filter(|_| known_or_unset(&o, "deletion_protection")),
+            auto_minor_version_upgrade: Some(members_all(
+                &mine,
+                "auto_minor_version_upgrade",
+                true,
+            )),
+            master_username: username(
+                i,
+                &o,
+                "master_username",
+                &[
+                    "snapshot_identifier",
+                    "replication_source_identifier",
+                    "global_cluster_identifier",
+                ],
+            ),
             master_user_secret_arn: managed
                 .then(|| format!("{}.master_user_secret[0].secret_arn", i.address)),
             tags: m.tags(&o),
             origin: Mapper::origin(i),
         });
+    }
+}
+
+/// A bool every member must hold (its `default` when unset): false if one
+/// is false, unknown if one is unknown and none is false.
+fn members_all(members: &[Obj], field: &str, default: bool) -> Attr<bool> {
+    let mut all = Attr::Known(true);
+    for x in members {
+        match x.bool_or(field, default) {
+            Attr::Known(false) => return Attr::Known(false),
+            Attr::Known(true) => {}
+            u @ Attr::Unknown(_) => all = u,
+        }
+    }
+    all
+}
+
+/// The master user's name; empty when none is given, which AWS refuses
+/// unless the instance takes it from what it is made from (`inherit`: a
+/// snapshot, the instance it replicates), whose name is not in the folder.
+fn username(i: &Instance, o: &Obj, field: &str, inherit: &[&str]) -> Option<Attr<String>> {
+    if let Some(name) = o.attr_string(field) {
+        return Some(name);
+    }
+    match inherit.iter().find(|f| o.has(f)) {
+        Some(from) => Some(Attr::unknown(format!("{}.{from}", i.address))),
+        None => Some(Attr::Known(String::new())),
     }
 }
 
