@@ -286,6 +286,38 @@ fn check_grades_a_terraform_folder_with_the_embedded_features_from_anywhere() {
 /// The hand-in of examples/terraform/entrega: each planted mistake fails its
 /// scenario at the line its README names, the rest passes, and the password
 /// the student wrote in terraform.tfvars is in no output.
+/// The README's first example is what `check` prints for the entrega, in
+/// its headings, scenario lines and total (the evidence and hints it cuts
+/// with «…»): a rule added or a message moved cannot leave it stale.
+#[test]
+fn the_readme_example_is_what_check_prints() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme
+        .find("```\ncloudgrade ")
+        .expect("the README shows a check's output");
+    let block = &readme[start + 4..];
+    let block = &block[..block.find("```").unwrap()];
+    let mut c = cloudgrade();
+    c.current_dir(repo())
+        .args(["check", "examples/terraform/entrega", "--color", "never"]);
+    let o = run(c);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    // Headings, the header and the total start a line; scenarios are
+    // indented two spaces; evidence and hints deeper.
+    let outline = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("    "))
+            .filter(|l| !l.starts_with("Docker: "))
+            .map(|l| l.trim_end().to_string())
+            .collect()
+    };
+    assert_eq!(
+        outline(block),
+        outline(&o.stdout),
+        "README.md's example differs from what check prints"
+    );
+}
+
 #[test]
 fn check_entrega_fails_each_planted_mistake_at_its_line() {
     let dir = repo().join("examples/terraform/entrega");
