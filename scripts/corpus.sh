@@ -53,6 +53,7 @@ RULES = {
     "multiaz": "net-multi-az",
     "rdsminor": "rds-auto-minor-upgrade",
     "rdsuser": "rds-master-username-valid",
+    "vpcdns": "net-vpc-dns",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -690,6 +690,8 @@ mod tests {
         a.vpcs.push(cloudgrade_model::Vpc {
             id: "vpc-1".into(),
             cidr: cloudgrade_model::Attr::Known("10.0.0.0/16".into()),
+            dns_support: None,
+            dns_hostnames: None,
             tags: Default::default(),
             origin: None,
         });
@@ -698,6 +700,8 @@ mod tests {
         b.vpcs.push(cloudgrade_model::Vpc {
             id: "vpc-2".into(),
             cidr: cloudgrade_model::Attr::Known("10.2.0.0/16".into()),
+            dns_support: None,
+            dns_hostnames: None,
             tags: Default::default(),
             origin: None,
         });

@@ -127,6 +127,14 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Given,
+        es: r"^las VPC$",
+        en: r"^the VPCs$",
+        doc: "Selecciona todas las VPC.",
+        run: select::vpcs,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Given,
         es: r"^los grupos de seguridad$",
         en: r"^the security groups$",
         doc: "Selecciona todos los grupos de seguridad.",
@@ -156,6 +164,15 @@ static CORE: &[StepDef] = &[
         doc: "Subredes: su tabla de rutas efectiva lleva todo destino de internet a un NAT gateway disponible, \
               con IP pública, en una subred pública de la misma VPC; ninguna ruta va a un internet gateway.",
         run: network::egress_only_through_nat,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^resuelven nombres DNS$",
+        en: r"^they resolve DNS names$",
+        doc: "VPC: enable_dns_support y enable_dns_hostnames están activados (Terraform deja el segundo \
+              desactivado si no se dice).",
+        run: network::vpc_dns,
         answers: Answers::Infrastructure,
     },
     StepDef {

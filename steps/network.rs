@@ -1,7 +1,9 @@
 //! HEADLINE 1: private subnets reach the internet only through a NAT gateway.
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::{routing, zones};
+use cloudgrade_model::{Attr, ResourceKind};
+
+use crate::analysis::{Finding, Unanswerable, routing, zones};
 use crate::report::EvidenceStatus;
 
 pub fn egress_only_through_nat(state: &mut ScenarioState, _: &[String]) -> StepResult {
@@ -44,6 +46,82 @@ pub fn no_public_ip_on_launch(state: &mut ScenarioState, _: &[String]) -> StepRe
             Ok(Some(f)) => problems.push(f),
             Err(u) => unknowns.push(u),
         }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// net-vpc-dns: DNS support and host names on, so that the tasks resolve
+/// the database's endpoint and the interface endpoints their private names.
+pub fn vpc_dns(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.vpcs()?;
+    let inv = state.inv;
+    let unread = state.gaps_reading(&[(ResourceKind::Vpc, Some(&["dns"]))]);
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for v in inv.vpcs.iter().filter(|v| ids.contains(&v.id)) {
+        let vl = crate::analysis::label(&v.id, &v.tags);
+        let mut off = Vec::new();
+        let mut known = true;
+        for (attr, name, why) in [
+            (
+                &v.dns_support,
+                "enable_dns_support",
+                "nada en la VPC resuelve nombres, ni siquiera el endpoint de RDS",
+            ),
+            (
+                &v.dns_hostnames,
+                "enable_dns_hostnames",
+                "los endpoints de VPC no tienen su nombre privado y las tareas no llegan a ECR ni a Secrets Manager por ellos",
+            ),
+        ] {
+            match attr {
+                Some(Attr::Known(true)) => {}
+                Some(Attr::Known(false)) => off.push(format!("{name} está desactivado: {why}")),
+                Some(Attr::Unknown(u)) => {
+                    known = false;
+                    unknowns.push(Unanswerable::new(
+                        &vl,
+                        format!(
+                            "{name} de la VPC {vl} solo se conoce tras apply ({})",
+                            u.unknown
+                        ),
+                    ));
+                }
+                None => {
+                    known = false;
+                    if unread.is_empty() {
+                        unknowns.push(Unanswerable::new(
+                            &vl,
+                            format!("la fuente no dice si la VPC {vl} tiene {name}"),
+                        ));
+                    }
+                }
+            }
+        }
+        if !off.is_empty() {
+            problems.push(Finding::new(
+                &vl,
+                format!(
+                    "la VPC {vl}: {}; pon enable_dns_support = true y enable_dns_hostnames = true en el aws_vpc (Terraform deja el segundo desactivado si no se dice)",
+                    off.join("; ")
+                ),
+                v.origin.as_ref(),
+            ));
+        } else if known {
+            state.push(
+                EvidenceStatus::Ok,
+                vl,
+                "resuelve nombres DNS (enable_dns_support y enable_dns_hostnames)",
+                v.origin.as_ref(),
+            );
+        }
+    }
+    if !unread.is_empty()
+        && inv
+            .vpcs
+            .iter()
+            .any(|v| v.dns_support.is_none() || v.dns_hostnames.is_none())
+    {
+        unknowns.extend(unread);
     }
     conclude(state, &problems, &unknowns)
 }

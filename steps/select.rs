@@ -289,6 +289,23 @@ pub fn db_instances(state: &mut ScenarioState, _: &[String]) -> StepResult {
     state.select_incomplete("instancias RDS", gaps)
 }
 
+/// Every VPC: the student's, and in a live account the default one too.
+pub fn vpcs(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let gaps = state.gaps_reading(&[(ResourceKind::Vpc, Some(&[]))]);
+    if state.inv.vpcs.is_empty() && !gaps.is_empty() {
+        return state.require(&[ResourceKind::Vpc]);
+    }
+    if state.inv.vpcs.is_empty() {
+        return Err(StepError::Failed(
+            "no hay ninguna VPC: el ejercicio pide una aws_vpc propia, no la VPC por defecto"
+                .into(),
+        ));
+    }
+    let ids = state.inv.vpcs.iter().map(|v| v.id.clone()).collect();
+    state.selection = Some(Selection::Vpcs { ids });
+    state.select_incomplete("VPC", gaps)
+}
+
 /// Every security group: those of the course's resources and any other, since
 /// a group open to the internet is a door whatever it is attached to.
 pub fn security_groups(state: &mut ScenarioState, _: &[String]) -> StepResult {

@@ -23,6 +23,7 @@ pub enum Selection {
     TaskDefinitions { arns: Vec<String> },
     EcsServices { arns: Vec<String> },
     SecurityGroups { ids: Vec<String> },
+    Vpcs { ids: Vec<String> },
 }
 
 impl Selection {
@@ -33,6 +34,7 @@ impl Selection {
             Selection::TaskDefinitions { .. } => "definiciones de tarea",
             Selection::EcsServices { .. } => "servicios ECS",
             Selection::SecurityGroups { .. } => "grupos de seguridad",
+            Selection::Vpcs { .. } => "VPC",
         }
     }
 }
@@ -220,6 +222,13 @@ impl<'a> ScenarioState<'a> {
             }
             Some(Selection::Subnets { what, .. }) => what.trim_start_matches("subredes "),
             _ => "seleccionadas",
+        }
+    }
+
+    pub fn vpcs(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::Vpcs { ids }) => Ok(ids.clone()),
+            other => Err(self.misuse("VPC", other)),
         }
     }
 

@@ -23,6 +23,8 @@ pub fn vpc(id: &str, cidr: &str) -> Vpc {
     Vpc {
         id: id.into(),
         cidr: Attr::Known(cidr.into()),
+        dns_support: None,
+        dns_hostnames: None,
         tags: Tags::new(),
         origin: None,
     }

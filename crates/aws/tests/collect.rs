@@ -618,6 +618,9 @@ fn assert_world(inv: &Inventory, b: &Built) {
     let vpc = inv.vpc(&b.vpc).expect("our VPC");
     assert_eq!(vpc.cidr, Attr::Known("10.0.0.0/16".to_string()));
     assert_eq!(vpc.tags.get("Name").map(String::as_str), Some("curso"));
+    // As EC2 creates a VPC: DNS support on, host names off.
+    assert_eq!(vpc.dns_support, Some(Attr::Known(true)));
+    assert_eq!(vpc.dns_hostnames, Some(Attr::Known(false)));
     let ours: Vec<String> = inv
         .subnets
         .iter()
@@ -940,7 +943,8 @@ async fn collects_exactly_the_world_built_in_moto() {
 
     // Every read once: identity, 7 EC2, 2 RDS, ECS (list + describe clusters,
     // list + describe services, families, 2 latest + 1 in-use revision),
-    // 1 secrets, 1 IAM, 1 logs.
+    // 1 secrets, 1 IAM, 1 logs; and two DNS attributes for each of the two
+    // VPCs (the default one and the world's).
     let ops = collected.calls.operations();
     eprintln!(
         "collect: {} API calls in {:?} ({} retries): {ops:?}",
@@ -949,9 +953,10 @@ async fn collects_exactly_the_world_built_in_moto() {
         collected.calls.retries()
     );
     assert_eq!(collected.calls.retries(), 0);
-    assert!(ops.values().all(|&n| n == 1 || n == 3), "{ops:?}");
+    assert!(ops.values().all(|&n| n == 1 || n == 3 || n == 4), "{ops:?}");
     assert_eq!(ops.get("ecs:DescribeTaskDefinition"), Some(&3));
-    assert_eq!(collected.calls.total(), 21, "{ops:?}");
+    assert_eq!(ops.get("ec2:DescribeVpcAttribute"), Some(&4));
+    assert_eq!(collected.calls.total(), 25, "{ops:?}");
     assert!(collected.calls.total() <= 30);
 }
 

@@ -1322,6 +1322,17 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                     "{t}: 0/0 -> {target:?}"
                 );
             }
+            // EC2 creates a VPC with host names off: the world turned them on.
+            let out = api
+                .ec2
+                .describe_vpc_attribute()
+                .vpc_id(id("vpc"))
+                .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
+                .send()
+                .await
+                .unwrap();
+            let on = out.enable_dns_hostnames().and_then(|b| b.value());
+            check!(p, on == Some(true), "dns hostnames {on:?}");
         }
         "private-rt-to-igw" => {
             let target = default_target(&table("private_a").await);
@@ -1551,6 +1562,18 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                         .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
             });
             check!(p, ssh_from_world, "ecs group: no SSH from 0.0.0.0/0");
+        }
+        "vpc-no-dns-hostnames" => {
+            let out = api
+                .ec2
+                .describe_vpc_attribute()
+                .vpc_id(id("vpc"))
+                .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
+                .send()
+                .await
+                .unwrap();
+            let on = out.enable_dns_hostnames().and_then(|b| b.value());
+            check!(p, on == Some(false), "dns hostnames {on:?}");
         }
         "private-one-az" => {
             let out = api

@@ -25,6 +25,13 @@ pub struct Origin {
 pub struct Vpc {
     pub id: String,
     pub cidr: Attr<String>,
+    /// `enableDnsSupport`: the Amazon DNS server answers in the VPC. `None`
+    /// when the source did not say (a snapshot older than the field).
+    #[serde(default)]
+    pub dns_support: Option<Attr<bool>>,
+    /// `enableDnsHostnames`: instances and endpoints get DNS names.
+    #[serde(default)]
+    pub dns_hostnames: Option<Attr<bool>>,
     #[serde(default)]
     pub tags: Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -109,6 +109,13 @@ impl World {
 #[serde(deny_unknown_fields)]
 pub struct Vpc {
     pub cidr: String,
+    /// The Amazon DNS server answers in the VPC (AWS's default).
+    #[serde(default = "yes")]
+    pub enable_dns_support: bool,
+    /// Names for what runs in it; off in AWS unless asked for, on here as
+    /// the course asks.
+    #[serde(default = "yes")]
+    pub enable_dns_hostnames: bool,
     #[serde(default)]
     pub tags: Tags,
 }

@@ -75,7 +75,8 @@ impl Writer {
     fn network(&mut self, world: &World) {
         let mut vpc = vec![
             format!("cidr_block           = {}", quoted(&world.vpc.cidr)),
-            "enable_dns_hostnames = true".into(),
+            format!("enable_dns_support   = {}", world.vpc.enable_dns_support),
+            format!("enable_dns_hostnames = {}", world.vpc.enable_dns_hostnames),
         ];
         vpc.extend(tags(&world.vpc.tags));
         self.resource("aws_vpc", "main", &vpc);

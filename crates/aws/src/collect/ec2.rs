@@ -4,8 +4,8 @@
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as t;
 use cloudgrade_model::{
-    AclEntry, Attr, Gap, InternetGateway, Inventory, NatGateway, NetworkAcl, ResourceKind, Route,
-    RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Tags, Vpc,
+    AclEntry, Attr, Gap, GapField, InternetGateway, Inventory, NatGateway, NetworkAcl,
+    ResourceKind, Route, RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Tags, Vpc,
 };
 
 use super::errors::{Endpoint, gaps};
@@ -18,7 +18,13 @@ pub struct Network {
     nats: Result<Vec<NatGateway>, Vec<Gap>>,
     sgs: Result<Vec<SecurityGroup>, Vec<Gap>>,
     acls: Result<Vec<NetworkAcl>, Vec<Gap>>,
+    /// What DescribeVpcAttribute could not answer (the VPCs' DNS).
+    dns_gaps: Vec<Gap>,
 }
+
+/// The field of a VPC the DNS attribute reads fill, for gaps scoped to it.
+pub const DNS_FIELD: &str = "dns";
+const DNS_OPERATION: &str = "ec2:DescribeVpcAttribute";
 
 /// Stores what was read and the gaps of what was not.
 pub fn keep<T>(result: Result<Vec<T>, Vec<Gap>>, into: &mut Vec<T>, gaps: &mut Vec<Gap>) {
@@ -37,6 +43,15 @@ impl Network {
         keep(self.nats, &mut inv.nat_gateways, g);
         keep(self.sgs, &mut inv.security_groups, g);
         keep(self.acls, &mut inv.network_acls, g);
+        if !self.dns_gaps.is_empty() {
+            // Only the DNS questions wait on these: the VPCs themselves were read.
+            inv.gap_fields.push(GapField {
+                kind: ResourceKind::Vpc,
+                operation: DNS_OPERATION.into(),
+                field: DNS_FIELD.into(),
+            });
+            g.extend(self.dns_gaps);
+        }
     }
 }
 
@@ -105,13 +120,19 @@ pub async fn read(c: &Client, ep: Endpoint) -> Network {
             )
         },
     );
+    let mut vpcs: Result<Vec<Vpc>, Vec<Gap>> = vpcs.map(|p| {
+        p.into_iter()
+            .flat_map(|p| p.vpcs.unwrap_or_default())
+            .map(vpc)
+            .collect()
+    });
+    let dns_gaps = match &mut vpcs {
+        Ok(vpcs) => dns(c, ep, vpcs).await,
+        Err(_) => Vec::new(),
+    };
     Network {
-        vpcs: vpcs.map(|p| {
-            p.into_iter()
-                .flat_map(|p| p.vpcs.unwrap_or_default())
-                .map(vpc)
-                .collect()
-        }),
+        vpcs,
+        dns_gaps,
         subnets: subnets.map(|p| {
             p.into_iter()
                 .flat_map(|p| p.subnets.unwrap_or_default())
@@ -151,6 +172,46 @@ pub async fn read(c: &Client, ep: Endpoint) -> Network {
     }
 }
 
+/// Each VPC's two DNS attributes: EC2 answers one attribute per call, so
+/// two calls a VPC, all at once. An answer without the value leaves it
+/// unknown, never false.
+async fn dns(c: &Client, ep: Endpoint, vpcs: &mut [Vpc]) -> Vec<Gap> {
+    use t::VpcAttributeName as Name;
+    let ask = |id: String, name: Name| c.describe_vpc_attribute().vpc_id(id).attribute(name).send();
+    let answers = futures::future::join_all(vpcs.iter().map(|v| {
+        let (support, hostnames) = (
+            ask(v.id.clone(), Name::EnableDnsSupport),
+            ask(v.id.clone(), Name::EnableDnsHostnames),
+        );
+        async move { tokio::join!(support, hostnames) }
+    }))
+    .await;
+    let mut out: Vec<Gap> = Vec::new();
+    let mut failed = |e: &aws_sdk_ec2::error::SdkError<_, _>| {
+        for g in gaps(e, ep, DNS_OPERATION, &[ResourceKind::Vpc]) {
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+    };
+    for (v, (support, hostnames)) in vpcs.iter_mut().zip(answers) {
+        match support {
+            Ok(o) => v.dns_support = o.enable_dns_support.and_then(|b| b.value).map(Attr::Known),
+            Err(e) => failed(&e),
+        }
+        match hostnames {
+            Ok(o) => {
+                v.dns_hostnames = o
+                    .enable_dns_hostnames
+                    .and_then(|b| b.value)
+                    .map(Attr::Known)
+            }
+            Err(e) => failed(&e),
+        }
+    }
+    out
+}
+
 fn tags(tags: Option<Vec<t::Tag>>) -> Tags {
     tags.unwrap_or_default()
         .into_iter()
@@ -162,6 +223,9 @@ fn vpc(v: t::Vpc) -> Vpc {
     Vpc {
         id: v.vpc_id.unwrap_or_default(),
         cidr: Attr::Known(v.cidr_block.unwrap_or_default()),
+        // Read apart, one DescribeVpcAttribute per attribute (`dns`).
+        dns_support: None,
+        dns_hostnames: None,
         tags: tags(v.tags),
         origin: None,
     }

@@ -300,6 +300,8 @@ mod tests {
         inv.vpcs.push(Vpc {
             id: "vpc-1".into(),
             cidr: Attr::Known("10.0.0.0/16".into()),
+            dns_support: None,
+            dns_hostnames: None,
             tags: Default::default(),
             origin: None,
         });

@@ -57,6 +57,7 @@ pub(super) async fn build(
         "el id de la VPC",
     )?
     .to_string();
+    dns(c, w, &vpc).await?;
     let (mut pairs, groups) = tokio::try_join!(
         layout(c, w, region, emulator, &vpc),
         security::build(c, w, &vpc)
@@ -64,6 +65,31 @@ pub(super) async fn build(
     pairs.push(("vpc".into(), vpc));
     pairs.extend(groups);
     Ok(pairs)
+}
+
+/// The VPC's DNS attributes as the world says: EC2 creates a VPC with DNS
+/// support on and host names off, and sets one attribute per call.
+async fn dns(c: &Clients, w: &World, vpc: &str) -> Result<(), ProvisionError> {
+    let set = |on: bool| AttributeBooleanValue::builder().value(on).build();
+    if !w.vpc.enable_dns_support {
+        c.ec2
+            .modify_vpc_attribute()
+            .vpc_id(vpc)
+            .enable_dns_support(set(false))
+            .send()
+            .await
+            .at("vpc", "ModifyVpcAttribute")?;
+    }
+    if w.vpc.enable_dns_hostnames {
+        c.ec2
+            .modify_vpc_attribute()
+            .vpc_id(vpc)
+            .enable_dns_hostnames(set(true))
+            .send()
+            .await
+            .at("vpc", "ModifyVpcAttribute")?;
+    }
+    Ok(())
 }
 
 /// Everything inside the VPC but its security groups.

@@ -69,6 +69,9 @@ fn vpcs<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         m.inv.vpcs.push(Vpc {
             id: i.address.clone(),
             cidr: cidr.clone(),
+            // The provider's defaults: support on, host names off.
+            dns_support: Some(o.bool_or("enable_dns_support", true)),
+            dns_hostnames: Some(o.bool_or("enable_dns_hostnames", false)),
             tags: m.tags(&o),
             origin: origin.clone(),
         });
