@@ -65,28 +65,16 @@ pub fn no_public_ip_for_tasks(state: &mut ScenarioState, _: &[String]) -> StepRe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testkit::{empty, subnet};
+    use crate::analysis::testkit::{ecs_service, empty, subnet};
     use crate::steps::StepError;
-    use cloudgrade_model::{Attr, AwsVpcConfig, EcsService, Gap, GapReason, ResourceKind};
+    use cloudgrade_model::{Attr, Gap, GapReason, ResourceKind};
 
     fn course_service() -> cloudgrade_model::Inventory {
         let mut inv = empty();
         inv.subnets
             .push(subnet("subnet-a", "vpc-1", "10.0.11.0/24", "privada-a"));
-        inv.ecs_services.push(EcsService {
-            arn: "svc".into(),
-            name: "app".into(),
-            cluster_arn: "c".into(),
-            task_definition: "td".into(),
-            launch_type: Some("FARGATE".into()),
-            desired_count: Some(1),
-            network: Some(AwsVpcConfig {
-                subnet_ids: vec!["subnet-a".into()],
-                security_group_ids: vec![],
-                assign_public_ip: Attr::Known(false),
-            }),
-            origin: None,
-        });
+        inv.ecs_services
+            .push(ecs_service(&["subnet-a"], Attr::Known(false)));
         inv
     }
 

@@ -442,21 +442,11 @@ fn arg(args: &[String], i: usize) -> Result<&str, StepError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cloudgrade_model::{Attr, AwsVpcConfig, EcsService, Subnet};
+    use crate::analysis::testkit::{ecs_service, tagged_subnet};
+    use cloudgrade_model::{Attr, EcsService, Subnet};
 
     fn subnet(id: &str, tags: &[(&str, &str)]) -> Subnet {
-        Subnet {
-            id: id.into(),
-            vpc_id: "vpc-1".into(),
-            cidr: Attr::Known("10.0.1.0/24".into()),
-            availability_zone: None,
-            map_public_ip_on_launch: Attr::Known(false),
-            tags: tags
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            origin: None,
-        }
+        tagged_subnet(id, tags)
     }
 
     #[test]
@@ -472,20 +462,7 @@ mod tests {
     }
 
     fn service_in(subnets: &[&str]) -> EcsService {
-        EcsService {
-            arn: "svc".into(),
-            name: "app".into(),
-            cluster_arn: "c".into(),
-            task_definition: "td".into(),
-            launch_type: Some("FARGATE".into()),
-            desired_count: Some(1),
-            network: Some(AwsVpcConfig {
-                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
-                security_group_ids: vec![],
-                assign_public_ip: Attr::Known(true),
-            }),
-            origin: None,
-        }
+        ecs_service(subnets, Attr::Known(true))
     }
 
     #[test]

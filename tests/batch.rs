@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Output, cloudgrade, copy_dir, repo, run, scenario};
+use common::{Output, cloudgrade, copy_dir, repo, run, scenario, scenario_ids};
 
 const REDES: &str = "# language: es
 @actividad:redes
@@ -959,19 +959,11 @@ fn grade_skips_hidden_scenarios_unless_instructor() {
         run(c);
         json(&class.root().join("g/report.json"))
     };
-    let ids = |r: &serde_json::Value| -> Vec<String> {
-        r["scenarios"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let student = grade(&[]);
-    assert!(!ids(&student).contains(&"red-oculto".to_string()));
+    assert!(!scenario_ids(&student).contains(&"red-oculto".to_string()));
     assert_eq!(student["summary"]["max_points"], 25.0);
     let instructor = grade(&["--instructor"]);
-    assert!(ids(&instructor).contains(&"red-oculto".to_string()));
+    assert!(scenario_ids(&instructor).contains(&"red-oculto".to_string()));
 }
 
 /// A roster may name each student's `terraform show -json` (a plan or a

@@ -216,17 +216,9 @@ fn the_standard_decides_whether_production_rules_are_graded() {
         assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
         read_json(&out.path().join("report.json"))
     };
-    let ids = |r: &serde_json::Value| -> Vec<String> {
-        r["scenarios"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_string())
-            .collect()
-    };
     let course = report(None);
     assert_eq!(course["provenance"]["standard"], "curso");
-    assert!(!ids(&course).contains(&"ecs-private-no-public-ip".to_string()));
+    assert!(!scenario_ids(&course).contains(&"ecs-private-no-public-ip".to_string()));
     assert_eq!(
         scenario(&course, "net-private-egress-nat")["verdict"],
         "passed"

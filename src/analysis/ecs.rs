@@ -121,23 +121,11 @@ fn not_awsvpc(svc: &EcsService) -> Unanswerable {
 mod tests {
     use super::*;
     use crate::analysis::testkit::*;
-    use cloudgrade_model::AwsVpcConfig;
 
     fn service(subnets: &[&str], public_ip: Attr<bool>) -> EcsService {
-        EcsService {
-            arn: "arn:svc".into(),
-            name: "app".into(),
-            cluster_arn: "c".into(),
-            task_definition: "td".into(),
-            launch_type: Some("FARGATE".into()),
-            desired_count: Some(1),
-            network: Some(AwsVpcConfig {
-                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
-                security_group_ids: vec![],
-                assign_public_ip: public_ip,
-            }),
-            origin: None,
-        }
+        let mut s = ecs_service(subnets, public_ip);
+        s.arn = "arn:svc".into();
+        s
     }
 
     #[test]

@@ -42,6 +42,40 @@ pub fn subnet(id: &str, vpc: &str, cidr: &str, name: &str) -> Subnet {
     }
 }
 
+/// A subnet with these tags and nothing else said of it.
+pub fn tagged_subnet(id: &str, tags: &[(&str, &str)]) -> Subnet {
+    Subnet {
+        id: id.into(),
+        vpc_id: "vpc-1".into(),
+        cidr: Attr::Known("10.0.1.0/24".into()),
+        availability_zone: None,
+        map_public_ip_on_launch: Attr::Known(false),
+        tags: tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        origin: None,
+    }
+}
+
+/// A Fargate service `app` placing its tasks in `subnets`.
+pub fn ecs_service(subnets: &[&str], public_ip: Attr<bool>) -> EcsService {
+    EcsService {
+        arn: "svc".into(),
+        name: "app".into(),
+        cluster_arn: "c".into(),
+        task_definition: "td".into(),
+        launch_type: Some("FARGATE".into()),
+        desired_count: Some(1),
+        network: Some(AwsVpcConfig {
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            security_group_ids: vec![],
+            assign_public_ip: public_ip,
+        }),
+        origin: None,
+    }
+}
+
 pub fn route(dest: &str, target: RouteTarget) -> Route {
     Route {
         destination: Some(Attr::Known(dest.into())),

@@ -63,21 +63,10 @@ fn by_convention(s: &Subnet, tier: impl Fn(&str) -> bool, names: &[&str]) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cloudgrade_model::Attr;
+    use crate::analysis::testkit::tagged_subnet;
 
     fn subnet(tags: &[(&str, &str)]) -> Subnet {
-        Subnet {
-            id: "subnet-1".into(),
-            vpc_id: "vpc-1".into(),
-            cidr: Attr::Known("10.0.1.0/24".into()),
-            availability_zone: None,
-            map_public_ip_on_launch: Attr::Known(false),
-            tags: tags
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            origin: None,
-        }
+        tagged_subnet("subnet-1", tags)
     }
 
     #[test]

@@ -245,6 +245,16 @@ pub fn scenario<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::
         .unwrap_or_else(|| panic!("no scenario {id} in the report"))
 }
 
+/// The ids of a report's scenarios, in its order.
+pub fn scenario_ids(report: &serde_json::Value) -> Vec<String> {
+    report["scenarios"]
+        .as_array()
+        .expect("scenarios array")
+        .iter()
+        .map(|s| s["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
 /// The points of every scenario of the features under `dir`, by id (their
 /// `@id:` and `@puntos:` tags), so that no test repeats a total.
 pub fn scenario_points(dir: &Path) -> std::collections::BTreeMap<String, u32> {

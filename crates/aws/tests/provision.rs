@@ -1302,6 +1302,33 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             .db_instances()[0]
             .clone()
     };
+    let private_subnets = || {
+        let ec2 = api.ec2.clone();
+        let (a, b) = (id("subnet.private_a"), id("subnet.private_b"));
+        async move {
+            ec2.describe_subnets()
+                .subnet_ids(a)
+                .subnet_ids(b)
+                .send()
+                .await
+                .unwrap()
+                .subnets()
+                .to_vec()
+        }
+    };
+    let dns_hostnames = || {
+        let (ec2, vpc) = (api.ec2.clone(), id("vpc"));
+        async move {
+            ec2.describe_vpc_attribute()
+                .vpc_id(vpc)
+                .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
+                .send()
+                .await
+                .unwrap()
+                .enable_dns_hostnames()
+                .and_then(|b| b.value())
+        }
+    };
     let container_env = || async {
         let out = api
             .ecs
@@ -1323,15 +1350,7 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 );
             }
             // EC2 creates a VPC with host names off: the world turned them on.
-            let out = api
-                .ec2
-                .describe_vpc_attribute()
-                .vpc_id(id("vpc"))
-                .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
-                .send()
-                .await
-                .unwrap();
-            let on = out.enable_dns_hostnames().and_then(|b| b.value());
+            let on = dns_hostnames().await;
             check!(p, on == Some(true), "dns hostnames {on:?}");
         }
         "private-rt-to-igw" => {
@@ -1515,16 +1534,8 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             );
         }
         "private-auto-public-ip" => {
-            let out = api
-                .ec2
-                .describe_subnets()
-                .subnet_ids(id("subnet.private_a"))
-                .subnet_ids(id("subnet.private_b"))
-                .send()
+            let on: BTreeSet<String> = private_subnets()
                 .await
-                .unwrap();
-            let on: BTreeSet<String> = out
-                .subnets()
                 .iter()
                 .filter(|s| s.map_public_ip_on_launch() == Some(true))
                 .filter_map(|s| s.subnet_id().map(str::to_string))
@@ -1564,28 +1575,12 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             check!(p, ssh_from_world, "ecs group: no SSH from 0.0.0.0/0");
         }
         "vpc-no-dns-hostnames" => {
-            let out = api
-                .ec2
-                .describe_vpc_attribute()
-                .vpc_id(id("vpc"))
-                .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
-                .send()
-                .await
-                .unwrap();
-            let on = out.enable_dns_hostnames().and_then(|b| b.value());
+            let on = dns_hostnames().await;
             check!(p, on == Some(false), "dns hostnames {on:?}");
         }
         "private-one-az" => {
-            let out = api
-                .ec2
-                .describe_subnets()
-                .subnet_ids(id("subnet.private_a"))
-                .subnet_ids(id("subnet.private_b"))
-                .send()
+            let zones: BTreeSet<String> = private_subnets()
                 .await
-                .unwrap();
-            let zones: BTreeSet<String> = out
-                .subnets()
                 .iter()
                 .filter_map(|s| s.availability_zone().map(str::to_string))
                 .collect();
