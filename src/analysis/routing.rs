@@ -653,72 +653,25 @@ fn check_nat(
     let hl = label(&home.id, &home.tags);
     rep.path.push(format!("{nl} en {hl}"));
     let dead_end = "un NAT gateway en una subred privada es un callejón sin salida: traduce la dirección, pero su propia subred no sale a internet; créalo en una subred pública, cuya tabla lleve 0.0.0.0/0 al internet gateway de la VPC";
-    let home_choice = effective_route_table(inv, &home.id);
-    if !matches!(home_choice, TableChoice::Explicit(_)) {
-        let g = gaps(inv, ResourceKind::RouteTable, &nl);
-        if !g.is_empty() {
-            // An unread association may give the NAT's subnet another table.
-            g.into_iter().for_each(|u| rep.unknown(u));
+    let exit = match igw_exit(inv, home, routed, &nl) {
+        Exit::Unknown(u) => {
+            u.into_iter().for_each(|u| rep.unknown(u));
             return;
         }
-    }
-    let Some(home_table) = home_choice.table() else {
-        rep.problem(Finding::new(
-            &nl,
-            format!(
-                "el NAT gateway {nl} está en la subred {hl}, que no tiene tabla de rutas con salida (ni se encuentra la tabla principal de su VPC): {dead_end}"
-            ),
-            origin,
-        ));
-        return;
-    };
-    let htl = label(&home_table.id, &home_table.tags);
-    let home_parts = match internet_targets(home_table) {
-        Ok(p) => p,
-        Err(u) => {
-            rep.unknown(u);
-            return;
-        }
-    };
-    // Only the addresses this NAT carries for the subnet matter.
-    let mut wrong: Vec<String> = Vec::new();
-    let mut igws: Vec<(&str, &Route)> = Vec::new();
-    let mut unrouted: Vec<Ipv4Range> = Vec::new();
-    for (range, route) in &home_parts {
-        if !routed.iter().any(|r| r.intersect(*range).is_some()) {
-            continue;
-        }
-        match route {
-            Some(r) if !r.blackhole => match &r.target {
-                RouteTarget::InternetGateway(igw) => {
-                    if !igws.iter().any(|(id, _)| id == igw) {
-                        igws.push((igw, r));
-                    }
-                }
-                other => push_unique(
-                    &mut wrong,
-                    format!("{} va {}", describe_destination(r), towards(other)),
-                ),
-            },
-            Some(r) => push_unique(
-                &mut wrong,
+        Exit::NoTable => {
+            rep.problem(Finding::new(
+                &nl,
                 format!(
-                    "{} va {}, que ya no existe (blackhole)",
-                    describe_destination(r),
-                    towards(&r.target)
+                    "el NAT gateway {nl} está en la subred {hl}, que no tiene tabla de rutas con salida (ni se encuentra la tabla principal de su VPC): {dead_end}"
                 ),
-            ),
-            None => unrouted.extend(routed.iter().filter_map(|x| x.intersect(*range))),
+                origin,
+            ));
+            return;
         }
-    }
-    if !unrouted.is_empty() {
-        let what = if igws.is_empty() && wrong.is_empty() {
-            "no tiene ninguna ruta a internet".to_string()
-        } else {
-            format!("no tiene ruta para {}", list_ranges(&unrouted))
-        };
-        wrong.insert(0, what);
-    }
+        Exit::Routes(e) => e,
+    };
+    let htl = label(&exit.table.id, &exit.table.tags);
+    let (wrong, igws) = (exit.wrong, exit.igws);
     if !wrong.is_empty() {
         rep.problem(Finding::new(
             &nl,
@@ -763,6 +716,91 @@ fn check_nat(
             }
         }
     }
+}
+
+/// Where a subnet's own route table sends `ranges` of internet addresses:
+/// the internet gateways it reaches (with the route that does), and what
+/// goes elsewhere or nowhere, described. `subject` names the question in an
+/// unknown. Shared by the NAT's subnet (HEADLINE 1) and the public subnets.
+enum Exit<'a> {
+    Unknown(Vec<Unanswerable>),
+    /// No table: neither an association nor the VPC's main table is known.
+    NoTable,
+    Routes(IgwExit<'a>),
+}
+
+struct IgwExit<'a> {
+    table: &'a RouteTable,
+    igws: Vec<(&'a str, &'a Route)>,
+    /// Each way out that is not an internet gateway, first what has none.
+    wrong: Vec<String>,
+}
+
+fn igw_exit<'a>(
+    inv: &'a Inventory,
+    home: &Subnet,
+    routed: &[Ipv4Range],
+    subject: &str,
+) -> Exit<'a> {
+    let home_choice = effective_route_table(inv, &home.id);
+    if !matches!(home_choice, TableChoice::Explicit(_)) {
+        let g = gaps(inv, ResourceKind::RouteTable, subject);
+        if !g.is_empty() {
+            // An unread association may give the subnet another table.
+            return Exit::Unknown(g);
+        }
+    }
+    let Some(home_table) = home_choice.table() else {
+        return Exit::NoTable;
+    };
+    let home_parts = match internet_targets(home_table) {
+        Ok(p) => p,
+        Err(u) => return Exit::Unknown(vec![u]),
+    };
+    // Only the addresses asked about matter.
+    let mut wrong: Vec<String> = Vec::new();
+    let mut igws: Vec<(&str, &Route)> = Vec::new();
+    let mut unrouted: Vec<Ipv4Range> = Vec::new();
+    for (range, route) in &home_parts {
+        if !routed.iter().any(|r| r.intersect(*range).is_some()) {
+            continue;
+        }
+        match route {
+            Some(r) if !r.blackhole => match &r.target {
+                RouteTarget::InternetGateway(igw) => {
+                    if !igws.iter().any(|(id, _)| id == igw) {
+                        igws.push((igw, r));
+                    }
+                }
+                other => push_unique(
+                    &mut wrong,
+                    format!("{} va {}", describe_destination(r), towards(other)),
+                ),
+            },
+            Some(r) => push_unique(
+                &mut wrong,
+                format!(
+                    "{} va {}, que ya no existe (blackhole)",
+                    describe_destination(r),
+                    towards(&r.target)
+                ),
+            ),
+            None => unrouted.extend(routed.iter().filter_map(|x| x.intersect(*range))),
+        }
+    }
+    if !unrouted.is_empty() {
+        let what = if igws.is_empty() && wrong.is_empty() {
+            "no tiene ninguna ruta a internet".to_string()
+        } else {
+            format!("no tiene ruta para {}", list_ranges(&unrouted))
+        };
+        wrong.insert(0, what);
+    }
+    Exit::Routes(IgwExit {
+        table: home_table,
+        igws,
+        wrong,
+    })
 }
 
 fn check_nat_address(rep: &mut EgressReport, nat: &NatGateway, nl: &str, sl: &str) {
