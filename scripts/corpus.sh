@@ -54,6 +54,7 @@ RULES = {
     "rdsminor": "rds-auto-minor-upgrade",
     "rdsuser": "rds-master-username-valid",
     "vpcdns": "net-vpc-dns",
+    "pubigw": "net-public-igw",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -78,6 +78,15 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Given,
+        es: r"^las subredes que deben ser públicas$",
+        en: r"^the subnets that must be public$",
+        doc: "Selecciona las subredes marcadas públicas (etiqueta o nombre) y las que alojan un NAT gateway; \
+              nunca una marcada privada. Ninguna es un fallo.",
+        run: select::subnets_that_must_be_public,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Given,
         es: r"^las subredes públicas$",
         en: r"^the public subnets$",
         doc: "Selecciona las subredes marcadas públicas por etiqueta (Type/Tier/... = public) o por nombre; \
@@ -164,6 +173,15 @@ static CORE: &[StepDef] = &[
         doc: "Subredes: su tabla de rutas efectiva lleva todo destino de internet a un NAT gateway disponible, \
               con IP pública, en una subred pública de la misma VPC; ninguna ruta va a un internet gateway.",
         run: network::egress_only_through_nat,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^cada una sale a internet por un internet gateway de su VPC$",
+        en: r"^each leaves to the internet through an internet gateway of its VPC$",
+        doc: "Subredes: su tabla de rutas efectiva lleva todo destino de internet a un internet gateway \
+              conectado a la VPC de la subred.",
+        run: network::through_own_igw,
         answers: Answers::Infrastructure,
     },
     StepDef {

@@ -126,6 +126,26 @@ pub fn vpc_dns(state: &mut ScenarioState, _: &[String]) -> StepResult {
     conclude(state, &problems, &unknowns)
 }
 
+/// net-public-igw: each selected subnet leaves through an internet gateway
+/// of its own VPC.
+pub fn through_own_igw(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.subnets()?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for id in &ids {
+        match routing::public_egress(state.inv, id) {
+            Ok(how) => {
+                let (subject, origin) = subject_of(state, id);
+                state.push(EvidenceStatus::Ok, subject, how, origin.as_ref());
+            }
+            Err((p, u)) => {
+                problems.extend(p);
+                unknowns.extend(u);
+            }
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
 /// net-multi-az: the selected subnets (one tier) span two zones or more.
 pub fn in_two_zones(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let ids = state.subnets()?;

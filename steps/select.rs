@@ -183,6 +183,43 @@ pub fn public_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     state.select_incomplete("subredes", gaps)
 }
 
+/// The subnets that must be public: those marked public, and every one that
+/// holds a NAT gateway (a NAT in a private subnet is HEADLINE 1's failure;
+/// here it is the subnet that must reach the internet gateway). A subnet
+/// marked private is never one of them.
+pub fn subnets_that_must_be_public(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let reads: &[(ResourceKind, Option<&[&str]>)] = &[
+        (ResourceKind::Subnet, Some(&["tags"])),
+        (ResourceKind::NatGateway, Some(&["subnet_id"])),
+    ];
+    let mut chosen = BTreeMap::new();
+    for s in &state.inv.subnets {
+        if let Some(why) = public_by_convention(s) {
+            add(&mut chosen, &s.id, why);
+        }
+    }
+    for nat in &state.inv.nat_gateways {
+        let marked_private = state
+            .inv
+            .subnet(&nat.subnet_id)
+            .is_some_and(|s| private_by_convention(s).is_some());
+        if !marked_private {
+            let nl = label(&nat.id, &nat.tags);
+            add(
+                &mut chosen,
+                &nat.subnet_id,
+                format!("aloja el NAT gateway {nl}"),
+            );
+        }
+    }
+    select_known(
+        state,
+        chosen,
+        "subredes públicas (ni por etiqueta o nombre, ni por alojar un NAT gateway)",
+        reads,
+    )
+}
+
 pub fn subnets_tagged(state: &mut ScenarioState, args: &[String]) -> StepResult {
     let (key, value) = (arg(args, 0)?, arg(args, 1)?);
     let mut chosen = BTreeMap::new();

@@ -118,6 +118,7 @@ worlds! {
     private_no_egress => "private-no-egress",
     private_auto_public_ip => "private-auto-public-ip",
     private_one_az => "private-one-az",
+    public_no_igw_route => "public-no-igw-route",
     vpc_no_dns_hostnames => "vpc-no-dns-hostnames",
     nat_in_private_subnet => "nat-in-private-subnet",
     rds_open_world => "rds-open-world",

@@ -828,6 +828,95 @@ fn check_nat_address(rep: &mut EgressReport, nat: &NatGateway, nl: &str, sl: &st
     }
 }
 
+/// net-public-igw: a public subnet (the NAT's, the load balancer's) sends
+/// every internet address to an internet gateway attached to its own VPC.
+/// `Ok(label)` when it does; the problems and unknowns otherwise.
+pub fn public_egress(
+    inv: &Inventory,
+    subnet_id: &str,
+) -> Result<String, (Vec<Finding>, Vec<Unanswerable>)> {
+    let Some(subnet) = inv.subnet(subnet_id) else {
+        let mut u = gaps(inv, ResourceKind::Subnet, subnet_id);
+        if u.is_empty() {
+            u.push(Unanswerable::new(
+                subnet_id,
+                format!("la subred {subnet_id} no existe en el inventario"),
+            ));
+        }
+        return Err((Vec::new(), u));
+    };
+    let sl = label(&subnet.id, &subnet.tags);
+    let fix = "una subred pública necesita su ruta 0.0.0.0/0 hacia el aws_internet_gateway de su VPC (route { cidr_block = \"0.0.0.0/0\", gateway_id = aws_internet_gateway.x.id }), o el NAT gateway y el balanceador que viven en ella no salen a internet";
+    let exit = match igw_exit(inv, subnet, &cidr::public_ranges(), &sl) {
+        Exit::Unknown(u) => return Err((Vec::new(), u)),
+        Exit::NoTable => {
+            let f = Finding::new(
+                &sl,
+                format!(
+                    "la subred {sl} no tiene tabla de rutas (ni se encuentra la tabla principal de su VPC): {fix}"
+                ),
+                subnet.origin.as_ref(),
+            );
+            return Err((vec![f], Vec::new()));
+        }
+        Exit::Routes(e) => e,
+    };
+    let tl = label(&exit.table.id, &exit.table.tags);
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    if !exit.wrong.is_empty() {
+        problems.push(Finding::new(
+            &sl,
+            format!(
+                "la subred {sl} usa la tabla {tl}, que no lleva a internet por un internet gateway ({}): {fix}",
+                exit.wrong.join("; ")
+            ),
+            exit.table.origin.as_ref().or(subnet.origin.as_ref()),
+        ));
+    }
+    for (igw_id, route) in exit.igws {
+        match inv.internet_gateway(igw_id) {
+            None => {
+                let mut u = gaps(inv, ResourceKind::InternetGateway, &sl);
+                if u.is_empty() {
+                    problems.push(Finding::new(
+                        &sl,
+                        format!(
+                            "la ruta {} de la tabla {tl} (subred {sl}) va al internet gateway {igw_id}, que no existe en el inventario",
+                            describe_destination(route)
+                        ),
+                        route.origin.as_ref(),
+                    ));
+                }
+                unknowns.append(&mut u);
+            }
+            Some(igw) if igw.attached_vpc_ids.iter().any(|v| v == &subnet.vpc_id) => {}
+            Some(igw) => {
+                let il = label(&igw.id, &igw.tags);
+                let now = if igw.attached_vpc_ids.is_empty() {
+                    "no está conectado a ninguna VPC".to_string()
+                } else {
+                    format!("está conectado a {}", igw.attached_vpc_ids.join(", "))
+                };
+                problems.push(Finding::new(
+                    &il,
+                    format!(
+                        "la subred {sl} sale al internet gateway {il}, que {now} y no a la VPC {} de la subred: un internet gateway solo da salida a la VPC a la que está conectado",
+                        subnet.vpc_id
+                    ),
+                    igw.origin.as_ref(),
+                ));
+            }
+        }
+    }
+    if problems.is_empty() && unknowns.is_empty() {
+        Ok(format!(
+            "sale a internet por el internet gateway de su VPC (tabla {tl})"
+        ))
+    } else {
+        Err((problems, unknowns))
+    }
+}
+
 /// Whether the subnet is public: its effective table routes something to an
 /// internet gateway. Used to require every subnet of a DB subnet group to be
 /// private.
@@ -1696,5 +1785,37 @@ mod tests {
         let rep = private_egress(&inv, "subnet-nope");
         assert!(rep.problems.is_empty());
         assert_eq!(rep.unanswerable.len(), 1);
+    }
+
+    #[test]
+    fn a_public_subnet_leaves_through_its_own_vpcs_internet_gateway() {
+        let mut inv = course_vpc();
+        assert!(public_egress(&inv, "subnet-pub").is_ok());
+        // An internet gateway of another VPC is no way out.
+        inv.internet_gateways[0].attached_vpc_ids = vec!["vpc-2".into()];
+        let (p, u) = public_egress(&inv, "subnet-pub").unwrap_err();
+        assert!(u.is_empty());
+        assert!(
+            p[0].message
+                .contains("está conectado a vpc-2 y no a la VPC vpc-1"),
+            "{}",
+            p[0].message
+        );
+        // A forgotten default route: nothing leaves.
+        let mut inv = course_vpc();
+        table_mut(&mut inv, "rtb-pub").routes.truncate(1);
+        let (p, _) = public_egress(&inv, "subnet-pub").unwrap_err();
+        assert!(
+            p[0].message.contains("no tiene ninguna ruta a internet"),
+            "{}",
+            p[0].message
+        );
+        // The private subnets' default route goes to the NAT: not public.
+        let (p, _) = public_egress(&course_vpc(), "subnet-app").unwrap_err();
+        assert!(
+            p[0].message.contains("0.0.0.0/0 va al NAT gateway"),
+            "{}",
+            p[0].message
+        );
     }
 }

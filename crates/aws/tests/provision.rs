@@ -1578,6 +1578,10 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             let on = dns_hostnames().await;
             check!(p, on == Some(false), "dns hostnames {on:?}");
         }
+        "public-no-igw-route" => {
+            let target = default_target(&table("public").await);
+            check!(p, target.is_none(), "public 0/0 -> {target:?}");
+        }
         "private-one-az" => {
             let zones: BTreeSet<String> = private_subnets()
                 .await
