@@ -101,7 +101,7 @@ fn page(plan: &Plan, activity: &str) -> String {
 }
 
 fn scenario(out: &mut String, s: &Scenario) {
-    let standards: Vec<&str> = [Standard::Curso, Standard::Produccion]
+    let standards: Vec<&str> = Standard::ALL
         .into_iter()
         .filter(|st| st.admits(&s.tags))
         .map(Standard::label_es)
