@@ -295,26 +295,32 @@ pub fn subnets_of_db_subnet_groups(state: &mut ScenarioState, _: &[String]) -> S
     )
 }
 
+/// Selects every resource of `kind`, whose ids are `ids`. Only a gap of the
+/// whole kind can hide one (a gap confined to an attribute, such as security
+/// groups from a data source, hides none); with none at all and nothing
+/// unread, the step fails with `none`: an empty account or folder did not
+/// do the exercise, and nothing to check is no pass.
+fn select_every(
+    state: &mut ScenarioState,
+    kind: ResourceKind,
+    ids: Vec<String>,
+    selection: fn(Vec<String>) -> Selection,
+    (noun, none): (&str, &str),
+) -> StepResult {
+    let gaps = state.gaps_reading(&[(kind, Some(&[]))]);
+    if ids.is_empty() && !gaps.is_empty() {
+        return state.require(&[kind]);
+    }
+    if ids.is_empty() {
+        return Err(StepError::Failed(none.into()));
+    }
+    state.selection = Some(selection(ids));
+    state.select_incomplete(noun, gaps)
+}
+
 pub fn db_instances(state: &mut ScenarioState, _: &[String]) -> StepResult {
-    // Only a gap of the whole kind can hide an instance; one confined to an
-    // attribute (its security groups from a data source) hides none.
-    let gaps = state.gaps_reading(&[(ResourceKind::DbInstance, Some(&[]))]);
-    if state.inv.db_instances.is_empty() && !gaps.is_empty() {
-        return state.require(&[ResourceKind::DbInstance]);
-    }
-    if state.inv.db_instances.is_empty() {
-        return Err(StepError::Failed(
-            "no hay ninguna instancia RDS: el ejercicio pide una base de datos PostgreSQL en RDS"
-                .into(),
-        ));
-    }
-    let ids: Vec<String> = state
-        .inv
-        .db_instances
-        .iter()
-        .map(|d| d.id.clone())
-        .collect();
-    for d in &state.inv.db_instances {
+    let inv = state.inv;
+    for d in &inv.db_instances {
         state.push(
             EvidenceStatus::Info,
             d.id.clone(),
@@ -322,72 +328,59 @@ pub fn db_instances(state: &mut ScenarioState, _: &[String]) -> StepResult {
             d.origin.as_ref(),
         );
     }
-    state.selection = Some(Selection::DbInstances { ids });
-    state.select_incomplete("instancias RDS", gaps)
+    select_every(
+        state,
+        ResourceKind::DbInstance,
+        inv.db_instances.iter().map(|d| d.id.clone()).collect(),
+        |ids| Selection::DbInstances { ids },
+        (
+            "instancias RDS",
+            "no hay ninguna instancia RDS: el ejercicio pide una base de datos PostgreSQL en RDS",
+        ),
+    )
 }
 
 /// Every VPC: the student's, and in a live account the default one too.
 pub fn vpcs(state: &mut ScenarioState, _: &[String]) -> StepResult {
-    let gaps = state.gaps_reading(&[(ResourceKind::Vpc, Some(&[]))]);
-    if state.inv.vpcs.is_empty() && !gaps.is_empty() {
-        return state.require(&[ResourceKind::Vpc]);
-    }
-    if state.inv.vpcs.is_empty() {
-        return Err(StepError::Failed(
-            "no hay ninguna VPC: el ejercicio pide una aws_vpc propia, no la VPC por defecto"
-                .into(),
-        ));
-    }
     let ids = state.inv.vpcs.iter().map(|v| v.id.clone()).collect();
-    state.selection = Some(Selection::Vpcs { ids });
-    state.select_incomplete("VPC", gaps)
+    select_every(
+        state,
+        ResourceKind::Vpc,
+        ids,
+        |ids| Selection::Vpcs { ids },
+        (
+            "VPC",
+            "no hay ninguna VPC: el ejercicio pide una aws_vpc propia, no la VPC por defecto",
+        ),
+    )
 }
 
 /// Every security group: those of the course's resources and any other, since
-/// a group open to the internet is a door whatever it is attached to.
+/// a group open to the internet is a door whatever it is attached to. (A live
+/// account always has its default VPC's group.)
 pub fn security_groups(state: &mut ScenarioState, _: &[String]) -> StepResult {
-    let gaps = state.gaps_reading(&[(ResourceKind::SecurityGroup, Some(&[]))]);
-    if state.inv.security_groups.is_empty() && !gaps.is_empty() {
-        return state.require(&[ResourceKind::SecurityGroup]);
-    }
-    // Nothing to check is no pass: an empty account or folder did not do
-    // the exercise. (A live account always has its default VPC's group.)
-    if state.inv.security_groups.is_empty() {
-        return Err(StepError::Failed(
-            "no hay ningún grupo de seguridad: el ejercicio pide uno para el balanceador, otro para las \
-             tareas ECS y otro para la base de datos"
-                .into(),
-        ));
-    }
-    let ids: Vec<String> = state
+    let ids = state
         .inv
         .security_groups
         .iter()
         .map(|g| g.id.clone())
         .collect();
-    state.selection = Some(Selection::SecurityGroups { ids });
-    state.select_incomplete("grupos de seguridad", gaps)
+    select_every(
+        state,
+        ResourceKind::SecurityGroup,
+        ids,
+        |ids| Selection::SecurityGroups { ids },
+        (
+            "grupos de seguridad",
+            "no hay ningún grupo de seguridad: el ejercicio pide uno para el balanceador, otro para las \
+             tareas ECS y otro para la base de datos",
+        ),
+    )
 }
 
 pub fn ecs_services(state: &mut ScenarioState, _: &[String]) -> StepResult {
-    // As for RDS: only a gap of the whole kind can hide a service.
-    let gaps = state.gaps_reading(&[(ResourceKind::EcsService, Some(&[]))]);
-    if state.inv.ecs_services.is_empty() && !gaps.is_empty() {
-        return state.require(&[ResourceKind::EcsService]);
-    }
-    if state.inv.ecs_services.is_empty() {
-        return Err(StepError::Failed(
-            "no hay ningún servicio ECS: el ejercicio pide un aws_ecs_service que ejecute la aplicación"
-                .into(),
-        ));
-    }
-    let arns = state
-        .inv
-        .ecs_services
-        .iter()
-        .map(|s| s.arn.clone())
-        .collect();
-    for svc in &state.inv.ecs_services {
+    let inv = state.inv;
+    for svc in &inv.ecs_services {
         let launch = svc
             .launch_type
             .as_deref()
@@ -399,8 +392,16 @@ pub fn ecs_services(state: &mut ScenarioState, _: &[String]) -> StepResult {
             svc.origin.as_ref(),
         );
     }
-    state.selection = Some(Selection::EcsServices { arns });
-    state.select_incomplete("servicios ECS", gaps)
+    select_every(
+        state,
+        ResourceKind::EcsService,
+        inv.ecs_services.iter().map(|s| s.arn.clone()).collect(),
+        |arns| Selection::EcsServices { arns },
+        (
+            "servicios ECS",
+            "no hay ningún servicio ECS: el ejercicio pide un aws_ecs_service que ejecute la aplicación",
+        ),
+    )
 }
 
 /// The revision each service runs, and the latest ACTIVE revision of each
