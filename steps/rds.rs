@@ -40,37 +40,62 @@ pub fn not_publicly_accessible(state: &mut ScenarioState, _: &[String]) -> StepR
     conclude(state, &problems, &unknowns)
 }
 
-/// rds-encrypted: `storage_encrypted`, off unless asked for (the provider's
-/// default and AWS's), and only settable when the instance is created.
-pub fn storage_encrypted(state: &mut ScenarioState, _: &[String]) -> StepResult {
+/// What a must-be-on fact is called: the argument, what a source that did
+/// not say leaves open, and the evidence when on and when off.
+struct OnOff<'t> {
+    argument: &'t str,
+    unsaid: &'t str,
+    on: &'t str,
+    off: &'t str,
+}
+
+/// An on/off fact of each instance that must be on: on passes, off fails,
+/// an unknown names what it waits for, and a source that did not say is not
+/// evaluable.
+fn must_be_on(
+    state: &mut ScenarioState,
+    fact: fn(&DbInstance) -> &Option<Attr<bool>>,
+    t: OnOff,
+) -> StepResult {
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
     for db in instances(state)? {
-        match &db.storage_encrypted {
-            Some(Attr::Known(true)) => state.push(
-                EvidenceStatus::Ok,
-                db.id.clone(),
-                "cifra su almacenamiento (storage_encrypted)",
-                db.origin.as_ref(),
-            ),
+        match fact(db) {
+            Some(Attr::Known(true)) => {
+                state.push(EvidenceStatus::Ok, db.id.clone(), t.on, db.origin.as_ref())
+            }
             Some(Attr::Known(false)) => problems.push(Finding {
                 subject: db.id.clone(),
-                message: "storage_encrypted está desactivado (es lo que Terraform y AWS ponen si no se dice): \
-                          el disco, las copias automáticas y los snapshots quedan sin cifrar; pon \
-                          storage_encrypted = true al crearla, porque cambiarlo después reemplaza la instancia"
-                    .into(),
+                message: t.off.into(),
                 origin: db.origin.clone(),
             }),
             Some(Attr::Unknown(u)) => unknowns.push(Unanswerable {
                 subject: db.id.clone(),
-                reason: format!("storage_encrypted solo se conoce tras apply ({})", u.unknown),
+                reason: format!("{} solo se conoce tras apply ({})", t.argument, u.unknown),
             }),
             None => unknowns.push(Unanswerable {
                 subject: db.id.clone(),
-                reason: "la fuente no dice si cifra su almacenamiento (storage_encrypted)".into(),
+                reason: format!("la fuente no dice {}", t.unsaid),
             }),
         }
     }
     conclude(state, &problems, &unknowns)
+}
+
+/// rds-encrypted: `storage_encrypted`, off unless asked for (the provider's
+/// default and AWS's), and only settable when the instance is created.
+pub fn storage_encrypted(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    must_be_on(
+        state,
+        |db| &db.storage_encrypted,
+        OnOff {
+            argument: "storage_encrypted",
+            unsaid: "si cifra su almacenamiento (storage_encrypted)",
+            on: "cifra su almacenamiento (storage_encrypted)",
+            off: "storage_encrypted está desactivado (es lo que Terraform y AWS ponen si no se dice): \
+             el disco, las copias automáticas y los snapshots quedan sin cifrar; pon \
+             storage_encrypted = true al crearla, porque cambiarlo después reemplaza la instancia",
+        },
+    )
 }
 
 /// rds-backups-7-35: the course asks for 7 to 35 days of automated
@@ -198,35 +223,18 @@ pub fn subnets_private(state: &mut ScenarioState, _: &[String]) -> StepResult {
 /// rds-auto-minor-upgrade: AWS applies minor versions (security fixes) in
 /// the maintenance window unless this is off.
 pub fn auto_minor_upgrades(state: &mut ScenarioState, _: &[String]) -> StepResult {
-    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    for db in instances(state)? {
-        match &db.auto_minor_version_upgrade {
-            Some(Attr::Known(true)) => state.push(
-                EvidenceStatus::Ok,
-                db.id.clone(),
-                "aplica las versiones menores en su ventana de mantenimiento",
-                db.origin.as_ref(),
-            ),
-            Some(Attr::Known(false)) => problems.push(Finding {
-                subject: db.id.clone(),
-                message: "auto_minor_version_upgrade = false: los parches de seguridad de las versiones \
-                          menores del motor no se aplican nunca solos; quítalo (Terraform y AWS lo dejan \
-                          activado) y elige la ventana con maintenance_window"
-                    .into(),
-                origin: db.origin.clone(),
-            }),
-            Some(Attr::Unknown(u)) => unknowns.push(Unanswerable {
-                subject: db.id.clone(),
-                reason: format!("auto_minor_version_upgrade solo se conoce tras apply ({})", u.unknown),
-            }),
-            None => unknowns.push(Unanswerable {
-                subject: db.id.clone(),
-                reason: "la fuente no dice si aplica las versiones menores (auto_minor_version_upgrade)"
-                    .into(),
-            }),
-        }
-    }
-    conclude(state, &problems, &unknowns)
+    must_be_on(
+        state,
+        |db| &db.auto_minor_version_upgrade,
+        OnOff {
+            argument: "auto_minor_version_upgrade",
+            unsaid: "si aplica las versiones menores (auto_minor_version_upgrade)",
+            on: "aplica las versiones menores en su ventana de mantenimiento",
+            off: "auto_minor_version_upgrade = false: los parches de seguridad de las versiones \
+             menores del motor no se aplican nunca solos; quítalo (Terraform y AWS lo dejan \
+             activado) y elige la ventana con maintenance_window",
+        },
+    )
 }
 
 /// rds-master-username-valid: what RDS accepts as the master user's name.
