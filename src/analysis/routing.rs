@@ -3,7 +3,8 @@
 //! a NAT gateway that itself reaches an internet gateway).
 
 use cloudgrade_model::{
-    Attr, Inventory, NatGateway, ResourceKind, Route, RouteTable, RouteTarget, Subnet,
+    Attr, InternetGateway, Inventory, NatGateway, ResourceKind, Route, RouteTable, RouteTarget,
+    Subnet,
 };
 
 use super::cidr::{self, Ipv4Net, Ipv4Range};
@@ -699,11 +700,7 @@ fn check_nat(
             }
             Some(igw) => {
                 let il = label(&igw.id, &igw.tags);
-                let now = if igw.attached_vpc_ids.is_empty() {
-                    "no está conectado a ninguna VPC".to_string()
-                } else {
-                    format!("está conectado a {}", igw.attached_vpc_ids.join(", "))
-                };
+                let now = attachment(igw);
                 rep.path.push(il.clone());
                 rep.problem(Finding::new(
                     &il,
@@ -803,6 +800,16 @@ fn igw_exit<'a>(
     })
 }
 
+/// Where an internet gateway is attached, as a sentence goes on: "está
+/// conectado a vpc-2" or "no está conectado a ninguna VPC".
+fn attachment(igw: &InternetGateway) -> String {
+    if igw.attached_vpc_ids.is_empty() {
+        "no está conectado a ninguna VPC".to_string()
+    } else {
+        format!("está conectado a {}", igw.attached_vpc_ids.join(", "))
+    }
+}
+
 fn check_nat_address(rep: &mut EgressReport, nat: &NatGateway, nl: &str, sl: &str) {
     let origin = nat.origin.as_ref();
     match &nat.public_ip {
@@ -892,11 +899,7 @@ pub fn public_egress(
             Some(igw) if igw.attached_vpc_ids.iter().any(|v| v == &subnet.vpc_id) => {}
             Some(igw) => {
                 let il = label(&igw.id, &igw.tags);
-                let now = if igw.attached_vpc_ids.is_empty() {
-                    "no está conectado a ninguna VPC".to_string()
-                } else {
-                    format!("está conectado a {}", igw.attached_vpc_ids.join(", "))
-                };
+                let now = attachment(igw);
                 problems.push(Finding::new(
                     &il,
                     format!(
