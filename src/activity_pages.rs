@@ -115,7 +115,11 @@ fn scenario(out: &mut String, s: &Scenario) {
         out,
         "\n### `{id}` · {p} · estándar: {st}{hidden}\n\n**{name}** (`{file}:{line}`)\n\nComprueba:",
         id = s.id,
-        p = points_text(points(s)),
+        p = if crate::grade::is_bonus(&s.tags) {
+            format!("{} de bonus", points_text(points(s)))
+        } else {
+            points_text(points(s))
+        },
         st = if standards.is_empty() {
             "ninguno (etiqueta @estandar: desconocida)".to_string()
         } else {
@@ -161,13 +165,27 @@ fn points(s: &Scenario) -> f64 {
 }
 
 fn points_under(scenarios: &[&Scenario], standard: Standard) -> String {
-    let total: f64 = scenarios
+    // From 0.0: an empty f64 sum is -0.
+    let (mut asked, mut bonus) = (0.0, 0.0);
+    for s in scenarios
         .iter()
         .filter(|s| standard.admits(&s.tags) && !crate::grade::is_hidden(&s.tags))
-        .map(|s| points(s))
-        // From 0.0: an empty f64 sum is -0.
-        .fold(0.0, |a, b| a + b);
-    format_points(total)
+    {
+        if crate::grade::is_bonus(&s.tags) {
+            bonus += points(s);
+        } else {
+            asked += points(s);
+        }
+    }
+    if bonus > 0.0 {
+        format!(
+            "{} (+{} de bonus)",
+            format_points(asked),
+            format_points(bonus)
+        )
+    } else {
+        format_points(asked)
+    }
 }
 
 fn points_text(p: f64) -> String {

@@ -49,6 +49,8 @@ pub struct Assignment {
     pub points: Vec<(String, f64)>,
     /// Scenario ids run and counted only in instructor mode.
     pub hidden: Vec<String>,
+    /// Scenario ids graded as bonus: earned when passed, never asked for.
+    pub bonus: Vec<String>,
     pub required: Vec<Required>,
     /// Relative to the assignment's folder.
     pub var_files: Vec<PathBuf>,
@@ -95,6 +97,8 @@ struct Raw {
     #[serde(default)]
     hidden: Vec<Spanned<String>>,
     #[serde(default)]
+    bonus: Vec<Spanned<String>>,
+    #[serde(default)]
     required: Vec<RawRequired>,
     #[serde(default)]
     terraform: RawTerraform,
@@ -117,7 +121,7 @@ struct RawTerraform {
     workspace: Option<Spanned<String>>,
 }
 
-const KEYS: &str = "name, activities, tags, standard, points, hidden, [[required]] (file, activity), [terraform] (var_files, vars, workspace)";
+const KEYS: &str = "name, activities, tags, standard, points, hidden, bonus, [[required]] (file, activity), [terraform] (var_files, vars, workspace)";
 
 impl Assignment {
     /// `dir/cloudgrade.toml`, when there is one.
@@ -274,6 +278,11 @@ impl Assignment {
             .iter()
             .map(known_id)
             .collect::<Result<Vec<_>, _>>()?;
+        let bonus = raw
+            .bonus
+            .iter()
+            .map(known_id)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut required = Vec::new();
         for r in &raw.required {
             let file = r.file.get_ref();
@@ -311,6 +320,7 @@ impl Assignment {
             standard,
             points,
             hidden,
+            bonus,
             required,
             var_files: tf
                 .var_files
@@ -322,7 +332,7 @@ impl Assignment {
         })
     }
 
-    /// Points and hidden scenarios, written into the plan's tags so the
+    /// Points, hidden and bonus scenarios, written into the plan's tags so the
     /// engine grades with them like with the features' own.
     pub fn apply(&self, plan: &mut Plan) {
         for s in &mut plan.scenarios {
@@ -333,6 +343,9 @@ impl Assignment {
             }
             if self.hidden.contains(&s.id) && !s.tags.iter().any(|t| t == "oculto") {
                 s.tags.push("oculto".into());
+            }
+            if self.bonus.contains(&s.id) && !crate::grade::is_bonus(&s.tags) {
+                s.tags.push("bonus".into());
             }
         }
     }
@@ -644,8 +657,10 @@ workspace = "dev"
 
     #[test]
     fn points_and_hidden_are_written_into_the_plan() {
-        let a = parse("hidden = [\"rds-only-from-ecs\"]\n[points]\nnet-private-egress-nat = 12\n")
-            .unwrap();
+        let a = parse(
+            "hidden = [\"rds-only-from-ecs\"]\nbonus = [\"rds-encrypted\"]\n[points]\nnet-private-egress-nat = 12\n",
+        )
+        .unwrap();
         let mut p = course();
         a.apply(&mut p);
         let nat = p
@@ -661,6 +676,12 @@ workspace = "dev"
             .find(|s| s.id == "rds-only-from-ecs")
             .unwrap();
         assert!(rds.tags.contains(&"oculto".to_string()));
+        let enc = p
+            .scenarios
+            .iter()
+            .find(|s| s.id == "rds-encrypted")
+            .unwrap();
+        assert!(crate::grade::is_bonus(&enc.tags));
     }
 
     #[test]

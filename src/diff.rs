@@ -615,6 +615,7 @@ mod tests {
             points: p,
             max_points: 10.0,
             ungraded_points: 0.0,
+            bonus: false,
             tags: vec![],
             steps: vec![],
             evidence: vec![],

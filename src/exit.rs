@@ -9,7 +9,8 @@ use crate::report::{Report, ScenarioReport, Verdict};
 pub enum Exit {
     /// Every gradable scenario passed (not-evaluable ones are shown apart).
     Passed = 0,
-    /// At least one scenario failed.
+    /// At least one scenario failed (a `@bonus` one does not count: it
+    /// asks for more than the exercise).
     Failed = 1,
     /// Bad usage or bad input: arguments, a missing feature folder, a file
     /// that is not a snapshot or report.
@@ -35,7 +36,11 @@ impl Exit {
     pub fn of(report: &Report) -> Exit {
         if report.summary.grader_error > 0 {
             Exit::GraderError
-        } else if report.summary.failed > 0 {
+        } else if report
+            .scenarios
+            .iter()
+            .any(|sc| sc.verdict == Verdict::Failed && !sc.bonus)
+        {
             Exit::Failed
         } else if incomplete(report).is_some() {
             Exit::SourceUnreadable
@@ -174,6 +179,41 @@ mod tests {
             &[("a", "passed", "")],
             &[("logs:DescribeLogGroups", "throttled")],
         );
+        assert_eq!(Exit::of(&r), Exit::Passed);
+    }
+
+    #[test]
+    fn a_bonus_not_reached_fails_nothing_and_earns_nothing() {
+        let mut r = report(&[("a", "passed", ""), ("extra", "failed", "x")], &[]);
+        r.scenarios[0].points = 10.0;
+        r.scenarios[1].bonus = true;
+        r.summary = Summary::of(&r.scenarios);
+        assert_eq!(Exit::of(&r), Exit::Passed);
+        assert_eq!(
+            (
+                r.summary.points,
+                r.summary.max_points,
+                r.summary.bonus_max_points
+            ),
+            (10.0, 10.0, 10.0)
+        );
+        // Passed, it adds to the total and not to the maximum.
+        r.scenarios[1].verdict = Verdict::Passed;
+        r.scenarios[1].points = 10.0;
+        r.summary = Summary::of(&r.scenarios);
+        assert_eq!(
+            (
+                r.summary.points,
+                r.summary.max_points,
+                r.summary.bonus_points
+            ),
+            (20.0, 10.0, 10.0)
+        );
+        // Not evaluable, it holds nothing back either.
+        r.scenarios[1].verdict = Verdict::NotEvaluable;
+        r.scenarios[1].points = 0.0;
+        r.summary = Summary::of(&r.scenarios);
+        assert_eq!(r.summary.ungraded_points, 0.0);
         assert_eq!(Exit::of(&r), Exit::Passed);
     }
 

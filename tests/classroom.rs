@@ -275,7 +275,7 @@ fn a_class_graded_with_one_assignment_fails_a_missing_dockerfile_and_records_its
     );
     let sha = format!("{:x}", sha2_of(TAREA.as_bytes()));
     assert_eq!(ana["provenance"]["assignment"]["sha256"], sha.as_str());
-    assert_eq!(ana["schema"], "cloudgrade.report/3");
+    assert_eq!(ana["schema"], cloudgrade::report::REPORT_SCHEMA);
     let bea = json(&root.join("salida/bea/report.json"));
     assert_ne!(
         scenario(&bea, "dockerfile-multi-stage")["reason"]
@@ -420,7 +420,7 @@ fn a_version_1_report_still_reads() {
     run(c);
     let text = std::fs::read_to_string(root.join("chk/report.json"))
         .unwrap()
-        .replace("cloudgrade.report/3", "cloudgrade.report/1");
+        .replace(cloudgrade::report::REPORT_SCHEMA, "cloudgrade.report/1");
     std::fs::write(root.join("old.json"), text).unwrap();
     let mut c = cloudgrade();
     c.current_dir(root)
@@ -436,11 +436,11 @@ fn the_report_schema_names_the_version_written_and_the_assignment() {
         &std::fs::read_to_string(repo().join("reports/report.schema.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(schema["$id"], "cloudgrade.report/3");
+    assert_eq!(schema["$id"], cloudgrade::report::REPORT_SCHEMA);
     let versions = schema["properties"]["schema"]["enum"].as_array().unwrap();
-    assert!(versions.contains(&"cloudgrade.report/1".into()));
-    assert!(versions.contains(&"cloudgrade.report/2".into()));
-    assert!(versions.contains(&"cloudgrade.report/3".into()));
+    for readable in cloudgrade::report::READABLE_SCHEMAS {
+        assert!(versions.contains(&readable.into()), "{readable}");
+    }
     let a = &schema["properties"]["provenance"]["properties"]["assignment"];
     assert_eq!(a["required"], serde_json::json!(["path", "sha256"]));
 }

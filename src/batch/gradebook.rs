@@ -83,8 +83,19 @@ fn cell(class: &ClassResults, student: &StudentResult, activity: &str, max: f64)
     let mut pending: Vec<(String, Vec<&str>)> = Vec::new();
     let mut pending_points = 0.0;
     let mut failed: Vec<&str> = Vec::new();
+    let mut bonus: Vec<&str> = Vec::new();
     for info in class.scenarios.iter().filter(|s| s.activity == activity) {
-        let why = match report.scenarios.iter().find(|s| s.id == info.id) {
+        let found = report.scenarios.iter().find(|s| s.id == info.id);
+        // A bonus earns what it passed and holds nothing back: one that
+        // could not be evaluated leaves the cell a number.
+        if info.bonus {
+            if let Some(sc) = found.filter(|sc| sc.verdict == Verdict::Passed) {
+                earned += sc.points;
+                bonus.push(&info.id);
+            }
+            continue;
+        }
+        let why = match found {
             None => {
                 pending_points += info.max_points;
                 "no está en su informe".to_string()
@@ -137,6 +148,9 @@ fn cell(class: &ClassResults, student: &StudentResult, activity: &str, max: f64)
     let mut text = format!("{}/{} puntos.", number(earned), number(max));
     if !failed.is_empty() {
         text.push_str(&format!(" No superados: {}.", failed.join(", ")));
+    }
+    if !bonus.is_empty() {
+        text.push_str(&format!(" Bonus conseguido: {}.", bonus.join(", ")));
     }
     if student.entry.status == Status::KeptPrevious {
         text.push_str(" (Corrección anterior: la última lectura falló.)");

@@ -59,6 +59,10 @@ pub struct ScenarioInfo {
     pub max_points: f64,
     #[serde(default)]
     pub hidden: bool,
+    /// A `@bonus` scenario: its points are not part of the activity's
+    /// maximum (absent in manifests written before there were bonuses).
+    #[serde(default)]
+    pub bonus: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,13 +232,15 @@ impl ClassResults {
         }
     }
 
-    /// The activities in first-seen order, with their maximum.
+    /// The activities in first-seen order, with their maximum: bonus
+    /// scenarios add to what a student earns, never to the maximum.
     pub fn activities(&self) -> Vec<(String, f64)> {
         let mut out: Vec<(String, f64)> = Vec::new();
         for s in &self.scenarios {
+            let max = if s.bonus { 0.0 } else { s.max_points };
             match out.iter_mut().find(|(a, _)| *a == s.activity) {
-                Some((_, max)) => *max += s.max_points,
-                None => out.push((s.activity.clone(), s.max_points)),
+                Some((_, m)) => *m += max,
+                None => out.push((s.activity.clone(), max)),
             }
         }
         out

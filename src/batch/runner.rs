@@ -173,6 +173,7 @@ pub fn scenarios_of(plan: &Plan, filter: &TagFilter) -> Result<Vec<ScenarioInfo>
             activity: activity_of(&s.tags),
             max_points: s.max_points,
             hidden: is_hidden(&s.tags),
+            bonus: s.bonus,
         })
         .collect())
 }

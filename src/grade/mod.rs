@@ -14,7 +14,7 @@ use cloudgrade_model::Inventory;
 pub use crate::standard::{Standard, UnknownStandard};
 pub use features::PlannedScenario;
 pub use features::{FeatureSource, FeatureText, FeaturesError, Plan, parse as parse_feature, plan};
-pub use run::{DEFAULT_POINTS, is_hidden};
+pub use run::{DEFAULT_POINTS, is_bonus, is_hidden};
 pub use tags::{MAX_TAGS_DEPTH, MAX_TAGS_LEN, TagFilter, TagFilterError};
 
 use crate::assignment::Assignment;

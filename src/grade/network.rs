@@ -231,6 +231,7 @@ mod tests {
             points: 0.0,
             max_points: 10.0,
             ungraded_points: 0.0,
+            bonus: false,
             tags: vec![],
             steps: vec![],
             evidence: vec![Evidence {

@@ -30,6 +30,12 @@ pub fn is_hidden(tags: &[String]) -> bool {
     tags.iter().any(|t| t == "oculto" || t == "hidden")
 }
 
+/// `@bonus`/`@extra` scenarios reward what goes beyond the exercise: their
+/// points are earned when passed and never asked for.
+pub fn is_bonus(tags: &[String]) -> bool {
+    tags.iter().any(|t| t == "bonus" || t == "extra")
+}
+
 fn max_points(s: &PlannedScenario) -> Result<f64, String> {
     match tag_value(&s.tags, &["puntos", "points"]) {
         None => Ok(DEFAULT_POINTS),
@@ -53,6 +59,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         points: 0.0,
         max_points: 0.0,
         ungraded_points: 0.0,
+        bonus: is_bonus(&s.tags),
         tags: s.tags.clone(),
         steps: Vec::new(),
         evidence: Vec::new(),
@@ -281,6 +288,7 @@ fn broken_report(b: &BrokenFeature) -> ScenarioReport {
             points: 0.0,
             max_points: 0.0,
             ungraded_points: 0.0,
+            bonus: false,
             tags: Vec::new(),
             steps: Vec::new(),
             evidence: Vec::new(),

@@ -2,14 +2,15 @@
 //! becomes an annotation on the student's file and line in the push's
 //! "Files changed" view and in the job summary.
 //!
-//! `::error` for each failing assertion of a failed scenario, `::warning`
+//! `::error` for each failing assertion of a failed scenario (`::notice`
+//! for a bonus one), `::warning`
 //! for what could not be evaluated and for grader errors (neither is the
 //! student's mistake), and one `::notice` with the total.
 
 use std::fmt::Write;
 
 use super::source_paths;
-use super::{EvidenceStatus, Report, ScenarioReport, Verdict, points};
+use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_note, points};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -57,9 +58,10 @@ pub fn render(report: &Report) -> String {
         None,
         "cloudgrade",
         &format!(
-            "Total: {}/{} puntos · {} superados · {} fallidos · {} no evaluables · {} errores del corrector",
+            "Total: {}/{} puntos{} · {} superados · {} fallidos · {} no evaluables · {} errores del corrector",
             points(s.points),
             points(s.max_points),
+            bonus_note(s),
             s.passed,
             s.failed,
             s.not_evaluable,
@@ -70,7 +72,15 @@ pub fn render(report: &Report) -> String {
 }
 
 fn failed(out: &mut String, report: &Report, sc: &ScenarioReport) {
-    let title = format!("{} [{}]", sc.name, sc.id);
+    // A bonus not reached is advice, not a mistake: it does not fail the job.
+    let (level, title) = if sc.bonus {
+        (
+            "notice",
+            format!("bonus no conseguido: {} [{}]", sc.name, sc.id),
+        )
+    } else {
+        ("error", format!("{} [{}]", sc.name, sc.id))
+    };
     let hint = sc
         .hint
         .as_deref()
@@ -84,25 +94,11 @@ fn failed(out: &mut String, report: &Report, sc: &ScenarioReport) {
     {
         any = true;
         let message = format!("{}: {}{hint}", e.subject, e.message);
-        command(
-            out,
-            "error",
-            report,
-            e.location.as_deref(),
-            &title,
-            &message,
-        );
+        command(out, level, report, e.location.as_deref(), &title, &message);
     }
     if !any {
         let reason = sc.reason.as_deref().unwrap_or("el escenario falla");
-        command(
-            out,
-            "error",
-            report,
-            None,
-            &title,
-            &format!("{reason}{hint}"),
-        );
+        command(out, level, report, None, &title, &format!("{reason}{hint}"));
     }
 }
 

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{EvidenceStatus, Report, ScenarioReport, Verdict, points};
+use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, bonus_note, points};
 use crate::batch::manifest::{activity_of, is_hidden};
 
 pub const FILE_NAME: &str = "results.json";
@@ -58,9 +58,10 @@ fn seconds(report: &Report) -> u64 {
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
     let mut output = format!(
-        "**{} / {} puntos** · {} superados · {} fallidos",
+        "**{} / {} puntos{}** · {} superados · {} fallidos",
         points(s.points),
         points(s.max_points),
+        bonus_note(s),
         s.passed,
         s.failed
     );
@@ -97,6 +98,7 @@ pub fn render(report: &Report) -> String {
             "source": report.provenance.source.kind,
             "max_points": s.max_points,
             "ungraded_points": s.ungraded_points,
+            "bonus_points": s.bonus_points,
         }),
     };
     to_json(&results)
@@ -112,7 +114,11 @@ fn test(sc: &ScenarioReport) -> Test {
         name: sc.name.clone(),
         number: sc.id.clone(),
         score: if gradable { sc.points } else { 0.0 },
-        max_score: if gradable {
+        // A bonus is extra credit: what it earns adds to the total, and
+        // nothing of it is asked for.
+        max_score: if sc.bonus {
+            0.0
+        } else if gradable {
             sc.max_points - sc.ungraded_points
         } else {
             0.0
@@ -137,12 +143,13 @@ fn test(sc: &ScenarioReport) -> Test {
 
 fn test_output(sc: &ScenarioReport) -> String {
     let mut out = format!(
-        "**{}** · {} / {} puntos",
+        "**{}** · {} / {} puntos{}",
         sc.verdict.label_es(),
         points(sc.points),
-        points(sc.max_points)
+        points(sc.max_points),
+        bonus_mark(sc)
     );
-    if !sc.verdict.is_gradable() {
+    if !sc.verdict.is_gradable() && !sc.bonus {
         let _ = write!(
             out,
             "\n\nVale {} puntos que no se pudieron evaluar: no cuentan ni a favor ni en contra; tu profesor lo revisará.",

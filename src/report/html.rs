@@ -6,7 +6,9 @@
 use std::fmt::Write;
 
 use super::gradescope::repeats_evidence;
-use super::{Evidence, EvidenceStatus, Report, ScenarioReport, Verdict, points};
+use super::{
+    Evidence, EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, bonus_note, points,
+};
 use crate::batch::manifest::activity_of;
 
 /// Text as HTML text or attribute value.
@@ -93,9 +95,10 @@ pub fn render(report: &Report) -> String {
     let mut b = String::new();
     let _ = writeln!(
         b,
-        "<header>\n<h1>Resultado de cloudgrade</h1>\n<p class=\"score\" id=\"total\">{} / {} puntos</p>",
+        "<header>\n<h1>Resultado de cloudgrade</h1>\n<p class=\"score\" id=\"total\">{} / {} puntos{}</p>",
         points(s.points),
-        points(s.max_points)
+        points(s.max_points),
+        bonus_note(s)
     );
     let _ = writeln!(
         b,
@@ -136,14 +139,15 @@ pub fn render(report: &Report) -> String {
     for sc in &report.scenarios {
         let _ = writeln!(
             b,
-            "<tr><td>{}</td><td><a href=\"#sc-{}\">{}</a><br><code>{}</code></td><td>{}</td><td class=\"num\">{} / {}</td></tr>",
+            "<tr><td>{}</td><td><a href=\"#sc-{}\">{}</a><br><code>{}</code></td><td>{}</td><td class=\"num\">{} / {}{}</td></tr>",
             badge(sc.verdict),
             anchor(&sc.id),
             escape(&sc.name),
             escape(&sc.id),
             escape(&activity_of(&sc.tags)),
             points(sc.points),
-            points(sc.max_points)
+            points(sc.max_points),
+            bonus_mark(sc)
         );
     }
     b.push_str("</tbody>\n</table>\n");
@@ -179,9 +183,10 @@ pub fn render(report: &Report) -> String {
     }
     page(
         &format!(
-            "cloudgrade: {} / {} puntos",
+            "cloudgrade: {} / {} puntos{}",
             points(s.points),
-            points(s.max_points)
+            points(s.max_points),
+            bonus_note(s)
         ),
         &b,
     )
@@ -190,13 +195,14 @@ pub fn render(report: &Report) -> String {
 fn scenario(b: &mut String, sc: &ScenarioReport) {
     let _ = writeln!(
         b,
-        "<article class=\"scenario v-{}\" id=\"sc-{}\">\n<header><h3>{}</h3><span>{} <span class=\"pts\">{} / {} puntos</span></span></header>",
+        "<article class=\"scenario v-{}\" id=\"sc-{}\">\n<header><h3>{}</h3><span>{} <span class=\"pts\">{} / {} puntos{}</span></span></header>",
         sc.verdict.as_str(),
         anchor(&sc.id),
         escape(&sc.name),
         badge(sc.verdict),
         points(sc.points),
-        points(sc.max_points)
+        points(sc.max_points),
+        bonus_mark(sc)
     );
     let _ = writeln!(
         b,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::{EvidenceStatus, Report, ScenarioReport, Verdict, points};
+use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, points};
 
 pub fn render(report: &Report) -> String {
     let mut out = quick_junit::Report::new("cloudgrade");
@@ -43,6 +43,14 @@ fn case(c: &ScenarioReport) -> TestCase {
     let reason = c.reason.as_deref().unwrap_or("");
     let status = match c.verdict {
         Verdict::Passed => TestCaseStatus::success(),
+        // A bonus asks for more than the exercise: not reaching it is no
+        // failure of the job.
+        Verdict::Failed if c.bonus => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!("bonus no conseguido: {reason}"))
+                .set_description(body(c));
+            s
+        }
         Verdict::Failed => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(reason).set_description(body(c));
@@ -60,10 +68,11 @@ fn case(c: &ScenarioReport) -> TestCase {
         }
     };
     let name = format!(
-        "{} ({}/{} puntos)",
+        "{} ({}/{} puntos{})",
         c.name,
         points(c.points),
-        points(c.max_points)
+        points(c.max_points),
+        bonus_mark(c)
     );
     let mut case = TestCase::new(name, status);
     case.set_classname(c.id.as_str());

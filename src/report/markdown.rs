@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{EvidenceStatus, Report, Verdict, points};
+use super::{EvidenceStatus, Report, Verdict, bonus_mark, bonus_note, points};
 
 fn icon(v: Verdict) -> &'static str {
     match v {
@@ -24,9 +24,10 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "## cloudgrade: {} / {} puntos\n",
+        "## cloudgrade: {} / {} puntos{}\n",
         points(s.points),
-        points(s.max_points)
+        points(s.max_points),
+        bonus_note(s)
     );
     let _ = writeln!(
         out,
@@ -43,13 +44,14 @@ pub fn render(report: &Report) -> String {
     for sc in &report.scenarios {
         let _ = writeln!(
             out,
-            "| {} | {} `{}` | {} | {}/{} |",
+            "| {} | {} `{}` | {} | {}/{}{} |",
             icon(sc.verdict),
             cell(&sc.name),
             sc.id,
             cell(&sc.feature),
             points(sc.points),
-            points(sc.max_points)
+            points(sc.max_points),
+            bonus_mark(sc)
         );
     }
     let open: Vec<_> = report

@@ -152,6 +152,22 @@ pub fn load(path: &std::path::Path) -> Result<Report, LoadError> {
     Ok(report)
 }
 
+/// What a total says of its bonus: ` (2 de bonus)` after a total that
+/// includes bonus points, nothing otherwise.
+pub fn bonus_note(s: &Summary) -> String {
+    if s.bonus_points > 0.0 {
+        format!(" (incluye {} de bonus)", points(s.bonus_points))
+    } else {
+        String::new()
+    }
+}
+
+/// What follows a scenario's points in every renderer: ` de bonus` for a
+/// bonus scenario, whose points are never asked for.
+pub fn bonus_mark(sc: &ScenarioReport) -> &'static str {
+    if sc.bonus { " de bonus" } else { "" }
+}
+
 /// Points as people write them: `7.5`, `10`.
 pub fn points(p: f64) -> String {
     if p.fract() == 0.0 {

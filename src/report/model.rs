@@ -10,7 +10,7 @@ use cloudgrade_model::{Gap, SourceInfo};
 use super::NetworkMap;
 use crate::standard::Standard;
 
-pub const REPORT_SCHEMA: &str = "cloudgrade.report/3";
+pub const REPORT_SCHEMA: &str = "cloudgrade.report/4";
 
 /// Every schema [`crate::report::load`] reads. `/2` only added optional
 /// fields (`provenance.assignment`, Gherkin keywords, feature lines and
@@ -19,8 +19,16 @@ pub const REPORT_SCHEMA: &str = "cloudgrade.report/3";
 /// production leaves out the course-only scenarios, which an older reader
 /// would not know; older reports read with it absent (they were graded
 /// on every scenario, as the course standard is now).
-pub const READABLE_SCHEMAS: [&str; 3] =
-    ["cloudgrade.report/1", "cloudgrade.report/2", REPORT_SCHEMA];
+/// `/4` added bonus scenarios: their points count in `points` when passed
+/// and never in `max_points`, so `points` may exceed `max_points`, which
+/// an older reader would take for a corrupt report; older reports read
+/// with no bonus.
+pub const READABLE_SCHEMAS: [&str; 4] = [
+    "cloudgrade.report/1",
+    "cloudgrade.report/2",
+    "cloudgrade.report/3",
+    REPORT_SCHEMA,
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -139,13 +147,21 @@ impl Verdict {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
-    /// Points earned.
+    /// Points earned, bonus included.
     pub points: f64,
-    /// The maximum of the scenarios that could be graded (passed or failed).
+    /// The maximum of the scenarios that could be graded (passed or failed),
+    /// bonus scenarios left out: a bonus adds to what is earned, never to
+    /// what is asked.
     pub max_points: f64,
     /// Points at stake in scenarios that could not be graded (not evaluable,
-    /// grader error): neither earned nor lost.
+    /// grader error): neither earned nor lost. Bonus scenarios left out.
     pub ungraded_points: f64,
+    /// Of `points`, what bonus scenarios earned.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bonus_points: f64,
+    /// What every bonus scenario of the run could have earned.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bonus_max_points: f64,
     pub total: usize,
     pub passed: usize,
     pub failed: usize,
@@ -166,7 +182,13 @@ impl Summary {
                 Verdict::NotEvaluable => s.not_evaluable += 1,
                 Verdict::GraderError => s.grader_error += 1,
             }
-            if sc.verdict.is_gradable() {
+            if sc.bonus {
+                s.bonus_max_points += sc.max_points;
+                if sc.verdict == Verdict::Passed {
+                    s.points += sc.points;
+                    s.bonus_points += sc.points;
+                }
+            } else if sc.verdict.is_gradable() {
                 s.points += sc.points;
                 s.max_points += sc.max_points - sc.ungraded_points;
                 s.ungraded_points += sc.ungraded_points;
@@ -205,6 +227,10 @@ pub struct ScenarioReport {
     /// (layers of a `@parcial` scenario): neither earned nor lost.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub ungraded_points: f64,
+    /// A `@bonus` scenario: passed, it adds its points; otherwise it costs
+    /// nothing, and its failure does not fail the run.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub bonus: bool,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -265,4 +291,8 @@ pub enum EvidenceStatus {
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{EvidenceStatus, Report, ScenarioReport, Verdict, points};
+use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, bonus_note, points};
 
 struct Paint(bool);
 
@@ -97,10 +97,11 @@ pub fn render(report: &Report, color: bool) -> String {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "\n{} {}/{} puntos · {} superados · {} fallidos · {} no evaluables · {} errores del corrector",
+        "\n{} {}/{} puntos{} · {} superados · {} fallidos · {} no evaluables · {} errores del corrector",
         paint.code("1", "Total:"),
         points(s.points),
         points(s.max_points),
+        bonus_note(s),
         s.passed,
         s.failed,
         s.not_evaluable,
@@ -125,7 +126,12 @@ fn scenario(out: &mut String, paint: &Paint, s: &ScenarioReport) {
         paint.code("2", &format!("[{}]", s.id)),
         paint.verdict(
             s.verdict,
-            &format!("{}/{}", points(s.points), points(s.max_points))
+            &format!(
+                "{}/{}{}",
+                points(s.points),
+                points(s.max_points),
+                bonus_mark(s)
+            )
         )
     );
     if s.verdict == Verdict::Passed {
