@@ -10,7 +10,7 @@
 use std::fmt::Write;
 
 use super::source_paths;
-use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_note, points};
+use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_note, failed_count, points};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -58,12 +58,12 @@ pub fn render(report: &Report) -> String {
         None,
         "cloudgrade",
         &format!(
-            "Total: {}/{} puntos{} · {} superados · {} fallidos · {} no evaluables · {} errores del corrector",
+            "Total: {}/{} puntos{} · {} superados · {} · {} no evaluables · {} errores del corrector",
             points(s.points),
             points(s.max_points),
             bonus_note(s),
             s.passed,
-            s.failed,
+            failed_count(s),
             s.not_evaluable,
             s.grader_error
         ),

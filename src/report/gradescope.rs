@@ -17,7 +17,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, bonus_note, points};
+use super::{
+    EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, bonus_note, failed_count, points,
+};
 use crate::batch::manifest::{activity_of, is_hidden};
 
 pub const FILE_NAME: &str = "results.json";
@@ -58,12 +60,12 @@ fn seconds(report: &Report) -> u64 {
 pub fn render(report: &Report) -> String {
     let s = &report.summary;
     let mut output = format!(
-        "**{} / {} puntos{}** · {} superados · {} fallidos",
+        "**{} / {} puntos{}** · {} superados · {}",
         points(s.points),
         points(s.max_points),
         bonus_note(s),
         s.passed,
-        s.failed
+        failed_count(s)
     );
     if s.ungraded_points > 0.0 {
         let _ = write!(

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{EvidenceStatus, Report, Verdict, bonus_mark, bonus_note, points};
+use super::{EvidenceStatus, Report, Verdict, bonus_mark, bonus_note, failed_count, points};
 
 fn icon(v: Verdict) -> &'static str {
     match v {
@@ -31,9 +31,9 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "{} superados · {} fallidos · {} no evaluables · {} errores del corrector · fuente `{}` ({}){}\n",
+        "{} superados · {} · {} no evaluables · {} errores del corrector · fuente `{}` ({}){}\n",
         s.passed,
-        s.failed,
+        failed_count(s),
         s.not_evaluable,
         s.grader_error,
         report.provenance.source.kind,

@@ -162,6 +162,17 @@ pub fn bonus_note(s: &Summary) -> String {
     }
 }
 
+/// `3 fallidos`, and what of them were bonus scenarios, which cost nothing:
+/// `3 fallidos · 2 bonus sin conseguir`.
+pub fn failed_count(s: &Summary) -> String {
+    let asked = s.failed - s.bonus_failed;
+    match s.bonus_failed {
+        0 => format!("{asked} fallidos"),
+        1 => format!("{asked} fallidos · 1 bonus sin conseguir"),
+        n => format!("{asked} fallidos · {n} bonus sin conseguir"),
+    }
+}
+
 /// What follows a scenario's points in every renderer: ` de bonus` for a
 /// bonus scenario, whose points are never asked for.
 pub fn bonus_mark(sc: &ScenarioReport) -> &'static str {

@@ -162,6 +162,9 @@ pub struct Summary {
     /// What every bonus scenario of the run could have earned.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub bonus_max_points: f64,
+    /// Of `failed`, the bonus scenarios: they cost nothing.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    pub bonus_failed: usize,
     pub total: usize,
     pub passed: usize,
     pub failed: usize,
@@ -187,6 +190,9 @@ impl Summary {
                 if sc.verdict == Verdict::Passed {
                     s.points += sc.points;
                     s.bonus_points += sc.points;
+                }
+                if sc.verdict == Verdict::Failed {
+                    s.bonus_failed += 1;
                 }
             } else if sc.verdict.is_gradable() {
                 s.points += sc.points;
@@ -291,6 +297,10 @@ pub enum EvidenceStatus {
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
+}
+
+fn is_zero_count(n: &usize) -> bool {
+    *n == 0
 }
 
 fn is_false(b: &bool) -> bool {

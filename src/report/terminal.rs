@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use super::{EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, bonus_note, points};
+use super::{
+    EvidenceStatus, Report, ScenarioReport, Verdict, bonus_mark, bonus_note, failed_count, points,
+};
 
 struct Paint(bool);
 
@@ -97,13 +99,13 @@ pub fn render(report: &Report, color: bool) -> String {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "\n{} {}/{} puntos{} · {} superados · {} fallidos · {} no evaluables · {} errores del corrector",
+        "\n{} {}/{} puntos{} · {} superados · {} · {} no evaluables · {} errores del corrector",
         paint.code("1", "Total:"),
         points(s.points),
         points(s.max_points),
         bonus_note(s),
         s.passed,
-        s.failed,
+        failed_count(s),
         s.not_evaluable,
         s.grader_error
     );
@@ -118,21 +120,26 @@ pub fn render(report: &Report, color: bool) -> String {
 }
 
 fn scenario(out: &mut String, paint: &Paint, s: &ScenarioReport) {
+    let score = format!(
+        "{}/{}{}",
+        points(s.points),
+        points(s.max_points),
+        bonus_mark(s)
+    );
+    // A bonus not reached is no mistake: not a red cross, but a dim circle.
+    let (mark, score) = if s.bonus && s.verdict == Verdict::Failed {
+        (paint.code("2", "○"), paint.code("2", &score))
+    } else {
+        (
+            paint.verdict(s.verdict, symbol(s.verdict)),
+            paint.verdict(s.verdict, &score),
+        )
+    };
     let _ = writeln!(
         out,
-        "  {} {} {}  {}",
-        paint.verdict(s.verdict, symbol(s.verdict)),
+        "  {mark} {} {}  {score}",
         s.name,
         paint.code("2", &format!("[{}]", s.id)),
-        paint.verdict(
-            s.verdict,
-            &format!(
-                "{}/{}{}",
-                points(s.points),
-                points(s.max_points),
-                bonus_mark(s)
-            )
-        )
     );
     if s.verdict == Verdict::Passed {
         return;
