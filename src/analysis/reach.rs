@@ -863,21 +863,10 @@ mod tests {
 
     fn db() -> DbInstance {
         DbInstance {
-            id: "db-1".into(),
-            engine: "postgres".into(),
-            port: Attr::Known(5432),
-            publicly_accessible: Attr::Known(false),
             subnet_group: Some("dbg".into()),
             security_group_ids: vec!["sg-db".into()],
-            storage_encrypted: None,
-            backup_retention_days: None,
-            multi_az: None,
-            deletion_protection: None,
-            auto_minor_version_upgrade: None,
-            master_username: None,
-            master_user_secret_arn: None,
             tags: tags("appdb"),
-            origin: None,
+            ..db_instance("db-1")
         }
     }
 

@@ -10,6 +10,32 @@ pub fn tags(name: &str) -> Tags {
     t
 }
 
+/// A PostgreSQL instance on 5432, private, in no subnet group, of which
+/// the source said nothing else.
+pub fn db_instance(id: &str) -> DbInstance {
+    DbInstance {
+        id: id.into(),
+        engine: "postgres".into(),
+        port: Attr::Known(5432),
+        publicly_accessible: Attr::Known(false),
+        subnet_group: None,
+        security_group_ids: Vec::new(),
+        storage_encrypted: None,
+        backup_retention_days: None,
+        multi_az: None,
+        deletion_protection: None,
+        skip_final_snapshot: None,
+        final_snapshot_identifier: None,
+        backup_window: None,
+        maintenance_window: None,
+        auto_minor_version_upgrade: None,
+        master_username: None,
+        master_user_secret_arn: None,
+        tags: Tags::new(),
+        origin: None,
+    }
+}
+
 pub fn empty() -> Inventory {
     Inventory::new(SourceInfo {
         kind: "test".into(),

@@ -316,21 +316,8 @@ Característica: RDS
 
     fn db(id: &str, public: bool) -> DbInstance {
         DbInstance {
-            id: id.into(),
-            engine: "postgres".into(),
-            port: Attr::Known(5432),
             publicly_accessible: Attr::Known(public),
-            subnet_group: None,
-            security_group_ids: Vec::new(),
-            storage_encrypted: None,
-            backup_retention_days: None,
-            multi_az: None,
-            deletion_protection: None,
-            auto_minor_version_upgrade: None,
-            master_username: None,
-            master_user_secret_arn: None,
-            tags: Default::default(),
-            origin: None,
+            ..crate::analysis::testkit::db_instance(id)
         }
     }
 

@@ -798,8 +798,13 @@ fn assert_world(inv: &Inventory, b: &Built) {
     assert_eq!(db.security_group_ids, vec![b.sg_db.clone()]);
     assert_eq!(db.storage_encrypted, Some(Attr::Known(true)));
     assert_eq!(db.backup_retention_days, Some(Attr::Known(7)));
-    assert_eq!(db.multi_az, Some(false));
-    assert_eq!(db.deletion_protection, Some(false));
+    assert_eq!(db.multi_az, Some(Attr::Known(false)));
+    assert_eq!(db.deletion_protection, Some(Attr::Known(false)));
+    // Terraform's own arguments: no API holds them.
+    assert_eq!(db.skip_final_snapshot, None);
+    assert_eq!(db.final_snapshot_identifier, None);
+    // AWS (and moto) choose the windows when none is given.
+    assert!(db.backup_window.is_some() && db.maintenance_window.is_some());
     let group = inv.db_subnet_group("curso-db").unwrap();
     assert_eq!(group.vpc_id, b.vpc);
     assert_eq!(

@@ -6,11 +6,14 @@ use crate::resources::*;
 /// Bumped on any change a reader of an older snapshot would misread.
 /// 2: an ECS service's `assign_public_ip` may be unknown
 /// (`{"unknown": ...}`), which a version-1 reader cannot read.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: a DB instance's `multi_az` and `deletion_protection` may be unknown
+/// too, and it gains the Terraform-only `skip_final_snapshot` and
+/// `final_snapshot_identifier` and its backup and maintenance windows.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Every version [`Inventory::load`] reads: each later one only
 /// widened what a field may hold, so older snapshots read as they are.
-pub const READABLE_SCHEMA_VERSIONS: [u32; 2] = [1, SCHEMA_VERSION];
+pub const READABLE_SCHEMA_VERSIONS: [u32; 3] = [1, 2, SCHEMA_VERSION];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
@@ -404,10 +407,27 @@ mod tests {
     }
 
     #[test]
+    fn a_version_2_database_reads_its_on_off_facts_as_known() {
+        let text = r#"{"schema_version": 2, "source": {"kind": "aws", "location": "x"},
+            "db_instances": [{"id": "d", "engine": "postgres", "port": 5432,
+              "publicly_accessible": false, "multi_az": true, "deletion_protection": false}]}"#;
+        let inv = read(text).unwrap();
+        let db = &inv.db_instances[0];
+        assert_eq!(db.multi_az, Some(Attr::Known(true)));
+        assert_eq!(db.deletion_protection, Some(Attr::Known(false)));
+        assert_eq!(
+            db.skip_final_snapshot, None,
+            "a version 2 snapshot did not say"
+        );
+    }
+
+    #[test]
     fn a_newer_snapshot_is_refused_naming_both_versions() {
-        let e = read(&snapshot(3, "false")).unwrap_err().to_string();
+        let newer = SCHEMA_VERSION + 1;
+        let e = read(&snapshot(newer, "false")).unwrap_err().to_string();
         assert!(
-            e.contains("schema_version 3") && e.contains("a la 2"),
+            e.contains(&format!("schema_version {newer}"))
+                && e.contains(&format!("a la {SCHEMA_VERSION}")),
             "{e}"
         );
     }

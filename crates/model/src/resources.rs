@@ -256,10 +256,27 @@ pub struct DbInstance {
     /// Like `storage_encrypted`: `None` when the source did not say.
     #[serde(default)]
     pub backup_retention_days: Option<Attr<i32>>,
+    /// Like `storage_encrypted`: `None` when the source did not say.
     #[serde(default)]
-    pub multi_az: Option<bool>,
+    pub multi_az: Option<Attr<bool>>,
+    /// Like `storage_encrypted`: `None` when the source did not say.
     #[serde(default)]
-    pub deletion_protection: Option<bool>,
+    pub deletion_protection: Option<Attr<bool>>,
+    /// What `terraform destroy` does: arguments of Terraform's alone, so
+    /// `None` from a live account, which never holds them.
+    #[serde(default)]
+    pub skip_final_snapshot: Option<Attr<bool>>,
+    /// Empty when the source knows none was given; `None` as above.
+    #[serde(default)]
+    pub final_snapshot_identifier: Option<Attr<String>>,
+    /// `hh24:mi-hh24:mi` (UTC) as written or as AWS chose it; empty when
+    /// none was given (AWS then picks one that fits); `None` when the
+    /// source did not say.
+    #[serde(default)]
+    pub backup_window: Option<Attr<String>>,
+    /// `ddd:hh24:mi-ddd:hh24:mi`, like `backup_window`.
+    #[serde(default)]
+    pub maintenance_window: Option<Attr<String>>,
     /// Like `storage_encrypted`: `None` when the source did not say.
     #[serde(default)]
     pub auto_minor_version_upgrade: Option<Attr<bool>>,

@@ -62,7 +62,7 @@ fn an_aurora_cluster_is_one_database_with_its_members_properties() {
     assert_eq!(db.subnet_group.as_deref(), Some("db"));
     assert_eq!(db.security_group_ids, vec!["aws_security_group.db"]);
     assert_eq!(db.storage_encrypted, Some(Attr::Known(true)));
-    assert_eq!(db.multi_az, Some(true), "two members");
+    assert_eq!(db.multi_az, Some(Attr::Known(true)), "two members");
     assert_eq!(
         db.publicly_accessible,
         Attr::Known(true),
@@ -82,7 +82,7 @@ fn a_mysql_aurora_cluster_with_one_private_member() {
     let inv = load(&[("main.tf", &text)]);
     let db = &inv.db_instances[0];
     assert_eq!(db.port, Attr::Known(3306));
-    assert_eq!(db.multi_az, Some(false));
+    assert_eq!(db.multi_az, Some(Attr::Known(false)));
     assert_eq!(db.publicly_accessible, Attr::Known(false));
 }
 
@@ -185,6 +185,45 @@ fn storage_encryption_is_off_unless_set_and_an_unknown_names_its_reference() {
         db("  storage_encrypted = var.x"),
         Some(Attr::unknown("var.x"))
     );
+}
+
+#[test]
+fn what_a_destroy_does_is_read_with_the_providers_defaults() {
+    let db = db_with("");
+    assert_eq!(db.deletion_protection, Some(Attr::Known(false)));
+    assert_eq!(
+        db.skip_final_snapshot,
+        Some(Attr::Known(false)),
+        "the provider's default"
+    );
+    assert_eq!(
+        db.final_snapshot_identifier,
+        Some(Attr::Known(String::new())),
+        "none given"
+    );
+    let db = db_with("  skip_final_snapshot = true\n  final_snapshot_identifier = \"d-final\"");
+    assert_eq!(db.skip_final_snapshot, Some(Attr::Known(true)));
+    assert_eq!(
+        db.final_snapshot_identifier,
+        Some(Attr::Known("d-final".into()))
+    );
+    // A variable without a value keeps its name, where an Option<bool> lost it.
+    assert_eq!(
+        db_with("  deletion_protection = var.x").deletion_protection,
+        Some(Attr::unknown("var.x"))
+    );
+    assert_eq!(
+        db_with("  multi_az = var.x").multi_az,
+        Some(Attr::unknown("var.x"))
+    );
+}
+
+#[test]
+fn windows_are_read_as_written_and_empty_when_aws_chooses() {
+    let db = db_with("  backup_window = \"03:00-04:00\"\n  maintenance_window = var.x");
+    assert_eq!(db.backup_window, Some(Attr::Known("03:00-04:00".into())));
+    assert_eq!(db.maintenance_window, Some(Attr::unknown("var.x")));
+    assert_eq!(db_with("").backup_window, Some(Attr::Known(String::new())));
 }
 
 #[test]

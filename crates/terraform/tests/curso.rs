@@ -227,9 +227,13 @@ fn rds_in_private_subnet_group_behind_its_group() {
         (
             db.storage_encrypted.clone(),
             db.backup_retention_days.clone(),
-            db.multi_az
+            db.multi_az.clone()
         ),
-        (Some(Attr::Known(true)), Some(Attr::Known(7)), Some(false))
+        (
+            Some(Attr::Known(true)),
+            Some(Attr::Known(7)),
+            Some(Attr::Known(false))
+        )
     );
     let group = inv.db_subnet_group("mi-proyecto-dev-db-subnets").unwrap();
     assert_eq!(group.vpc_id, "aws_vpc.main");

@@ -395,9 +395,13 @@ resource "aws_db_instance" "d" {{
         (
             d.storage_encrypted.clone(),
             d.backup_retention_days.clone(),
-            d.deletion_protection
+            d.deletion_protection.clone()
         ),
-        (Some(Attr::Known(false)), Some(Attr::Known(1)), Some(false))
+        (
+            Some(Attr::Known(false)),
+            Some(Attr::Known(1)),
+            Some(Attr::Known(false))
+        )
     );
     assert_eq!(
         d.master_user_secret_arn.as_deref(),

@@ -343,6 +343,19 @@ pub struct DbInstance {
     pub multi_az: bool,
     #[serde(default)]
     pub deletion_protection: bool,
+    /// What `terraform destroy` does: Terraform's arguments alone, written
+    /// into the project and never into the emulator, whose API has no such
+    /// setting (a live source cannot see them). Terraform's default.
+    #[serde(default)]
+    pub skip_final_snapshot: bool,
+    #[serde(default)]
+    pub final_snapshot_identifier: Option<String>,
+    /// `hh24:mi-hh24:mi` and `ddd:hh24:mi-ddd:hh24:mi`, UTC; absent, AWS
+    /// (and moto) choose.
+    #[serde(default)]
+    pub backup_window: Option<String>,
+    #[serde(default)]
+    pub maintenance_window: Option<String>,
     /// AWS's default, and the provider's.
     #[serde(default = "yes")]
     pub auto_minor_version_upgrade: bool,

@@ -334,10 +334,19 @@ impl Writer {
                     "auto_minor_version_upgrade = {}",
                     db.auto_minor_version_upgrade
                 ),
-                "skip_final_snapshot     = true".into(),
+                format!("skip_final_snapshot     = {}", db.skip_final_snapshot),
             ];
             if let Some(n) = &db.db_name {
                 lines.insert(4, format!("db_name                 = {}", quoted(n)));
+            }
+            for (argument, value) in [
+                ("final_snapshot_identifier", &db.final_snapshot_identifier),
+                ("backup_window", &db.backup_window),
+                ("maintenance_window", &db.maintenance_window),
+            ] {
+                if let Some(v) = value {
+                    lines.push(format!("{argument} = {}", quoted(v)));
+                }
             }
             lines.extend(tags(&db.tags));
             self.resource("aws_db_instance", name, &lines);

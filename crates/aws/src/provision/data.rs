@@ -88,6 +88,8 @@ pub(super) async fn build(
                 .backup_retention_period(d.backup_retention_days)
                 .multi_az(d.multi_az)
                 .deletion_protection(d.deletion_protection)
+                .set_preferred_backup_window(d.backup_window.clone())
+                .set_preferred_maintenance_window(d.maintenance_window.clone())
                 .auto_minor_version_upgrade(d.auto_minor_version_upgrade)
                 .set_tags(Some(
                     d.tags

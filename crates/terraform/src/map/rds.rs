@@ -68,10 +68,13 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             // Off unless set: the provider's default, and AWS's.
             storage_encrypted: Some(o.bool_or("storage_encrypted", false)),
             backup_retention_days: retention(i, &o),
-            multi_az: Some(o.known_bool("multi_az").unwrap_or(false))
-                .filter(|_| known_or_unset(&o, "multi_az")),
-            deletion_protection: Some(o.known_bool("deletion_protection").unwrap_or(false))
-                .filter(|_| known_or_unset(&o, "deletion_protection")),
+            // Off unless set: the provider's defaults, and AWS's.
+            multi_az: Some(o.bool_or("multi_az", false)),
+            deletion_protection: Some(o.bool_or("deletion_protection", false)),
+            skip_final_snapshot: Some(o.bool_or("skip_final_snapshot", false)),
+            final_snapshot_identifier: Some(given(&o, "final_snapshot_identifier")),
+            backup_window: Some(given(&o, "backup_window")),
+            maintenance_window: Some(given(&o, "maintenance_window")),
             // On unless set off: the provider's default, and AWS's.
             auto_minor_version_upgrade: Some(o.bool_or("auto_minor_version_upgrade", true)),
             master_username: username(
@@ -138,9 +141,12 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             backup_retention_days: retention(i, &o),
             // A cluster survives a zone's loss when it has a reader in
             // another zone: two members or more.
-            multi_az: Some(mine.len() >= 2),
-            deletion_protection: Some(o.known_bool("deletion_protection").unwrap_or(false))
-                .filter(|_| known_or_unset(&o, "deletion_protection")),
+            multi_az: Some(Attr::Known(mine.len() >= 2)),
+            deletion_protection: Some(o.bool_or("deletion_protection", false)),
+            skip_final_snapshot: Some(o.bool_or("skip_final_snapshot", false)),
+            final_snapshot_identifier: Some(given(&o, "final_snapshot_identifier")),
+            backup_window: Some(given(&o, "preferred_backup_window")),
+            maintenance_window: Some(given(&o, "preferred_maintenance_window")),
             auto_minor_version_upgrade: Some(members_all(
                 &mine,
                 "auto_minor_version_upgrade",
@@ -191,10 +197,10 @@ fn username(i: &Instance, o: &Obj, field: &str, inherit: &[&str]) -> Option<Attr
     }
 }
 
-/// Whether a bool argument is known: set to a known value, or not set (then
-/// its default is known).
-fn known_or_unset(o: &Obj, field: &str) -> bool {
-    !o.has(field) || o.known_bool(field).is_some()
+/// A text argument as written, empty when it is not set.
+fn given(o: &Obj, field: &str) -> Attr<String> {
+    o.attr_string(field)
+        .unwrap_or_else(|| Attr::Known(String::new()))
 }
 
 /// The group's name: AWS ids it by name; a generated one stands as the address.
