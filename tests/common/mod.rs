@@ -118,11 +118,29 @@ pub fn world_names() -> Vec<String> {
     names
 }
 
+/// The worlds an emulator can build: all but those whose expectation says
+/// the emulator refuses their mistake (`static_only`), as AWS would.
+pub fn live_world_names() -> Vec<String> {
+    world_names()
+        .into_iter()
+        .filter(|w| {
+            cloudgrade_worlds::Expectation::load(&repo().join("scenarios").join(w))
+                .unwrap_or_else(|e| panic!("{e}"))
+                .static_only
+                .is_none()
+        })
+        .collect()
+}
+
 /// How a report is held to a world's `expect.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
-    /// Every verdict exactly as expected (a live source knows everything).
+    /// Every verdict exactly as expected, from a source that reads the
+    /// Terraform once every value is known (a re-plan).
     Exact,
+    /// Exactly as expected of a live source: where a fact is Terraform's
+    /// alone, what the world says such a source gives (`live`).
+    Live,
     /// A source that cannot know a value before apply may say
     /// `not_evaluable` instead, provided the reason names the Terraform
     /// reference it waits for; it may never guess another verdict.
@@ -143,20 +161,29 @@ pub fn expectation_problems(
             continue;
         };
         let reason = got["reason"].to_string();
-        if got["verdict"] != want.verdict.as_str() {
+        let (verdict, message) = want.for_source(strictness == Strictness::Live);
+        let bonus = got["bonus"] == true;
+        if bonus != want.bonus && (want.bonus || verdict == cloudgrade_worlds::Verdict::Failed) {
+            problems.push(format!(
+                "{id}: the report says bonus = {bonus} and expect.toml bonus = {}: the exit code is derived from it",
+                want.bonus
+            ));
+        }
+        if got["verdict"] != verdict.as_str() {
             let excused = strictness == Strictness::UnknownsNamed
                 && got["verdict"] == "not_evaluable"
                 && names_a_reference(&reason);
             if !excused {
                 problems.push(format!(
                     "{id}: verdict {} (want {}): {reason}",
-                    got["verdict"], want.verdict
+                    got["verdict"],
+                    verdict.as_str()
                 ));
             }
             continue;
         }
-        if let Some(msg) = &want.message
-            && !got.to_string().contains(msg.as_str())
+        if let Some(msg) = message
+            && !got.to_string().contains(msg)
         {
             problems.push(format!("{id}: message «{msg}» not found in {reason}"));
         }
@@ -301,12 +328,35 @@ fn scenario_lines(dir: &Path) -> std::collections::BTreeMap<String, (u32, String
 }
 
 /// The scenarios `check` grades on a folder without a Dockerfile (every
-/// activity but Docker's, of the course standard), with their points.
+/// activity but Docker's, of the course standard), with their points; the
+/// `@bonus` ones apart, since their points are never part of the maximum.
 pub fn terraform_scenarios() -> std::collections::BTreeMap<String, u32> {
+    let bonus = bonus_scenarios();
     let docker = scenario_points(&repo().join("features/docker"));
     course_points(&repo().join("features"))
         .into_iter()
-        .filter(|(id, _)| !docker.contains_key(id))
+        .filter(|(id, _)| !docker.contains_key(id) && !bonus.contains(id))
+        .collect()
+}
+
+/// The bonus scenarios the course's folder (examples/terraform/curso)
+/// passes: it keeps a final snapshot, and leaves multi_az off to save cost.
+pub const CURSO_BONUS_PASSED: [&str; 1] = ["rds-deletion-safety"];
+
+/// What `check` of the course's folder earns, bonus included, and its maximum.
+pub fn curso_points() -> (u32, u32) {
+    let (_, total) = terraform_points(&[]);
+    let points = scenario_points(&repo().join("features"));
+    let bonus: u32 = CURSO_BONUS_PASSED.iter().map(|id| points[*id]).sum();
+    (total + bonus, total)
+}
+
+/// The ids of the shipped `@bonus` scenarios.
+pub fn bonus_scenarios() -> std::collections::BTreeSet<String> {
+    scenario_lines(&repo().join("features"))
+        .into_iter()
+        .filter(|(_, (_, line))| line.split_whitespace().any(|t| t == "@bonus"))
+        .map(|(id, _)| id)
         .collect()
 }
 

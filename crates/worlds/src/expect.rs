@@ -5,7 +5,14 @@
 //! base expects except where its own `expect.toml` says otherwise: a broken
 //! world names only the scenarios its mistake changes, so a new rule is
 //! written into the reference's expectation once, not into every world's.
-//! The exit code follows from the verdicts and need not be written.
+//! The exit code follows from the verdicts and need not be written: 1 when a
+//! scenario fails that is not a bonus.
+//!
+//! Two things no emulator can show are said here rather than left out:
+//! `live`, what a live source gives for a fact Terraform alone holds (what
+//! `terraform destroy` does), and `static_only`, a world whose mistake the
+//! emulator refuses to build, as AWS would at apply; it is graded from its
+//! Terraform and plans.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +32,8 @@ pub struct Expectation {
     pub planted_secrets: Vec<String>,
     /// Scenario id -> the verdict it must get.
     pub scenarios: BTreeMap<String, ScenarioExpectation>,
+    /// Why the world cannot be built in an emulator, when it cannot.
+    pub static_only: Option<String>,
 }
 
 /// `expect.toml` as written.
@@ -39,6 +48,10 @@ struct ExpectFile {
     planted_secrets: Vec<String>,
     #[serde(default)]
     scenarios: BTreeMap<String, ScenarioExpectation>,
+    /// The world's own: a base that an emulator refuses says nothing of
+    /// the worlds that extend it.
+    #[serde(default)]
+    static_only: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,6 +61,33 @@ pub struct ScenarioExpectation {
     /// A substring the scenario's evidence must contain.
     #[serde(default)]
     pub message: Option<String>,
+    /// The scenario is a `@bonus` one: its failure leaves the exit code 0.
+    /// The report must agree, so this cannot drift from the feature.
+    #[serde(default)]
+    pub bonus: bool,
+    /// What a live source gives instead, where the fact is Terraform's
+    /// alone and no API returns it.
+    #[serde(default)]
+    pub live: Option<LiveExpectation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveExpectation {
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ScenarioExpectation {
+    /// The verdict and message a source must give: a live one's own where
+    /// the world states it.
+    pub fn for_source(&self, live: bool) -> (Verdict, Option<&str>) {
+        match (&self.live, live) {
+            (Some(l), true) => (l.verdict, l.message.as_deref()),
+            _ => (self.verdict, self.message.as_deref()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -91,7 +131,7 @@ impl Expectation {
         scenarios.extend(own.scenarios);
         let failing: Vec<String> = scenarios
             .iter()
-            .filter(|(_, s)| s.verdict == Verdict::Failed)
+            .filter(|(_, s)| s.verdict == Verdict::Failed && !s.bonus)
             .map(|(id, _)| id.clone())
             .collect();
         let want = if failing.is_empty() { 0 } else { 1 };
@@ -100,6 +140,7 @@ impl Expectation {
             exit_code: own.exit_code.unwrap_or(want),
             planted_secrets: own.planted_secrets,
             scenarios,
+            static_only: own.static_only,
         };
         let invalid = |path: &str, message: String| WorldError::Invalid {
             file: file.clone(),
@@ -132,8 +173,22 @@ impl Expectation {
                 },
             ));
         }
+        if e.static_only
+            .as_deref()
+            .is_some_and(|w| w.trim().is_empty())
+        {
+            return Err(invalid(
+                "static_only",
+                "está vacío: di por qué el emulador no puede construir el mundo".into(),
+            ));
+        }
         for (id, s) in &e.scenarios {
-            if s.message.as_deref().is_some_and(|m| m.trim().is_empty()) {
+            let live_message = s.live.as_ref().and_then(|l| l.message.as_deref());
+            if [s.message.as_deref(), live_message]
+                .into_iter()
+                .flatten()
+                .any(|m| m.trim().is_empty())
+            {
                 return Err(invalid(
                     &key_path(&["scenarios", id, "message"]),
                     "está vacío: quítalo o di qué texto debe aparecer".into(),
