@@ -55,6 +55,9 @@ RULES = {
     "rdsuser": "rds-master-username-valid",
     "vpcdns": "net-vpc-dns",
     "pubigw": "net-public-igw",
+    "rdsdel": "rds-deletion-safety",
+    "rdsmaz": "rds-multi-az",
+    "rdswin": "rds-windows-no-overlap",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

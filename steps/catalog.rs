@@ -279,6 +279,34 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^tienen una réplica en espera en otra zona$",
+        en: r"^they keep a standby in another zone$",
+        doc: "Instancias RDS: multi_az está activado (un clúster Aurora, con dos miembros o más).",
+        run: rds::multi_az,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^no se pueden borrar sin dejar copia$",
+        en: r"^they cannot be deleted without leaving a copy$",
+        doc: "Instancias RDS: deletion_protection está activado, o skip_final_snapshot es false y hay un \
+              final_snapshot_identifier. Una cuenta solo dice deletion_protection: lo que hará terraform \
+              destroy está en el código.",
+        run: rds::deletion_safe,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^sus ventanas de copia y de mantenimiento no se solapan$",
+        en: r"^their backup and maintenance windows do not overlap$",
+        doc: "Instancias RDS: backup_window (hh24:mi-hh24:mi) y maintenance_window (ddd:hh24:mi-ddd:hh24:mi), \
+              si se fijan, están bien escritas, duran 30 minutos o más y el mantenimiento semanal no pisa la \
+              copia diaria (tocarse no es solaparse).",
+        run: rds::windows_apart,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^su usuario maestro es válido$",
         en: r"^their master user name is valid$",
         doc: "Instancias RDS: el usuario maestro tiene solo letras, números o _ (hasta 63 en PostgreSQL, 32 en \

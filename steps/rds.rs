@@ -4,8 +4,9 @@
 use cloudgrade_model::{Attr, DbInstance, ResourceKind};
 
 use super::state::{ScenarioState, StepError, StepResult, conclude};
+use crate::analysis::deletion::{self, Safety};
 use crate::analysis::reach::{self, Endpoint};
-use crate::analysis::{Finding, Unanswerable, master_user, routing, zones};
+use crate::analysis::{Finding, Unanswerable, master_user, routing, windows, zones};
 use crate::report::EvidenceStatus;
 
 fn instances<'a>(state: &ScenarioState<'a>) -> Result<Vec<&'a DbInstance>, StepError> {
@@ -235,6 +236,113 @@ pub fn auto_minor_upgrades(state: &mut ScenarioState, _: &[String]) -> StepResul
              activado) y elige la ventana con maintenance_window",
         },
     )
+}
+
+/// rds-multi-az: a standby in another zone takes over when the primary's
+/// zone fails; an Aurora cluster has one when it has two members.
+pub fn multi_az(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    must_be_on(
+        state,
+        |db| &db.multi_az,
+        OnOff {
+            argument: "multi_az",
+            unsaid: "si tiene una réplica en otra zona (multi_az)",
+            on: "tiene una réplica en espera en otra zona de disponibilidad (multi_az)",
+            off: "multi_az está desactivado (lo que Terraform y AWS ponen si no se dice): si cae la zona de \
+             la instancia, la base de datos cae con ella; multi_az = true mantiene una réplica en otra \
+             zona que toma el relevo sola (el curso lo deja comentado porque duplica el coste)",
+        },
+    )
+}
+
+/// rds-deletion-safety: a delete is refused, or leaves a final snapshot.
+pub fn deletion_safe(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(state)? {
+        match deletion::safety(db) {
+            Safety::Protected(why) | Safety::FinalSnapshot(why) => {
+                state.push(EvidenceStatus::Ok, db.id.clone(), why, db.origin.as_ref())
+            }
+            Safety::Unsafe(f) => problems.push(f),
+            Safety::Unknown(u) => unknowns.push(u),
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// rds-windows-no-overlap: each window AWS would take, and the weekly
+/// maintenance clear of the daily backup. An unset window is AWS's to
+/// choose, and it chooses one clear of the other.
+pub fn windows_apart(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(state)? {
+        let fail = |message: String| Finding {
+            subject: db.id.clone(),
+            message: format!("{message}; terraform apply fallaría al crear la instancia"),
+            origin: db.origin.clone(),
+        };
+        let mut known = |argument: &str, w: &'_ Option<Attr<String>>| match w {
+            Some(Attr::Known(text)) => Some(text.clone()),
+            other => {
+                unknowns.push(Unanswerable {
+                    subject: db.id.clone(),
+                    reason: match other {
+                        Some(Attr::Unknown(u)) => {
+                            format!("{argument} solo se conoce tras apply ({})", u.unknown)
+                        }
+                        _ => format!("la fuente no dice su {argument}"),
+                    },
+                });
+                None
+            }
+        };
+        let backup = known("backup_window", &db.backup_window);
+        let maintenance = known("maintenance_window", &db.maintenance_window);
+        let before = problems.len();
+        let read = |text: &Option<String>, parse: fn(&str) -> Result<windows::Window, String>| {
+            text.as_deref().filter(|t| !t.is_empty()).map(parse)
+        };
+        let (b, m) = (
+            read(&backup, windows::backup),
+            read(&maintenance, windows::maintenance),
+        );
+        for refused in [&b, &m]
+            .into_iter()
+            .flatten()
+            .filter_map(|w| w.as_ref().err())
+        {
+            problems.push(fail(refused.clone()));
+        }
+        if let (Some(Ok(b)), Some(Ok(m))) = (b, m)
+            && windows::overlap(b, m)
+        {
+            problems.push(fail(format!(
+                "maintenance_window = \"{}\" se solapa con backup_window = \"{}\", que se repite cada día: \
+                 AWS no lo admite; pon el mantenimiento fuera de la copia, por ejemplo justo después",
+                maintenance.as_deref().unwrap_or_default(),
+                backup.as_deref().unwrap_or_default()
+            )));
+        }
+        let (Some(backup), Some(maintenance)) = (backup, maintenance) else {
+            continue;
+        };
+        if problems.len() == before {
+            let said = match (backup.is_empty(), maintenance.is_empty()) {
+                (true, true) => "no fija ventanas: AWS elige unas que no se solapan".to_string(),
+                (false, true) => {
+                    format!("copias en {backup}; AWS elige el mantenimiento fuera de ellas")
+                }
+                (true, false) => {
+                    format!("mantenimiento en {maintenance}; AWS elige las copias fuera de él")
+                }
+                (false, false) => {
+                    format!("copias en {backup} y mantenimiento en {maintenance}, sin solaparse")
+                }
+            };
+            state.push(EvidenceStatus::Ok, db.id.clone(), said, db.origin.as_ref());
+        }
+    }
+    conclude(state, &problems, &unknowns)
 }
 
 /// rds-master-username-valid: what RDS accepts as the master user's name.

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{cloudgrade, copy_dir, course_points, repo, run, terraform_points};
+use common::{cloudgrade, copy_dir, course_points, curso_points, repo, run};
 
 fn json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -204,7 +204,7 @@ fn batch_and_check_grade_the_same_scenarios_and_terraform_only_classes_get_total
     let header = moodle.lines().next().unwrap();
     assert!(!header.contains("docker"), "{header}");
     let ana = moodle.lines().find(|l| l.starts_with("ana,")).unwrap();
-    let (_, total) = terraform_points(&[]);
+    let (total, _) = curso_points();
     assert!(
         ana.ends_with(&format!(",{total}")),
         "a total, not `-`: {ana}"
@@ -540,7 +540,7 @@ fn ctrl_c_writes_the_gradebook_of_those_graded_marked_partial() {
     );
     // Those graded have a number; the rest an empty cell, never a zero.
     let canvas = std::fs::read_to_string(out.join("gradebook.partial.csv")).unwrap();
-    let (_, total) = terraform_points(&[]);
+    let (total, _) = curso_points();
     let full = format!(",{total}");
     assert!(
         canvas

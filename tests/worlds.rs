@@ -23,7 +23,7 @@ fn check_world(name: &str) {
     let o = grade_aws(&moto, out.path());
 
     let report = read_json(&out.path().join("report.json"));
-    let mut problems = expectation_problems(&report, &expect, Strictness::Exact);
+    let mut problems = expectation_problems(&report, &expect, Strictness::Live);
     if o.code != expect.exit_code {
         problems.push(format!("exit code {} (want {})", o.code, expect.exit_code));
     }
@@ -105,7 +105,7 @@ macro_rules! worlds {
         fn every_world_has_a_test() {
             let mut listed = vec![$($dir),*];
             listed.sort();
-            assert_eq!(listed, world_names());
+            assert_eq!(listed, live_world_names());
         }
     };
 }
@@ -129,6 +129,7 @@ worlds! {
     rds_one_az => "rds-one-az",
     rds_no_minor_upgrades => "rds-no-minor-upgrades",
     rds_bad_username => "rds-bad-username",
+    rds_no_safety_net => "rds-no-safety-net",
     nacl_drops_return => "nacl-drops-return",
     sg_ssh_open => "sg-ssh-open",
     env_db_password => "env-db-password",

@@ -6,6 +6,7 @@
 
 /// CIDR blocks live in the model, shared with the Terraform functions and the worlds.
 pub use cloudgrade_model::cidr;
+pub mod deletion;
 pub mod ecs;
 pub mod iam;
 pub mod master_user;
@@ -15,6 +16,7 @@ pub mod routing;
 pub mod secrets;
 pub mod sg;
 pub mod tier;
+pub mod windows;
 pub mod zones;
 
 use cloudgrade_model::{Inventory, Origin, ResourceKind, Tags, name_tag};
