@@ -815,7 +815,7 @@ fn acl_side(inv: &Inventory, f: &Flow, port: u16, c: &mut Connection) -> Option<
 mod tests {
     use super::*;
     use crate::analysis::testkit::*;
-    use cloudgrade_model::{AclEntry, NetworkAcl, SecurityGroup, SgRule, Tags};
+    use cloudgrade_model::{AclEntry, NetworkAcl, SgRule};
 
     fn tcp(port: i32, peer: SgPeer) -> SgRule {
         rule("tcp", Some(port), Some(port), peer)
@@ -825,17 +825,6 @@ mod tests {
     }
     fn from_cidr(c: &str) -> SgPeer {
         SgPeer::Cidr(Attr::Known(c.into()))
-    }
-    fn group(id: &str, name: &str, ingress: Vec<SgRule>, egress: Vec<SgRule>) -> SecurityGroup {
-        SecurityGroup {
-            id: id.into(),
-            name: name.into(),
-            vpc_id: "vpc-1".into(),
-            ingress,
-            egress,
-            tags: Tags::new(),
-            origin: None,
-        }
     }
     fn acl(id: &str, subnets: &[&str], entries: Vec<AclEntry>) -> NetworkAcl {
         NetworkAcl {

@@ -219,6 +219,20 @@ pub fn rule(proto: &str, from: Option<i32>, to: Option<i32>, peer: SgPeer) -> Sg
     }
 }
 
+/// A security group of `vpc-1` with these rules, its description unsaid.
+pub fn group(id: &str, name: &str, ingress: Vec<SgRule>, egress: Vec<SgRule>) -> SecurityGroup {
+    SecurityGroup {
+        id: id.into(),
+        name: name.into(),
+        vpc_id: "vpc-1".into(),
+        description: None,
+        ingress,
+        egress,
+        tags: Tags::new(),
+        origin: None,
+    }
+}
+
 /// One network ACL entry.
 pub fn entry(
     n: i32,

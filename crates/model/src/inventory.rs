@@ -8,7 +8,8 @@ use crate::resources::*;
 /// (`{"unknown": ...}`), which a version-1 reader cannot read.
 /// 3: a DB instance's `multi_az` and `deletion_protection` may be unknown
 /// too, and it gains the Terraform-only `skip_final_snapshot` and
-/// `final_snapshot_identifier` and its backup and maintenance windows.
+/// `final_snapshot_identifier` and its backup and maintenance windows; a
+/// security group gains its description.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Every version [`Inventory::load`] reads: each later one only

@@ -157,6 +157,11 @@ pub struct SecurityGroup {
     pub id: String,
     pub name: String,
     pub vpc_id: String,
+    /// As AWS holds it: the provider writes `Managed by Terraform` (see
+    /// [`SecurityGroup::UNSAID`]) when the configuration gives none; `None`
+    /// when the source did not say.
+    #[serde(default)]
+    pub description: Option<Attr<String>>,
     #[serde(default)]
     pub ingress: Vec<SgRule>,
     #[serde(default)]
@@ -165,6 +170,12 @@ pub struct SecurityGroup {
     pub tags: Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+}
+
+impl SecurityGroup {
+    /// The description the AWS provider gives a group whose configuration
+    /// gives none: what AWS then holds, so every source reads it alike.
+    pub const UNSAID: &'static str = "Managed by Terraform";
 }
 
 /// One permission for one peer: sources flatten rules that list several peers

@@ -201,6 +201,8 @@ pub struct SecurityGroup {
     /// The AWS group name; the logical name when absent.
     #[serde(default)]
     pub name: Option<String>,
+    /// Empty or absent: none given (AWS then holds the provider's
+    /// `Managed by Terraform`).
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
@@ -227,7 +229,8 @@ pub struct SgRule {
     /// Logical name of a security group of the world.
     #[serde(default)]
     pub group: Option<String>,
-    /// The rule's description in AWS; its logical name when absent.
+    /// The rule's description in AWS; its logical name when absent, none
+    /// when empty.
     #[serde(default)]
     pub description: Option<String>,
 }

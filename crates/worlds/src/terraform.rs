@@ -174,7 +174,7 @@ impl Writer {
                 ),
                 "vpc_id      = aws_vpc.main.id".into(),
             ];
-            if let Some(d) = &sg.description {
+            if let Some(d) = sg.description.as_ref().filter(|d| !d.is_empty()) {
                 lines.insert(1, format!("description = {}", quoted(d)));
             }
             lines.extend(tags(&sg.tags));
@@ -230,14 +230,12 @@ impl Writer {
         r: &SgRule,
     ) -> Result<(), String> {
         let (protocol, from, to) = protocol_and_ports(&r.protocol, r.ports.as_ref())?;
-        let mut lines = vec![
-            format!("security_group_id = aws_security_group.{group}.id"),
-            format!(
-                "description       = {}",
-                quoted(r.description.as_deref().unwrap_or(rule))
-            ),
-            format!("ip_protocol       = {}", quoted(&protocol)),
-        ];
+        let mut lines = vec![format!("security_group_id = aws_security_group.{group}.id")];
+        // `description = ""` in the world: a rule written without one.
+        if let Some(d) = Some(r.description.as_deref().unwrap_or(rule)).filter(|d| !d.is_empty()) {
+            lines.push(format!("description       = {}", quoted(d)));
+        }
+        lines.push(format!("ip_protocol       = {}", quoted(&protocol)));
         if protocol != "-1" {
             lines.push(format!("from_port         = {from}"));
             lines.push(format!("to_port           = {to}"));

@@ -356,6 +356,7 @@ fn security_group(g: t::SecurityGroup) -> SecurityGroup {
         id: g.group_id.unwrap_or_default(),
         name: g.group_name.unwrap_or_default(),
         vpc_id: g.vpc_id.unwrap_or_default(),
+        description: g.description.map(Attr::Known),
         ingress: g
             .ip_permissions
             .unwrap_or_default()

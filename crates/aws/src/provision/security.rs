@@ -8,6 +8,8 @@ use futures::future::try_join_all;
 
 use super::network::tag_spec;
 use super::{At, Clients, ProvisionError, got};
+use cloudgrade_model::SecurityGroup;
+
 use crate::world::{SgRule, World, protocol_number};
 
 pub(super) async fn build(
@@ -22,7 +24,14 @@ pub(super) async fn build(
                 .ec2
                 .create_security_group()
                 .group_name(g.name.as_deref().unwrap_or(n))
-                .description(g.description.as_deref().unwrap_or(n))
+                // What Terraform sends when the configuration gives none,
+                // so the world reads alike written as .tf and built here.
+                .description(
+                    g.description
+                        .as_deref()
+                        .filter(|d| !d.is_empty())
+                        .unwrap_or(SecurityGroup::UNSAID),
+                )
                 .vpc_id(vpc)
                 .set_tag_specifications(tag_spec(ResourceType::SecurityGroup, &g.tags))
                 .send()
@@ -125,7 +134,9 @@ fn permission(
         Some(n) => n,
         None => return Err(bad(format!("protocolo «{}» desconocido", r.protocol))),
     };
-    let description = r.description.as_deref().unwrap_or(name);
+    let description = Some(r.description.as_deref().unwrap_or(name))
+        .filter(|d| !d.is_empty())
+        .map(str::to_string);
     let mut p = IpPermission::builder().ip_protocol(&protocol);
     match &r.ports {
         Some(ports) => {
@@ -140,13 +151,13 @@ fn permission(
         (Some(cidr), _) => p.ip_ranges(
             IpRange::builder()
                 .cidr_ip(cidr)
-                .description(description)
+                .set_description(description)
                 .build(),
         ),
         (None, Some(g)) => p.user_id_group_pairs(
             UserIdGroupPair::builder()
                 .group_id(group_id(ids, g)?)
-                .description(description)
+                .set_description(description)
                 .build(),
         ),
         (None, None) => return Err(bad("la regla no tiene origen ni destino".into())),

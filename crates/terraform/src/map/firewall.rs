@@ -30,6 +30,7 @@ pub(super) fn implicit_defaults(m: &mut Mapper, vpc: &Instance, _cidr: &Attr<Str
             id: sg_id.clone(),
             name: "default".into(),
             vpc_id: vpc.address.clone(),
+            description: Some(Attr::Known("default VPC security group".into())),
             ingress: vec![all(SgPeer::SecurityGroup(sg_id.clone()))],
             egress: vec![all(SgPeer::Cidr(Attr::Known("0.0.0.0/0".into())))],
             tags: Default::default(),
@@ -164,7 +165,9 @@ fn rules(m: &mut Mapper, i: &Instance, o: &Obj, f: &RuleFields, own: &str) -> Ve
         // the student did not write. The gap says the group is not all known.
         return Vec::new();
     }
-    let description = o.known_str("description").filter(|d| !d.is_empty());
+    // A description from a variable is one the author wrote: its text form
+    // stands for it.
+    let description = o.text("description").filter(|d| !d.is_empty());
     let mut origin = Mapper::origin(i);
     if let Some(or) = origin.as_mut() {
         or.line = o.line;
@@ -309,6 +312,10 @@ fn security_groups<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             id: i.address.clone(),
             name,
             vpc_id,
+            description: Some(
+                o.attr_string("description")
+                    .unwrap_or_else(|| Attr::Known(SecurityGroup::UNSAID.into())),
+            ),
             ingress,
             egress,
             tags: m.tags(&o),
