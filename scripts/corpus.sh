@@ -58,6 +58,7 @@ RULES = {
     "rdsdel": "rds-deletion-safety",
     "rdsmaz": "rds-multi-az",
     "rdswin": "rds-windows-no-overlap",
+    "sgdesc": "sg-descriptions",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

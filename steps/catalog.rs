@@ -238,6 +238,16 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^todos y sus reglas dicen para qué son$",
+        en: r"^they and their rules all say what they are for$",
+        doc: "Grupos de seguridad (menos el de por defecto de la VPC): cada grupo tiene description (no la \
+              «Managed by Terraform» que pone el proveedor si no se dice) y cada regla de entrada y salida \
+              también.",
+        run: security::described,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^ninguna es accesible públicamente$",
         en: r"^none is publicly accessible$",
         doc: "Instancias RDS: publicly_accessible está desactivado.",

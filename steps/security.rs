@@ -1,7 +1,7 @@
 //! The seguridad activity: what the security groups open to the internet.
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::sg::{admin_exposure, describe_rule, sg_label};
+use crate::analysis::sg::{admin_exposure, describe_rule, sg_label, undescribed};
 use crate::analysis::{Finding, Unanswerable};
 use crate::report::EvidenceStatus;
 
@@ -46,6 +46,37 @@ pub fn no_admin_ports_from_internet(state: &mut ScenarioState, _: &[String]) -> 
                 "no abre SSH, RDP ni todos los puertos a internet",
                 sg.origin.as_ref(),
             );
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// sg-descriptions: every group the project declares, and each of its
+/// rules, says what it is for. The VPC's default group is AWS's, not the
+/// student's.
+pub fn described(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.security_groups()?;
+    let inv = state.inv;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for sg in inv.security_groups.iter().filter(|g| ids.contains(&g.id)) {
+        if sg.name == "default" {
+            state.push(
+                EvidenceStatus::Info,
+                sg_label(sg),
+                "es el grupo por defecto de la VPC, que crea AWS: no cuenta",
+                sg.origin.as_ref(),
+            );
+            continue;
+        }
+        match undescribed(inv, sg) {
+            Ok(found) if found.is_empty() => state.push(
+                EvidenceStatus::Ok,
+                sg_label(sg),
+                "el grupo y todas sus reglas tienen descripción",
+                sg.origin.as_ref(),
+            ),
+            Ok(found) => problems.extend(found),
+            Err(u) => unknowns.push(u),
         }
     }
     conclude(state, &problems, &unknowns)

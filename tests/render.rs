@@ -36,10 +36,14 @@ fn verdicts_of_the_fixture() {
             ("ecs-secrets-from-secrets-manager".to_string(), "passed"),
         ]
     );
-    // The fixture holds the three mistakes of examples/terraform/entrega.
+    // The fixture's features are the headline ones: of the mistakes of
+    // examples/terraform/entrega, those it grades.
     let points = common::scenario_points(Path::new("tests/fixtures/features"));
     let total: u32 = points.values().sum();
-    let lost: u32 = common::ENTREGA_FAILS.iter().map(|id| points[*id]).sum();
+    let lost: u32 = common::ENTREGA_FAILS
+        .iter()
+        .filter_map(|id| points.get(*id))
+        .sum();
     assert_eq!(r.summary.points, f64::from(total - lost));
     assert_eq!(r.summary.max_points, f64::from(total));
 }
@@ -161,7 +165,7 @@ fn the_json_report_matches_its_schema() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
-/// The example hand-in with its three planted mistakes, graded from its
+/// The example hand-in with its planted mistakes, graded from its
 /// folder as `check` does: evidence with `file:line`.
 fn entrega() -> Report {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

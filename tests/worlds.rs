@@ -132,6 +132,7 @@ worlds! {
     rds_no_safety_net => "rds-no-safety-net",
     nacl_drops_return => "nacl-drops-return",
     sg_ssh_open => "sg-ssh-open",
+    sg_undescribed => "sg-undescribed",
     env_db_password => "env-db-password",
     env_aws_key => "env-aws-key",
     env_database_url => "env-database-url",

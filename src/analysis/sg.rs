@@ -3,7 +3,7 @@
 use cloudgrade_model::{Attr, Inventory, SecurityGroup, SgPeer, SgRule, name_tag};
 
 use super::cidr::Ipv4Net;
-use super::label;
+use super::{Finding, Unanswerable, label};
 
 /// An IP protocol as security groups and network ACLs write it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,10 +171,58 @@ pub fn admin_exposure(rule: &SgRule) -> Result<Option<String>, String> {
     }
 }
 
+/// What a group leaves undescribed: the group itself (omitted, the
+/// provider writes `Managed by Terraform`, which says nothing) and each of
+/// its rules. A reader of the group (a teammate, the instructor, the
+/// student months later) learns from them why it exists and why each port
+/// is open. `Err` when the source did not say what the group's is.
+pub fn undescribed(inv: &Inventory, sg: &SecurityGroup) -> Result<Vec<Finding>, Unanswerable> {
+    let label = sg_label(sg);
+    let mut found = Vec::new();
+    match &sg.description {
+        None => {
+            return Err(Unanswerable {
+                subject: label,
+                reason: "la fuente no dice la descripción del grupo".into(),
+            });
+        }
+        Some(Attr::Known(d)) if d.trim().is_empty() || d == SecurityGroup::UNSAID => {
+            found.push(Finding::new(
+                &label,
+                format!(
+                    "el grupo {label} no tiene description (AWS guarda «{}»): di para qué es, \
+                     p. ej. «PostgreSQL: solo desde las tareas ECS»",
+                    SecurityGroup::UNSAID
+                ),
+                sg.origin.as_ref(),
+            ));
+        }
+        Some(_) => {}
+    }
+    let rules = sg.ingress.iter().map(|r| (r, true));
+    for (rule, ingress) in rules.chain(sg.egress.iter().map(|r| (r, false))) {
+        if rule
+            .description
+            .as_deref()
+            .is_none_or(|d| d.trim().is_empty())
+        {
+            found.push(Finding::new(
+                &label,
+                format!(
+                    "la regla {} del grupo {label} no tiene description: di qué deja pasar y por qué",
+                    describe_rule(inv, rule, ingress)
+                ),
+                rule.origin.as_ref().or(sg.origin.as_ref()),
+            ));
+        }
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testkit::{empty, rule};
+    use crate::analysis::testkit::{empty, group, rule};
 
     #[test]
     fn protocols_by_name_or_number() {
@@ -209,6 +257,37 @@ mod tests {
             &rule("6", Some(1024), Some(65535), any),
             (32768, 60999)
         ));
+    }
+
+    #[test]
+    fn a_group_or_rule_without_description_is_named_and_the_providers_default_is_none() {
+        let inv = empty();
+        let any = || SgPeer::Cidr(Attr::Known("0.0.0.0/0".into()));
+        let mut described = rule("tcp", Some(443), Some(443), any());
+        described.description = Some("HTTPS del público".into());
+        let mut sg = group("sg-1", "alb", vec![described.clone()], vec![]);
+        assert!(undescribed(&inv, &sg).is_err(), "the source did not say");
+        sg.description = Some(Attr::Known("Balanceador".into()));
+        assert_eq!(undescribed(&inv, &sg).unwrap(), vec![]);
+        // From a variable: the author wrote one.
+        sg.description = Some(Attr::unknown("var.alb_description"));
+        assert_eq!(undescribed(&inv, &sg).unwrap(), vec![]);
+        sg.description = Some(Attr::Known(SecurityGroup::UNSAID.into()));
+        sg.egress.push(rule("-1", None, None, any()));
+        let found = undescribed(&inv, &sg).unwrap();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("no tiene description (AWS guarda «Managed by Terraform»)")
+        );
+        assert!(
+            found[1]
+                .message
+                .contains("la regla salida de todo el tráfico"),
+            "{}",
+            found[1].message
+        );
     }
 
     #[test]

@@ -387,9 +387,10 @@ pub fn fixture_plan() -> cloudgrade::grade::Plan {
     cloudgrade::grade::plan(&features)
 }
 
-/// The three mistakes planted in examples/terraform/entrega (its README).
-pub const ENTREGA_FAILS: [&str; 3] = [
+/// The mistakes planted in examples/terraform/entrega (its README).
+pub const ENTREGA_FAILS: [&str; 4] = [
     "rds-only-from-ecs",
     "net-private-egress-nat",
     "ecs-no-env-secrets",
+    "sg-descriptions",
 ];

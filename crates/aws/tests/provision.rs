@@ -1630,6 +1630,32 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 db.master_username()
             );
         }
+        "sg-undescribed" => {
+            let out = api
+                .ec2
+                .describe_security_groups()
+                .group_ids(id("security_group.ecs"))
+                .send()
+                .await
+                .unwrap();
+            let g = &out.security_groups()[0];
+            check!(
+                p,
+                g.description() == Some(cloudgrade_model::SecurityGroup::UNSAID),
+                "group description {:?}",
+                g.description()
+            );
+            let undescribed = g.ip_permissions().iter().any(|x| {
+                x.user_id_group_pairs()
+                    .iter()
+                    .any(|u| u.description().is_none_or(str::is_empty))
+            });
+            check!(
+                p,
+                undescribed,
+                "the rule from the load balancer has a description"
+            );
+        }
         "rds-no-safety-net" => {
             let db = app_db().await;
             // skip_final_snapshot is Terraform's alone: the emulator holds

@@ -168,7 +168,7 @@ fn security_groups_one_rule_per_peer_with_origins() {
         rule.origin,
         origin(
             "security.tf",
-            56,
+            57,
             "aws_vpc_security_group_ingress_rule.rds_from_ecs"
         )
     );

@@ -18,6 +18,7 @@ resource "aws_security_group" "alb" {
   }
 
   egress {
+    description = "Salida hacia las tareas ECS"
     from_port   = 0
     to_port     = 0
     protocol    = "-1"
