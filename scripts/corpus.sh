@@ -59,6 +59,7 @@ RULES = {
     "rdsmaz": "rds-multi-az",
     "rdswin": "rds-windows-no-overlap",
     "sgdesc": "sg-descriptions",
+    "natperaz": "net-nat-per-az",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -204,6 +204,15 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^cada una sale por un NAT gateway de su misma zona$",
+        en: r"^each leaves through a NAT gateway of its own zone$",
+        doc: "Subredes: la ruta a internet de su tabla va a un NAT gateway que está en una subred de la misma \
+              zona de disponibilidad.",
+        run: network::nat_in_own_zone,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^ninguna asigna IP pública al lanzar$",
         en: r"^none assigns a public IP on launch$",
         doc: "Subredes: map_public_ip_on_launch está desactivado.",

@@ -172,6 +172,24 @@ pub fn in_two_zones(state: &mut ScenarioState, _: &[String]) -> StepResult {
     }
 }
 
+/// net-nat-per-az: each selected private subnet leaves through a NAT
+/// gateway of its own zone.
+pub fn nat_in_own_zone(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.subnets()?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for id in &ids {
+        match zones::nat_zone(state.inv, id) {
+            zones::NatZone::Same(how) => {
+                let (subject, origin) = subject_of(state, id);
+                state.push(EvidenceStatus::Ok, subject, how, origin.as_ref());
+            }
+            zones::NatZone::Other(f) => problems.push(f),
+            zones::NatZone::Unknown(u) => unknowns.extend(u),
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
 fn subject_of(state: &ScenarioState, id: &str) -> (String, Option<cloudgrade_model::Origin>) {
     match state.inv.subnet(id) {
         Some(s) => (crate::analysis::label(&s.id, &s.tags), s.origin.clone()),

@@ -121,6 +121,7 @@ worlds! {
     public_no_igw_route => "public-no-igw-route",
     vpc_no_dns_hostnames => "vpc-no-dns-hostnames",
     nat_in_private_subnet => "nat-in-private-subnet",
+    single_nat => "single-nat",
     rds_open_world => "rds-open-world",
     rds_open_vpc_cidr => "rds-open-vpc-cidr",
     rds_public => "rds-public",

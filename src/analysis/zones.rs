@@ -2,12 +2,14 @@
 //! refuses one that does not cover two: a Multi-AZ standby, or a restore
 //! after the loss of a zone, needs the second one, so a group in one zone is
 //! a hand-in that `terraform apply` rejects; the static sources catch it
-//! before), or a tier of subnets, which must not all fall with one zone.
+//! before), or a tier of subnets, which must not all fall with one zone; and
+//! whether a private subnet leaves through a NAT gateway of its own zone.
 
 use std::collections::BTreeMap;
 
-use cloudgrade_model::{Attr, DbSubnetGroup, Inventory, ResourceKind};
+use cloudgrade_model::{Attr, DbSubnetGroup, Inventory, ResourceKind, RouteTarget, Subnet};
 
+use super::routing::{self, TableChoice};
 use super::{Finding, Unanswerable, gaps, label};
 
 /// How many zones a subnet group is known to cover.
@@ -66,6 +68,122 @@ pub fn tier_coverage(inv: &Inventory, tier: &str, subnet_ids: &[String]) -> Cove
     })
 }
 
+/// net-nat-per-az for one private subnet: what its route to the internet
+/// finds, told by zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NatZone {
+    /// Through a NAT gateway of its own zone: the evidence's sentence.
+    Same(String),
+    Other(Finding),
+    Unknown(Vec<Unanswerable>),
+}
+
+/// An address of the internet, to ask a table where 0.0.0.0/0 goes.
+const INTERNET: u32 = u32::from_be_bytes([8, 8, 8, 8]);
+
+/// Whether the private subnet `subnet_id` leaves through a NAT gateway in
+/// its own zone: with one NAT for every zone, the loss of another zone
+/// leaves it connected, and its traffic does not cross zones (which AWS
+/// charges). Where it does not leave through a NAT at all is
+/// net-private-egress-nat's to explain; here it only misses the bonus.
+pub fn nat_zone(inv: &Inventory, subnet_id: &str) -> NatZone {
+    let Some(subnet) = inv.subnet(subnet_id) else {
+        return NatZone::Unknown(gaps(inv, ResourceKind::Subnet, subnet_id));
+    };
+    let sl = label(&subnet.id, &subnet.tags);
+    let zone = match zone_of(subnet, &sl) {
+        Ok(z) => z,
+        Err(u) => return NatZone::Unknown(vec![u]),
+    };
+    let choice = routing::effective_route_table(inv, subnet_id);
+    let explicit = matches!(choice, TableChoice::Explicit(_));
+    let table_gaps = gaps(inv, ResourceKind::RouteTable, &sl);
+    if !table_gaps.is_empty() && !(explicit && !routing::routes_may_be_unread(inv)) {
+        return NatZone::Unknown(table_gaps);
+    }
+    let no_nat = |why: String| {
+        NatZone::Other(Finding::new(
+            &sl,
+            format!(
+                "la subred {sl} (zona {zone}) {why}: no sale a internet por un NAT gateway de su zona \
+                 (net-private-egress-nat dice qué le falta)"
+            ),
+            subnet.origin.as_ref(),
+        ))
+    };
+    let Some(table) = choice.table() else {
+        return no_nat("no tiene tabla de rutas".into());
+    };
+    let tl = label(&table.id, &table.tags);
+    let nat_id = match routing::lookup(table, INTERNET).map(|r| &r.target) {
+        Some(RouteTarget::NatGateway(id)) => id,
+        Some(RouteTarget::Unknown(reference)) => {
+            return NatZone::Unknown(vec![Unanswerable::new(
+                &sl,
+                format!(
+                    "la ruta a internet de la tabla {tl} va a {reference}, que solo se conoce tras apply"
+                ),
+            )]);
+        }
+        Some(other) => {
+            return no_nat(format!(
+                "usa la tabla {tl}, cuya ruta a internet va {}",
+                routing::towards(other)
+            ));
+        }
+        None => return no_nat(format!("usa la tabla {tl}, que no tiene ruta a internet")),
+    };
+    let nat_subnet = inv
+        .nat_gateway(nat_id)
+        .and_then(|n| inv.subnet(&n.subnet_id).map(|s| (n, s)));
+    let Some((nat, home)) = nat_subnet else {
+        let mut why = gaps(inv, ResourceKind::NatGateway, &sl);
+        why.extend(gaps(inv, ResourceKind::Subnet, &sl));
+        if why.is_empty() {
+            return no_nat(format!(
+                "usa la tabla {tl}, cuya ruta a internet va al NAT {nat_id}, que no existe"
+            ));
+        }
+        return NatZone::Unknown(why);
+    };
+    let nl = label(&nat.id, &nat.tags);
+    let hl = label(&home.id, &home.tags);
+    let nat_zone = match zone_of(home, &hl) {
+        Ok(z) => z,
+        Err(u) => return NatZone::Unknown(vec![u]),
+    };
+    if nat_zone == zone {
+        return NatZone::Same(format!("sale por el NAT {nl}, de su misma zona ({zone})"));
+    }
+    NatZone::Other(Finding::new(
+        &sl,
+        format!(
+            "la subred {sl} (zona {zone}) sale a internet por el NAT {nl}, que está en {hl}, de la zona \
+             {nat_zone}: si cae {nat_zone}, esta subred se queda sin internet aunque su zona siga en pie, y su \
+             tráfico cruza de zona (AWS lo cobra); pon un NAT gateway en una subred pública de {zone} y \
+             apunta a él la tabla de esta subred"
+        ),
+        table.origin.as_ref().or(subnet.origin.as_ref()),
+    ))
+}
+
+fn zone_of(subnet: &Subnet, sl: &str) -> Result<String, Unanswerable> {
+    match &subnet.availability_zone {
+        Some(Attr::Known(az)) => Ok(az.clone()),
+        Some(Attr::Unknown(u)) => Err(Unanswerable::new(
+            sl,
+            format!(
+                "la zona de disponibilidad de la subred {sl} depende de {}, que solo se conoce tras apply (sin availability_zone, AWS la elige)",
+                u.unknown
+            ),
+        )),
+        None => Err(Unanswerable::new(
+            sl,
+            format!("la fuente no dice en qué zona de disponibilidad está la subred {sl}"),
+        )),
+    }
+}
+
 /// The zones of `ids`, and what the source does not know of them; `short`
 /// words the failure when fewer than two zones are known and nothing
 /// unknown could add one.
@@ -90,19 +208,9 @@ fn cover(
             continue;
         };
         let sl = label(&subnet.id, &subnet.tags);
-        match &subnet.availability_zone {
-            Some(Attr::Known(az)) => zones.entry(az.clone()).or_default().push(sl),
-            Some(Attr::Unknown(u)) => unknowns.push(Unanswerable::new(
-                &sl,
-                format!(
-                    "la zona de disponibilidad de la subred {sl} depende de {}, que solo se conoce tras apply (sin availability_zone, AWS la elige)",
-                    u.unknown
-                ),
-            )),
-            None => unknowns.push(Unanswerable::new(
-                &sl,
-                format!("la fuente no dice en qué zona de disponibilidad está la subred {sl}"),
-            )),
+        match zone_of(subnet, &sl) {
+            Ok(az) => zones.entry(az).or_default().push(sl),
+            Err(u) => unknowns.push(u),
         }
     }
     if zones.len() >= 2 {
@@ -224,5 +332,52 @@ mod tests {
             tier_coverage(&inv, "públicas", &ids(&["a1", "b1"])),
             Coverage::Spans(_)
         ));
+    }
+
+    fn zoned(mut inv: Inventory, zones: &[(&str, &str)]) -> Inventory {
+        for (id, az) in zones {
+            inv.subnets
+                .iter_mut()
+                .find(|s| s.id == *id)
+                .unwrap()
+                .availability_zone = known(az);
+        }
+        inv
+    }
+
+    #[test]
+    fn a_nat_of_the_same_zone_passes_and_one_of_another_zone_is_named() {
+        let inv = zoned(course_vpc(), &[("subnet-pub", "a"), ("subnet-app", "a")]);
+        assert!(
+            matches!(nat_zone(&inv, "subnet-app"), NatZone::Same(s) if s.contains("misma zona (a)"))
+        );
+        let inv = zoned(course_vpc(), &[("subnet-pub", "a"), ("subnet-app", "b")]);
+        match nat_zone(&inv, "subnet-app") {
+            NatZone::Other(f) => assert!(
+                f.message.contains("de la zona a: si cae a"),
+                "{}",
+                f.message
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_nat_misses_the_bonus_and_an_unknown_zone_is_named() {
+        let mut inv = zoned(course_vpc(), &[("subnet-pub", "a"), ("subnet-app", "a")]);
+        table_mut(&mut inv, "rtb-priv").routes.truncate(1);
+        assert!(
+            matches!(nat_zone(&inv, "subnet-app"), NatZone::Other(f) if f.message.contains("no tiene ruta a internet"))
+        );
+        let mut inv = zoned(course_vpc(), &[("subnet-app", "a")]);
+        inv.subnets
+            .iter_mut()
+            .find(|s| s.id == "subnet-pub")
+            .unwrap()
+            .availability_zone = Some(Attr::unknown("var.az"));
+        match nat_zone(&inv, "subnet-app") {
+            NatZone::Unknown(u) => assert!(u[0].reason.contains("var.az"), "{u:?}"),
+            other => panic!("{other:?}"),
+        }
     }
 }

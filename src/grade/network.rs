@@ -193,11 +193,12 @@ fn subnet(inv: &Inventory, id: &str) -> MapSubnet {
     }
 }
 
-/// Marks every element that a failed scenario's failing evidence names.
+/// Marks every element that a failed scenario's failing evidence names. A
+/// bonus not reached is no mistake to point at.
 fn flag(map: &mut NetworkMap, scenarios: &[ScenarioReport]) {
     let failing: Vec<(&str, &str)> = scenarios
         .iter()
-        .filter(|sc| sc.verdict == Verdict::Failed)
+        .filter(|sc| sc.verdict == Verdict::Failed && !sc.bonus)
         .flat_map(|sc| {
             sc.evidence
                 .iter()

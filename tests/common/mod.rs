@@ -340,8 +340,9 @@ pub fn terraform_scenarios() -> std::collections::BTreeMap<String, u32> {
 }
 
 /// The bonus scenarios the course's folder (examples/terraform/curso)
-/// passes: it keeps a final snapshot, and leaves multi_az off to save cost.
-pub const CURSO_BONUS_PASSED: [&str; 1] = ["rds-deletion-safety"];
+/// passes: it keeps a final snapshot and has a NAT per zone, and leaves
+/// multi_az off to save cost.
+pub const CURSO_BONUS_PASSED: [&str; 2] = ["rds-deletion-safety", "net-nat-per-az"];
 
 /// What `check` of the course's folder earns, bonus included, and its maximum.
 pub fn curso_points() -> (u32, u32) {

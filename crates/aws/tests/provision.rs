@@ -1397,6 +1397,13 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             let nats = api.ec2.describe_nat_gateways().send().await.unwrap();
             check!(p, nats.nat_gateways().is_empty(), "NAT gateways exist");
         }
+        "single-nat" => {
+            let to_nat_a = table("private_b").await.routes().iter().any(|r| {
+                r.destination_cidr_block() == Some("0.0.0.0/0")
+                    && r.nat_gateway_id() == Some(id("nat_gateway.a").as_str())
+            });
+            check!(p, to_nat_a, "private_b does not route to the NAT of zone a");
+        }
         "nat-in-private-subnet" => {
             let nats = api
                 .ec2
