@@ -91,10 +91,9 @@ pub fn nat_zone(inv: &Inventory, subnet_id: &str) -> NatZone {
         return NatZone::Unknown(gaps(inv, ResourceKind::Subnet, subnet_id));
     };
     let sl = label(&subnet.id, &subnet.tags);
-    let zone = match zone_of(subnet, &sl) {
-        Ok(z) => z,
-        Err(u) => return NatZone::Unknown(vec![u]),
-    };
+    // Asked only once a NAT is found: a subnet that leaves through none
+    // misses the bonus whatever its zone.
+    let zone = zone_of(subnet, &sl);
     let choice = routing::effective_route_table(inv, subnet_id);
     let explicit = matches!(choice, TableChoice::Explicit(_));
     let table_gaps = gaps(inv, ResourceKind::RouteTable, &sl);
@@ -105,7 +104,7 @@ pub fn nat_zone(inv: &Inventory, subnet_id: &str) -> NatZone {
         NatZone::Other(Finding::new(
             &sl,
             format!(
-                "la subred {sl} (zona {zone}) {why}: no sale a internet por un NAT gateway de su zona \
+                "la subred {sl} {why}: no sale a internet por un NAT gateway de su zona \
                  (net-private-egress-nat dice qué le falta)"
             ),
             subnet.origin.as_ref(),
@@ -148,9 +147,9 @@ pub fn nat_zone(inv: &Inventory, subnet_id: &str) -> NatZone {
     };
     let nl = label(&nat.id, &nat.tags);
     let hl = label(&home.id, &home.tags);
-    let nat_zone = match zone_of(home, &hl) {
-        Ok(z) => z,
-        Err(u) => return NatZone::Unknown(vec![u]),
+    let (zone, nat_zone) = match (zone, zone_of(home, &hl)) {
+        (Ok(z), Ok(n)) => (z, n),
+        (z, n) => return NatZone::Unknown([z.err(), n.err()].into_iter().flatten().collect()),
     };
     if nat_zone == zone {
         return NatZone::Same(format!("sale por el NAT {nl}, de su misma zona ({zone})"));
@@ -369,6 +368,15 @@ mod tests {
         assert!(
             matches!(nat_zone(&inv, "subnet-app"), NatZone::Other(f) if f.message.contains("no tiene ruta a internet"))
         );
+        // With no NAT to compare with, the zone does not matter.
+        let mut inv = course_vpc();
+        inv.subnets
+            .iter_mut()
+            .find(|s| s.id == "subnet-app")
+            .unwrap()
+            .availability_zone = Some(Attr::unknown("var.az"));
+        table_mut(&mut inv, "rtb-priv").routes.truncate(1);
+        assert!(matches!(nat_zone(&inv, "subnet-app"), NatZone::Other(_)));
         let mut inv = zoned(course_vpc(), &[("subnet-app", "a")]);
         inv.subnets
             .iter_mut()
