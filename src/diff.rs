@@ -691,6 +691,7 @@ mod tests {
         a.vpcs.push(cloudgrade_model::Vpc {
             id: "vpc-1".into(),
             cidr: cloudgrade_model::Attr::Known("10.0.0.0/16".into()),
+            secondary_cidrs: Vec::new(),
             dns_support: None,
             dns_hostnames: None,
             tags: Default::default(),
@@ -701,6 +702,7 @@ mod tests {
         b.vpcs.push(cloudgrade_model::Vpc {
             id: "vpc-2".into(),
             cidr: cloudgrade_model::Attr::Known("10.2.0.0/16".into()),
+            secondary_cidrs: Vec::new(),
             dns_support: None,
             dns_hostnames: None,
             tags: Default::default(),

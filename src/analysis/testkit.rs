@@ -49,6 +49,7 @@ pub fn vpc(id: &str, cidr: &str) -> Vpc {
     Vpc {
         id: id.into(),
         cidr: Attr::Known(cidr.into()),
+        secondary_cidrs: Vec::new(),
         dns_support: None,
         dns_hostnames: None,
         tags: Tags::new(),

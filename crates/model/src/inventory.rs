@@ -9,7 +9,7 @@ use crate::resources::*;
 /// 3: a DB instance's `multi_az` and `deletion_protection` may be unknown
 /// too, and it gains the Terraform-only `skip_final_snapshot` and
 /// `final_snapshot_identifier` and its backup and maintenance windows; a
-/// security group gains its description.
+/// security group gains its description, and a VPC its secondary blocks.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Every version [`Inventory::load`] reads: each later one only

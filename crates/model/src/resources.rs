@@ -25,6 +25,10 @@ pub struct Origin {
 pub struct Vpc {
     pub id: String,
     pub cidr: Attr<String>,
+    /// IPv4 blocks associated after creation
+    /// (`aws_vpc_ipv4_cidr_block_association`): subnets may live in them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_cidrs: Vec<Attr<String>>,
     /// `enableDnsSupport`: the Amazon DNS server answers in the VPC. `None`
     /// when the source did not say (a snapshot older than the field).
     #[serde(default)]

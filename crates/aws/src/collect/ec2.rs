@@ -220,9 +220,23 @@ fn tags(tags: Option<Vec<t::Tag>>) -> Tags {
 }
 
 fn vpc(v: t::Vpc) -> Vpc {
+    let cidr = v.cidr_block.unwrap_or_default();
+    let secondary_cidrs = v
+        .cidr_block_association_set
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| {
+            a.cidr_block_state.as_ref().and_then(|s| s.state.as_ref())
+                == Some(&t::VpcCidrBlockStateCode::Associated)
+        })
+        .filter_map(|a| a.cidr_block)
+        .filter(|c| *c != cidr)
+        .map(Attr::Known)
+        .collect();
     Vpc {
         id: v.vpc_id.unwrap_or_default(),
-        cidr: Attr::Known(v.cidr_block.unwrap_or_default()),
+        cidr: Attr::Known(cidr),
+        secondary_cidrs,
         // Read apart, one DescribeVpcAttribute per attribute (`dns`).
         dns_support: None,
         dns_hostnames: None,

@@ -300,6 +300,7 @@ mod tests {
         inv.vpcs.push(Vpc {
             id: "vpc-1".into(),
             cidr: Attr::Known("10.0.0.0/16".into()),
+            secondary_cidrs: Vec::new(),
             dns_support: None,
             dns_hostnames: None,
             tags: Default::default(),

@@ -30,7 +30,7 @@ pub(crate) use read::{Obj, tags_of};
 /// The Inventory kind a managed resource type feeds.
 pub(crate) fn kind_of(rtype: &str) -> Option<ResourceKind> {
     Some(match rtype {
-        "aws_vpc" => ResourceKind::Vpc,
+        "aws_vpc" | "aws_vpc_ipv4_cidr_block_association" => ResourceKind::Vpc,
         "aws_subnet" => ResourceKind::Subnet,
         "aws_route_table"
         | "aws_route"

@@ -69,6 +69,7 @@ fn vpcs<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         m.inv.vpcs.push(Vpc {
             id: i.address.clone(),
             cidr: cidr.clone(),
+            secondary_cidrs: Vec::new(),
             // The provider's defaults: support on, host names off.
             dns_support: Some(o.bool_or("enable_dns_support", true)),
             dns_hostnames: Some(o.bool_or("enable_dns_hostnames", false)),
@@ -88,6 +89,19 @@ fn vpcs<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             });
         }
         firewall::implicit_defaults(m, i, &cidr);
+    }
+    for i in by_type("aws_vpc_ipv4_cidr_block_association") {
+        let o = Obj::of(i);
+        let Some(vpc) = m.id(ResourceKind::Vpc, i, &o, "vpc_id") else {
+            continue;
+        };
+        // A block from an IPAM pool is known after apply.
+        let cidr = o
+            .attr_string("cidr_block")
+            .unwrap_or_else(|| Attr::unknown(format!("{}.cidr_block", i.address)));
+        if let Some(v) = m.inv.vpcs.iter_mut().find(|v| v.id == vpc) {
+            v.secondary_cidrs.push(cidr);
+        }
     }
 }
 
