@@ -60,6 +60,7 @@ RULES = {
     "rdswin": "rds-windows-no-overlap",
     "sgdesc": "sg-descriptions",
     "natperaz": "net-nat-per-az",
+    "cidr": "net-cidr-valid",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -195,6 +195,15 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^sus subredes caben en ellas sin solaparse$",
+        en: r"^their subnets fit in them without overlapping$",
+        doc: "VPC: su bloque (y los secundarios) y el de cada subred son direcciones de red entre /16 y /28, \
+              cada subred cabe en un bloque de su VPC y ninguna se solapa con otra.",
+        run: network::address_plan,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^están en al menos dos zonas de disponibilidad$",
         en: r"^they are in at least two availability zones$",
         doc: "Subredes: las seleccionadas están en dos zonas de disponibilidad o más (una subred sin \

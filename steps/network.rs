@@ -3,7 +3,7 @@
 use super::state::{ScenarioState, StepResult, conclude};
 use cloudgrade_model::{Attr, ResourceKind};
 
-use crate::analysis::{Finding, Unanswerable, routing, zones};
+use crate::analysis::{Finding, Unanswerable, addressing, routing, zones};
 use crate::report::EvidenceStatus;
 
 pub fn egress_only_through_nat(state: &mut ScenarioState, _: &[String]) -> StepResult {
@@ -122,6 +122,29 @@ pub fn vpc_dns(state: &mut ScenarioState, _: &[String]) -> StepResult {
             .any(|v| v.dns_support.is_none() || v.dns_hostnames.is_none())
     {
         unknowns.extend(unread);
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// net-cidr-valid: each selected VPC's blocks and subnets are a plan AWS
+/// accepts. Subnets the source could not read may overlap the others.
+pub fn address_plan(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.vpcs()?;
+    let inv = state.inv;
+    let (mut problems, mut unknowns) = (Vec::new(), state.gaps_of(&[ResourceKind::Subnet]));
+    for v in inv.vpcs.iter().filter(|v| ids.contains(&v.id)) {
+        let (p, u) = addressing::plan(inv, v);
+        if p.is_empty() && u.is_empty() {
+            let n = inv.subnets.iter().filter(|s| s.vpc_id == v.id).count();
+            state.push(
+                EvidenceStatus::Ok,
+                crate::analysis::label(&v.id, &v.tags),
+                format!("sus bloques son válidos y sus {n} subredes caben en ellos sin solaparse"),
+                v.origin.as_ref(),
+            );
+        }
+        problems.extend(p);
+        unknowns.extend(u);
     }
     conclude(state, &problems, &unknowns)
 }

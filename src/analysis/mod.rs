@@ -6,6 +6,7 @@
 
 /// CIDR blocks live in the model, shared with the Terraform functions and the worlds.
 pub use cloudgrade_model::cidr;
+pub mod addressing;
 pub mod deletion;
 pub mod ecs;
 pub mod iam;
