@@ -97,7 +97,9 @@ pub fn nat_zone(inv: &Inventory, subnet_id: &str) -> NatZone {
     let choice = routing::effective_route_table(inv, subnet_id);
     let explicit = matches!(choice, TableChoice::Explicit(_));
     let table_gaps = gaps(inv, ResourceKind::RouteTable, &sl);
-    if !table_gaps.is_empty() && !(explicit && !routing::routes_may_be_unread(inv)) {
+    // As in private_egress: unread associations move no subnet that has its own.
+    let decided_anyway = explicit && !routing::routes_may_be_unread(inv);
+    if !table_gaps.is_empty() && !decided_anyway {
         return NatZone::Unknown(table_gaps);
     }
     let no_nat = |why: String| {
