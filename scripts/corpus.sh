@@ -61,6 +61,7 @@ RULES = {
     "sgdesc": "sg-descriptions",
     "natperaz": "net-nat-per-az",
     "cidr": "net-cidr-valid",
+    "sgegress": "sg-egress-minimal",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

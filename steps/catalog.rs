@@ -266,6 +266,23 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^sus grupos de seguridad no permiten ninguna salida$",
+        en: r"^their security groups allow no egress$",
+        doc: "Instancias RDS: los grupos de seguridad que usan no tienen ninguna regla de salida.",
+        run: security::db_groups_no_egress,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^sus grupos de seguridad solo permiten salir al 443 y a la base de datos$",
+        en: r"^their security groups only allow egress to 443 and to the database$",
+        doc: "Servicios ECS: cada regla de salida de sus grupos es tcp 443, o el puerto de una base de datos \
+              hacia su grupo de seguridad o un bloque dentro de la VPC.",
+        run: security::task_groups_minimal_egress,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^ninguna es accesible públicamente$",
         en: r"^none is publicly accessible$",
         doc: "Instancias RDS: publicly_accessible está desactivado.",

@@ -1,7 +1,12 @@
 //! The seguridad activity: what the security groups open to the internet.
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::sg::{admin_exposure, describe_rule, sg_label, undescribed};
+use cloudgrade_model::{Attr, ResourceKind, SecurityGroup};
+
+use crate::analysis::cidr::Ipv4Net;
+use crate::analysis::sg::{
+    TaskNeeds, admin_exposure, db_egress, describe_rule, sg_label, task_egress, undescribed,
+};
 use crate::analysis::{Finding, Unanswerable};
 use crate::report::EvidenceStatus;
 
@@ -78,6 +83,120 @@ pub fn described(state: &mut ScenarioState, _: &[String]) -> StepResult {
             Ok(found) => problems.extend(found),
             Err(u) => unknowns.push(u),
         }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// The groups named by `ids`, each once, and what the source could not
+/// read of the ones it does not have.
+fn groups<'a>(
+    state: &ScenarioState<'a>,
+    ids: impl IntoIterator<Item = &'a String>,
+    owner: &str,
+    unknowns: &mut Vec<Unanswerable>,
+) -> Vec<&'a SecurityGroup> {
+    let mut found: Vec<&SecurityGroup> = Vec::new();
+    for id in ids {
+        match state.inv.security_group(id) {
+            Some(g) if !found.iter().any(|f| f.id == g.id) => found.push(g),
+            Some(_) => {}
+            None => {
+                let mut why = state.gaps_of(&[ResourceKind::SecurityGroup]);
+                if why.is_empty() {
+                    why.push(Unanswerable::new(
+                        id,
+                        format!("el grupo {id} {owner} no aparece en el inventario"),
+                    ));
+                }
+                unknowns.extend(why);
+            }
+        }
+    }
+    found
+}
+
+/// sg-egress-minimal, the database's half: its groups allow no egress.
+pub fn db_groups_no_egress(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.db_instances()?;
+    let inv = state.inv;
+    let mut unknowns = Vec::new();
+    let named = inv
+        .db_instances
+        .iter()
+        .filter(|d| ids.contains(&d.id))
+        .flat_map(|d| &d.security_group_ids);
+    let mut problems = Vec::new();
+    for sg in groups(state, named, "de la base de datos", &mut unknowns) {
+        let found = db_egress(inv, sg);
+        if found.is_empty() {
+            state.push(
+                EvidenceStatus::Ok,
+                sg_label(sg),
+                "no permite ninguna salida",
+                sg.origin.as_ref(),
+            );
+        }
+        problems.extend(found);
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// sg-egress-minimal, the tasks' half: their groups let out only 443 and
+/// the database's port towards it.
+pub fn task_groups_minimal_egress(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.ecs_services()?;
+    let inv = state.inv;
+    let db_groups: Vec<String> = inv
+        .db_instances
+        .iter()
+        .flat_map(|d| d.security_group_ids.iter().cloned())
+        .collect();
+    let db_ports: Vec<u16> = inv
+        .db_instances
+        .iter()
+        .filter_map(|d| d.port.as_known().and_then(|p| u16::try_from(*p).ok()))
+        .collect();
+    let vpc_cidrs: Vec<Ipv4Net> = inv
+        .vpcs
+        .iter()
+        .flat_map(|v| std::iter::once(&v.cidr).chain(&v.secondary_cidrs))
+        .filter_map(|c| match c {
+            Attr::Known(c) => Ipv4Net::parse(c).ok(),
+            Attr::Unknown(_) => None,
+        })
+        .collect();
+    let needs = TaskNeeds {
+        db_groups: &db_groups,
+        db_ports: &db_ports,
+        vpc_cidrs: &vpc_cidrs,
+    };
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    let mut named = Vec::new();
+    for svc in inv.ecs_services.iter().filter(|s| ids.contains(&s.arn)) {
+        match &svc.network {
+            Some(n) => named.extend(&n.security_group_ids),
+            None => unknowns.push(Unanswerable::new(
+                &svc.name,
+                format!(
+                    "el servicio ECS {} no usa la red awsvpc: sus tareas salen con el grupo de las instancias \
+                     EC2, que cloudgrade aún no relaciona",
+                    svc.name
+                ),
+            )),
+        }
+    }
+    for sg in groups(state, named, "de las tareas ECS", &mut unknowns) {
+        let (p, u) = task_egress(inv, sg, &needs);
+        if p.is_empty() && u.is_empty() {
+            state.push(
+                EvidenceStatus::Ok,
+                sg_label(sg),
+                "solo deja salir al 443 y a la base de datos",
+                sg.origin.as_ref(),
+            );
+        }
+        problems.extend(p);
+        unknowns.extend(u);
     }
     conclude(state, &problems, &unknowns)
 }

@@ -114,6 +114,7 @@ worlds! {
     reference => "reference",
     ecs_on_ec2_bridge => "ecs-on-ec2-bridge",
     ecs_public_tasks => "ecs-public-tasks",
+    ecs_egress_open => "ecs-egress-open",
     private_rt_to_igw => "private-rt-to-igw",
     private_no_egress => "private-no-egress",
     private_auto_public_ip => "private-auto-public-ip",

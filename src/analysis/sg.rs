@@ -219,6 +219,84 @@ pub fn undescribed(inv: &Inventory, sg: &SecurityGroup) -> Result<Vec<Finding>, 
     Ok(found)
 }
 
+/// sg-egress-minimal for a database's group: a database answers, it never
+/// calls out, so any egress rule is one a compromised database could use.
+pub fn db_egress(inv: &Inventory, sg: &SecurityGroup) -> Vec<Finding> {
+    let label = sg_label(sg);
+    sg.egress
+        .iter()
+        .map(|rule| {
+            Finding::new(
+                &label,
+                format!(
+                    "el grupo {label} de la base de datos tiene la regla {}: una base de datos solo \
+                     responde (las respuestas salen solas, los grupos tienen estado) y no necesita ninguna \
+                     salida; quítala (en Terraform, un aws_security_group sin bloques egress no tiene ninguna)",
+                    describe_rule(inv, rule, false)
+                ),
+                rule.origin.as_ref().or(sg.origin.as_ref()),
+            )
+        })
+        .collect()
+}
+
+/// What the tasks need to reach: 443 (ECR, Secrets Manager, CloudWatch
+/// Logs, through the NAT or the endpoints) and the database's port, on its
+/// group or inside the VPC.
+pub struct TaskNeeds<'a> {
+    pub db_groups: &'a [String],
+    pub db_ports: &'a [u16],
+    pub vpc_cidrs: &'a [Ipv4Net],
+}
+
+/// sg-egress-minimal for the ECS tasks' group: every egress rule is one of
+/// `needs`. `Err` names a rule that would be one of them or not, depending
+/// on a CIDR known after apply.
+pub fn task_egress(
+    inv: &Inventory,
+    sg: &SecurityGroup,
+    needs: &TaskNeeds,
+) -> (Vec<Finding>, Vec<Unanswerable>) {
+    let label = sg_label(sg);
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for rule in &sg.egress {
+        let proto = protocol(&rule.protocol);
+        let (lo, hi) = ports(&proto, rule.from_port, rule.to_port);
+        let https = proto == Proto::Tcp && (lo, hi) == (443, 443);
+        let db_port = proto == Proto::Tcp && lo == hi && needs.db_ports.contains(&lo);
+        let to_db = match &rule.peer {
+            SgPeer::SecurityGroup(g) => Ok(needs.db_groups.contains(g)),
+            SgPeer::Cidr(Attr::Known(c)) => Ok(Ipv4Net::parse(c).is_ok_and(|n| {
+                n.prefix() > 0 && needs.vpc_cidrs.iter().any(|v| v.contains_net(n))
+            })),
+            SgPeer::Cidr(Attr::Unknown(u)) => Err(u.unknown.clone()),
+            SgPeer::Ipv6Cidr(_) | SgPeer::PrefixList(_) => Ok(false),
+        };
+        match (https, db_port, to_db) {
+            (true, _, _) | (_, true, Ok(true)) => {}
+            (false, true, Err(reference)) => unknowns.push(Unanswerable::new(
+                &label,
+                format!(
+                    "la regla {} del grupo {label} va a {reference}, que solo se conoce tras apply: no se \
+                     sabe si es la base de datos",
+                    describe_rule(inv, rule, false)
+                ),
+            )),
+            _ => problems.push(Finding::new(
+                &label,
+                format!(
+                    "el grupo {label} de las tareas ECS tiene la regla {}: deja salir más de lo que la app \
+                     necesita, y un contenedor comprometido podría usarlo; basta con tcp 443 (ECR, Secrets \
+                     Manager y CloudWatch) y el puerto de la base de datos hacia su grupo de seguridad",
+                    describe_rule(inv, rule, false)
+                ),
+                rule.origin.as_ref().or(sg.origin.as_ref()),
+            )),
+        }
+    }
+    (problems, unknowns)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1637,6 +1637,20 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 db.master_username()
             );
         }
+        "ecs-egress-open" => {
+            let out = api
+                .ec2
+                .describe_security_groups()
+                .group_ids(id("security_group.ecs"))
+                .send()
+                .await
+                .unwrap();
+            let all_out = out.security_groups()[0]
+                .ip_permissions_egress()
+                .iter()
+                .any(|x| x.ip_protocol() == Some("-1"));
+            check!(p, all_out, "the tasks' group lets not all traffic out");
+        }
         "sg-undescribed" => {
             let out = api
                 .ec2
