@@ -817,7 +817,10 @@ fn assert_world(inv: &Inventory, b: &Built) {
     assert_eq!(inv.ecs_clusters.len(), 1);
     assert_eq!(inv.ecs_clusters[0].arn, b.cluster);
     assert_eq!(inv.ecs_clusters[0].name, "curso");
-    assert_eq!(inv.ecs_clusters[0].container_insights, Some(true));
+    assert_eq!(
+        inv.ecs_clusters[0].container_insights,
+        Some(Attr::Known(true))
+    );
     assert_eq!(inv.ecs_services.len(), 1);
     let svc = &inv.ecs_services[0];
     assert_eq!(
@@ -930,7 +933,7 @@ fn assert_world(inv: &Inventory, b: &Built) {
         .iter()
         .find(|g| g.name == "/ecs/curso-app")
         .unwrap();
-    assert_eq!(lg.retention_days, Some(14));
+    assert_eq!(lg.retention_days, Attr::Known(Some(14)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,8 @@ use crate::resources::*;
 /// 3: a DB instance's `multi_az` and `deletion_protection` may be unknown
 /// too, and it gains the Terraform-only `skip_final_snapshot` and
 /// `final_snapshot_identifier` and its backup and maintenance windows; a
-/// security group gains its description, and a VPC its secondary blocks.
+/// security group gains its description, and a VPC its secondary blocks; a
+/// cluster's Container Insights and a log group's retention may be unknown.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Every version [`Inventory::load`] reads: each later one only

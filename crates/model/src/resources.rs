@@ -322,8 +322,9 @@ pub struct DbSubnetGroup {
 pub struct EcsCluster {
     pub arn: String,
     pub name: String,
+    /// `enabled` or `enhanced`; `None` when the source did not say.
     #[serde(default)]
-    pub container_insights: Option<bool>,
+    pub container_insights: Option<Attr<bool>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }
@@ -467,10 +468,16 @@ pub struct ManagedPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogGroup {
     pub name: String,
-    #[serde(default)]
-    pub retention_days: Option<i32>,
+    /// Days its events are kept; `None` (0 or unset) is forever, which AWS
+    /// reports as no retention.
+    #[serde(default = "forever")]
+    pub retention_days: Attr<Option<i32>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+}
+
+fn forever() -> Attr<Option<i32>> {
+    Attr::Known(None)
 }
 
 /// The `Name` tag, the usual way people name AWS resources.

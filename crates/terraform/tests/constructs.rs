@@ -219,6 +219,30 @@ fn what_a_destroy_does_is_read_with_the_providers_defaults() {
 }
 
 #[test]
+fn a_log_retention_from_a_variable_names_it_and_zero_is_forever() {
+    let retention = |line: &str| {
+        let text = format!(
+            "variable \"x\" {{}}\nresource \"aws_cloudwatch_log_group\" \"l\" {{\n  name = \"/ecs/app\"\n{line}\n}}\n"
+        );
+        load(&[("main.tf", &text)])
+            .log_groups
+            .remove(0)
+            .retention_days
+    };
+    assert_eq!(retention("  retention_in_days = 7"), Attr::Known(Some(7)));
+    assert_eq!(
+        retention("  retention_in_days = 0"),
+        Attr::Known(None),
+        "never expires"
+    );
+    assert_eq!(retention(""), Attr::Known(None));
+    assert_eq!(
+        retention("  retention_in_days = var.x"),
+        Attr::unknown("var.x")
+    );
+}
+
+#[test]
 fn windows_are_read_as_written_and_empty_when_aws_chooses() {
     let db = db_with("  backup_window = \"03:00-04:00\"\n  maintenance_window = var.x");
     assert_eq!(db.backup_window, Some(Attr::Known("03:00-04:00".into())));

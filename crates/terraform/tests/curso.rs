@@ -251,8 +251,8 @@ fn ecs_service_and_task_definition_from_jsonencode() {
     let inv = curso();
     let cluster = &inv.ecs_clusters[0];
     assert_eq!(
-        (cluster.arn.as_str(), cluster.container_insights),
-        ("aws_ecs_cluster.main", Some(true))
+        (cluster.arn.as_str(), cluster.container_insights.clone()),
+        ("aws_ecs_cluster.main", Some(Attr::Known(true)))
     );
     let svc = &inv.ecs_services[0];
     assert_eq!(svc.cluster_arn, "aws_ecs_cluster.main");
@@ -368,8 +368,8 @@ fn iam_roles_trust_inline_and_attached_policies() {
 
     let logs = &inv.log_groups[0];
     assert_eq!(
-        (logs.name.as_str(), logs.retention_days),
-        ("/ecs/mi-proyecto-dev", Some(14))
+        (logs.name.as_str(), logs.retention_days.clone()),
+        ("/ecs/mi-proyecto-dev", Attr::Known(Some(14)))
     );
 }
 

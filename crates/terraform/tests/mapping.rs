@@ -504,7 +504,10 @@ resource "aws_ecs_service" "s" {{
     let n = s.network.as_ref().unwrap();
     assert_eq!(n.security_group_ids, ["aws_vpc.v.default_security_group"]);
     assert_eq!(n.assign_public_ip, cloudgrade_model::Attr::Known(false));
-    assert_eq!(inv.ecs_clusters[0].container_insights, Some(false));
+    assert_eq!(
+        inv.ecs_clusters[0].container_insights,
+        Some(Attr::Known(false))
+    );
 }
 
 #[test]

@@ -259,7 +259,7 @@ fn cluster(c: t::Cluster) -> EcsCluster {
             .into_iter()
             .find(|s| s.name == Some(t::ClusterSettingName::ContainerInsights))
             .and_then(|s| s.value)
-            .map(|v| v == "enabled" || v == "enhanced"),
+            .map(|v| Attr::Known(v == "enabled" || v == "enhanced")),
         origin: None,
     }
 }

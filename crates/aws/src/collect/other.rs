@@ -1,7 +1,7 @@
 //! Secrets Manager (metadata only: never a secret's value) and CloudWatch
 //! log groups.
 
-use cloudgrade_model::{Gap, LogGroup, ResourceKind, Secret};
+use cloudgrade_model::{Attr, Gap, LogGroup, ResourceKind, Secret};
 
 use super::errors::{Endpoint, gaps};
 
@@ -56,7 +56,7 @@ pub async fn log_groups(
         .flat_map(|p| p.log_groups.unwrap_or_default())
         .map(|g| LogGroup {
             name: g.log_group_name.unwrap_or_default(),
-            retention_days: g.retention_in_days,
+            retention_days: Attr::Known(g.retention_in_days.filter(|d| *d > 0)),
             origin: None,
         })
         .collect())

@@ -3,8 +3,8 @@
 //! field) and services.
 
 use cloudgrade_model::{
-    AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, ResourceKind,
-    SecretRef, TaskDefinition,
+    Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar,
+    ResourceKind, SecretRef, TaskDefinition,
 };
 
 use super::Mapper;
@@ -31,8 +31,12 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         // Without a setting the account's default applies: off, unless this
         // configuration turns it on for the account.
         let container_insights = match setting {
-            Some(s) => s.known_str("value").and_then(|v| insights_on(&v)),
-            None => Some(account_insights.unwrap_or(false)),
+            Some(s) => match s.attr_string("value") {
+                Some(Attr::Known(v)) => insights_on(&v).map(Attr::Known),
+                Some(Attr::Unknown(u)) => Some(Attr::Unknown(u)),
+                None => None,
+            },
+            None => Some(Attr::Known(account_insights.unwrap_or(false))),
         };
         m.inv.ecs_clusters.push(EcsCluster {
             arn: i.address.clone(),

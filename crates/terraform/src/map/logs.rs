@@ -1,6 +1,6 @@
 //! CloudWatch log groups.
 
-use cloudgrade_model::LogGroup;
+use cloudgrade_model::{Attr, LogGroup};
 
 use super::Mapper;
 use super::read::Obj;
@@ -16,7 +16,11 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             .or_else(|| o.known_str("name_prefix").map(|p| format!("{p}*")))
             .unwrap_or_else(|| i.address.clone());
         // 0, or no value, keeps logs forever: AWS reports no retention.
-        let retention_days = o.known_int("retention_in_days").filter(|d| *d > 0);
+        let retention_days = match o.int("retention_in_days") {
+            Some(Ok(d)) => Attr::Known(i32::try_from(d).ok().filter(|d| *d > 0)),
+            Some(Err(u)) => Attr::unknown(u.primary()),
+            None => Attr::Known(None),
+        };
         m.inv.log_groups.push(LogGroup {
             name,
             retention_days,
