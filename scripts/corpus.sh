@@ -62,6 +62,9 @@ RULES = {
     "natperaz": "net-nat-per-az",
     "cidr": "net-cidr-valid",
     "sgegress": "sg-egress-minimal",
+    "logret": "obs-log-retention-7-30",
+    "insights": "obs-container-insights",
+    "taskrole": "ecs-task-role-separate",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

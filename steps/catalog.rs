@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::state::{ScenarioState, StepResult};
-use super::{ecs, network, rds, secrets, security, select};
+use super::{ecs, network, observability, rds, secrets, security, select};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -164,6 +164,48 @@ static CORE: &[StepDef] = &[
         en: r"^the task definitions in use$",
         doc: "Selecciona la revisión que ejecuta cada servicio ECS y la última revisión activa de cada familia.",
         run: select::task_definitions_in_use,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r"^los clústeres ECS$",
+        en: r"^the ECS clusters$",
+        doc: "Selecciona todos los clústeres ECS.",
+        run: select::ecs_clusters,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Given,
+        es: r"^los grupos de logs$",
+        en: r"^the log groups$",
+        doc: "Selecciona todos los grupos de logs de CloudWatch (en una cuenta, también los que no son del \
+              proyecto).",
+        run: select::log_groups,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^tienen Container Insights activado$",
+        en: r"^they have Container Insights on$",
+        doc: "Clústeres ECS: el ajuste containerInsights vale enabled o enhanced (AWS lo deja desactivado si no \
+              se dice).",
+        run: observability::container_insights_on,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^guardan sus eventos entre 7 y 30 días$",
+        en: r"^they keep their events between 7 and 30 days$",
+        doc: "Grupos de logs: retention_in_days es 7, 14 o 30 (sin él, o con 0, los eventos no caducan nunca).",
+        run: observability::log_retention,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^su rol de tarea no es su rol de ejecución$",
+        en: r"^their task role is not their execution role$",
+        doc: "Definiciones de tarea: task_role_arn, si lo hay, es otro rol que execution_role_arn.",
+        run: ecs::task_role_separate,
         answers: Answers::Infrastructure,
     },
     StepDef {

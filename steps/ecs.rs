@@ -62,6 +62,47 @@ pub fn no_public_ip_for_tasks(state: &mut ScenarioState, _: &[String]) -> StepRe
     conclude(state, &problems, &unknowns)
 }
 
+/// ecs-task-role-separate: the app's role is not the agent's. The execution
+/// role pulls the image and reads the secrets for the container; as the task
+/// role it hands all of that to the application's own code.
+pub fn task_role_separate(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let arns = state.task_definitions()?;
+    let inv = state.inv;
+    let mut problems = Vec::new();
+    for td in inv
+        .task_definitions
+        .iter()
+        .filter(|t| arns.contains(&t.arn))
+    {
+        let label = format!("{}:{}", td.family, td.revision);
+        match (&td.task_role_arn, &td.execution_role_arn) {
+            (Some(task), Some(exec)) if task == exec => problems.push(crate::analysis::Finding::new(
+                &label,
+                format!(
+                    "la definición de tarea {label} usa el mismo rol ({task}) como rol de tarea y de ejecución: \
+                     el código de la aplicación recibe los permisos del agente (bajar imágenes de ECR, leer los \
+                     secretos de la base de datos); crea un aws_iam_role aparte para task_role_arn, con solo lo \
+                     que la app llama"
+                ),
+                td.origin.as_ref(),
+            )),
+            (None, _) => state.push(
+                EvidenceStatus::Ok,
+                label,
+                "no tiene rol de tarea: la aplicación no recibe ningún permiso de AWS",
+                td.origin.as_ref(),
+            ),
+            _ => state.push(
+                EvidenceStatus::Ok,
+                label,
+                "su rol de tarea no es su rol de ejecución",
+                td.origin.as_ref(),
+            ),
+        }
+    }
+    conclude(state, &problems, &[])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

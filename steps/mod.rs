@@ -10,6 +10,7 @@ mod catalog;
 mod docker;
 mod ecs;
 mod network;
+mod observability;
 mod rds;
 mod secrets;
 mod security;

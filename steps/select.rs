@@ -340,6 +340,48 @@ pub fn db_instances(state: &mut ScenarioState, _: &[String]) -> StepResult {
     )
 }
 
+/// Every ECS cluster.
+pub fn ecs_clusters(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let arns = state
+        .inv
+        .ecs_clusters
+        .iter()
+        .map(|c| c.arn.clone())
+        .collect();
+    select_every(
+        state,
+        ResourceKind::EcsCluster,
+        arns,
+        |arns| Selection::EcsClusters { arns },
+        (
+            "clústeres ECS",
+            "no hay ningún clúster ECS: el ejercicio pide un aws_ecs_cluster para el servicio",
+        ),
+    )
+}
+
+/// Every CloudWatch Logs group: the project's, and in a live account every
+/// other one too.
+pub fn log_groups(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let names = state
+        .inv
+        .log_groups
+        .iter()
+        .map(|g| g.name.clone())
+        .collect();
+    select_every(
+        state,
+        ResourceKind::LogGroup,
+        names,
+        |names| Selection::LogGroups { names },
+        (
+            "grupos de logs",
+            "no hay ningún grupo de logs: el ejercicio pide un aws_cloudwatch_log_group para los logs \
+             de los contenedores (awslogs)",
+        ),
+    )
+}
+
 /// Every VPC: the student's, and in a live account the default one too.
 pub fn vpcs(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let ids = state.inv.vpcs.iter().map(|v| v.id.clone()).collect();

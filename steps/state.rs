@@ -24,6 +24,8 @@ pub enum Selection {
     EcsServices { arns: Vec<String> },
     SecurityGroups { ids: Vec<String> },
     Vpcs { ids: Vec<String> },
+    EcsClusters { arns: Vec<String> },
+    LogGroups { names: Vec<String> },
 }
 
 impl Selection {
@@ -35,6 +37,8 @@ impl Selection {
             Selection::EcsServices { .. } => "servicios ECS",
             Selection::SecurityGroups { .. } => "grupos de seguridad",
             Selection::Vpcs { .. } => "VPC",
+            Selection::EcsClusters { .. } => "clústeres ECS",
+            Selection::LogGroups { .. } => "grupos de logs",
         }
     }
 }
@@ -229,6 +233,20 @@ impl<'a> ScenarioState<'a> {
         match &self.selection {
             Some(Selection::Vpcs { ids }) => Ok(ids.clone()),
             other => Err(self.misuse("VPC", other)),
+        }
+    }
+
+    pub fn ecs_clusters(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::EcsClusters { arns }) => Ok(arns.clone()),
+            other => Err(self.misuse("clústeres ECS", other)),
+        }
+    }
+
+    pub fn log_groups(&self) -> Result<Vec<String>, StepError> {
+        match &self.selection {
+            Some(Selection::LogGroups { names }) => Ok(names.clone()),
+            other => Err(self.misuse("grupos de logs", other)),
         }
     }
 

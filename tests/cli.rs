@@ -358,6 +358,11 @@ fn check_entrega_fails_each_planted_mistake_at_its_line() {
         ("rds-only-from-ecs", "database.tf:15", "el CIDR de la VPC"),
         ("ecs-no-env-secrets", "app.tf:105", "DB_PASSWORD="),
         ("sg-descriptions", "app.tf:15", "no tiene description"),
+        (
+            "obs-container-insights",
+            "app.tf:6",
+            "no tiene Container Insights",
+        ),
     ];
     let report = read_json(&out.path().join("report.json"));
     let scenarios = report["scenarios"].as_array().unwrap();

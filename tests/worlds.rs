@@ -135,6 +135,8 @@ worlds! {
     nacl_drops_return => "nacl-drops-return",
     sg_ssh_open => "sg-ssh-open",
     sg_undescribed => "sg-undescribed",
+    no_telemetry => "no-telemetry",
+    task_role_is_execution => "task-role-is-execution",
     env_db_password => "env-db-password",
     env_aws_key => "env-aws-key",
     env_database_url => "env-database-url",

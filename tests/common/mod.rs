@@ -389,9 +389,10 @@ pub fn fixture_plan() -> cloudgrade::grade::Plan {
 }
 
 /// The mistakes planted in examples/terraform/entrega (its README).
-pub const ENTREGA_FAILS: [&str; 4] = [
+pub const ENTREGA_FAILS: [&str; 5] = [
     "rds-only-from-ecs",
     "net-private-egress-nat",
     "ecs-no-env-secrets",
     "sg-descriptions",
+    "obs-container-insights",
 ];

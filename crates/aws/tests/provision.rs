@@ -1651,6 +1651,51 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .any(|x| x.ip_protocol() == Some("-1"));
             check!(p, all_out, "the tasks' group lets not all traffic out");
         }
+        "no-telemetry" => {
+            let c = api
+                .ecs
+                .describe_clusters()
+                .clusters("cloudgrade")
+                .include(aws_sdk_ecs::types::ClusterField::Settings)
+                .send()
+                .await
+                .unwrap();
+            let on = c.clusters()[0]
+                .settings()
+                .iter()
+                .any(|s| s.value() == Some("enabled"));
+            check!(p, !on, "Container Insights on");
+            let g = api
+                .logs
+                .describe_log_groups()
+                .log_group_name_prefix("/ecs/cloudgrade-app")
+                .send()
+                .await
+                .unwrap();
+            check!(
+                p,
+                g.log_groups()[0].retention_in_days().is_none(),
+                "the log group expires"
+            );
+        }
+        "task-role-is-execution" => {
+            let arn = id("task_definition.app");
+            let td = api
+                .ecs
+                .describe_task_definition()
+                .task_definition(&arn)
+                .send()
+                .await
+                .unwrap();
+            let td = td.task_definition().unwrap();
+            check!(
+                p,
+                td.task_role_arn().is_some() && td.task_role_arn() == td.execution_role_arn(),
+                "task role {:?}, execution role {:?}",
+                td.task_role_arn(),
+                td.execution_role_arn()
+            );
+        }
         "sg-undescribed" => {
             let out = api
                 .ec2
