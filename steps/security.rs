@@ -165,10 +165,18 @@ pub fn task_groups_minimal_egress(state: &mut ScenarioState, _: &[String]) -> St
             Attr::Unknown(_) => None,
         })
         .collect();
+    // What cut reads leave out may be the database a rule points at.
+    let unread: Vec<String> = state
+        .gaps_of(&[ResourceKind::DbInstance, ResourceKind::Vpc])
+        .into_iter()
+        .map(|u| u.reason)
+        .collect();
+    let unread = unread.join("; ");
     let needs = TaskNeeds {
         db_groups: &db_groups,
         db_ports: &db_ports,
         vpc_cidrs: &vpc_cidrs,
+        unread: (!unread.is_empty()).then_some(unread.as_str()),
     };
     let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
     let mut named = Vec::new();

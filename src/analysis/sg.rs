@@ -247,6 +247,10 @@ pub struct TaskNeeds<'a> {
     pub db_groups: &'a [String],
     pub db_ports: &'a [u16],
     pub vpc_cidrs: &'a [Ipv4Net],
+    /// Why the databases (their groups and ports) or the VPCs are not all
+    /// known, when they are not: a one-port rule to a group or a private
+    /// block may then be the database's.
+    pub unread: Option<&'a str>,
 }
 
 /// sg-egress-minimal for the ECS tasks' group: every egress rule is one of
@@ -272,8 +276,24 @@ pub fn task_egress(
             SgPeer::Cidr(Attr::Unknown(u)) => Err(u.unknown.clone()),
             SgPeer::Ipv6Cidr(_) | SgPeer::PrefixList(_) => Ok(false),
         };
+        let may_be_db = proto == Proto::Tcp
+            && lo == hi
+            && match &rule.peer {
+                SgPeer::SecurityGroup(_) => true,
+                SgPeer::Cidr(Attr::Known(c)) => Ipv4Net::parse(c).is_ok_and(|n| n.prefix() > 0),
+                SgPeer::Cidr(Attr::Unknown(_)) => true,
+                SgPeer::Ipv6Cidr(_) | SgPeer::PrefixList(_) => false,
+            };
         match (https, db_port, to_db) {
             (true, _, _) | (_, true, Ok(true)) => {}
+            _ if may_be_db && needs.unread.is_some() => unknowns.push(Unanswerable::new(
+                &label,
+                format!(
+                    "la regla {} del grupo {label} puede ser la que lleva a la base de datos: {}",
+                    describe_rule(inv, rule, false),
+                    needs.unread.unwrap_or_default()
+                ),
+            )),
             (false, true, Err(reference)) => unknowns.push(Unanswerable::new(
                 &label,
                 format!(
@@ -365,6 +385,78 @@ mod tests {
                 .contains("la regla salida de todo el tráfico"),
             "{}",
             found[1].message
+        );
+    }
+
+    #[test]
+    fn the_tasks_may_leave_on_443_and_to_the_database_only() {
+        let inv = empty();
+        let any = || SgPeer::Cidr(Attr::Known("0.0.0.0/0".into()));
+        let vpc = [Ipv4Net::parse("10.0.0.0/16").unwrap()];
+        let db_groups = ["sg-db".to_string()];
+        let needs = TaskNeeds {
+            db_groups: &db_groups,
+            db_ports: &[5432],
+            vpc_cidrs: &vpc,
+            unread: None,
+        };
+        let to_db_block = SgPeer::Cidr(Attr::Known("10.0.21.0/24".into()));
+        let ok = group(
+            "sg-app",
+            "app",
+            vec![],
+            vec![
+                rule("tcp", Some(443), Some(443), any()),
+                rule(
+                    "tcp",
+                    Some(5432),
+                    Some(5432),
+                    SgPeer::SecurityGroup("sg-db".into()),
+                ),
+                rule("tcp", Some(5432), Some(5432), to_db_block),
+            ],
+        );
+        assert_eq!(task_egress(&inv, &ok, &needs), (vec![], vec![]));
+        let open = group(
+            "sg-app",
+            "app",
+            vec![],
+            vec![
+                rule("-1", None, None, any()),
+                rule("tcp", Some(5432), Some(5432), any()),
+                rule(
+                    "tcp",
+                    Some(5432),
+                    Some(5432),
+                    SgPeer::Cidr(Attr::unknown("var.db_cidr")),
+                ),
+            ],
+        );
+        let (p, u) = task_egress(&inv, &open, &needs);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p[0].message.contains("salida de todo el tráfico"),
+            "{}",
+            p[0].message
+        );
+        assert!(u[0].reason.contains("var.db_cidr"), "{u:?}");
+        // With the databases unread, a one-port rule to a group or a private
+        // block may be theirs; what is open to everything stays a failure.
+        let unread = TaskNeeds {
+            db_groups: &[],
+            db_ports: &[],
+            unread: Some("no se pudieron leer las instancias RDS"),
+            ..needs
+        };
+        let (p, u) = task_egress(&inv, &ok, &unread);
+        assert!(p.is_empty() && u.len() == 2, "{p:?} {u:?}");
+        let (p, _) = task_egress(&inv, &open, &unread);
+        assert_eq!(p.len(), 2, "{p:?}");
+        let db = group("sg-db", "db", vec![], vec![rule("-1", None, None, any())]);
+        assert!(
+            db_egress(&inv, &db)[0]
+                .message
+                .contains("no necesita ninguna salida")
         );
     }
 
