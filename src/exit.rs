@@ -187,33 +187,35 @@ mod tests {
         let mut r = report(&[("a", "passed", ""), ("extra", "failed", "x")], &[]);
         r.scenarios[0].points = 10.0;
         r.scenarios[1].bonus = true;
-        r.summary = Summary::of(&r.scenarios);
-        assert_eq!(Exit::of(&r), Exit::Passed);
-        assert_eq!(
+        // (points, max_points, bonus_points, bonus_max_points, ungraded_points)
+        let regrade = |r: &mut Report, verdict: Verdict, points: f64| {
+            r.scenarios[1].verdict = verdict;
+            r.scenarios[1].points = points;
+            r.summary = Summary::of(&r.scenarios);
+            let s = &r.summary;
             (
-                r.summary.points,
-                r.summary.max_points,
-                r.summary.bonus_max_points
-            ),
-            (10.0, 10.0, 10.0)
+                s.points,
+                s.max_points,
+                s.bonus_points,
+                s.bonus_max_points,
+                s.ungraded_points,
+            )
+        };
+        assert_eq!(
+            regrade(&mut r, Verdict::Failed, 0.0),
+            (10.0, 10.0, 0.0, 10.0, 0.0)
         );
+        assert_eq!(Exit::of(&r), Exit::Passed);
         // Passed, it adds to the total and not to the maximum.
-        r.scenarios[1].verdict = Verdict::Passed;
-        r.scenarios[1].points = 10.0;
-        r.summary = Summary::of(&r.scenarios);
         assert_eq!(
-            (
-                r.summary.points,
-                r.summary.max_points,
-                r.summary.bonus_points
-            ),
-            (20.0, 10.0, 10.0)
+            regrade(&mut r, Verdict::Passed, 10.0),
+            (20.0, 10.0, 10.0, 10.0, 0.0)
         );
         // Not evaluable, it holds nothing back either.
-        r.scenarios[1].verdict = Verdict::NotEvaluable;
-        r.scenarios[1].points = 0.0;
-        r.summary = Summary::of(&r.scenarios);
-        assert_eq!(r.summary.ungraded_points, 0.0);
+        assert_eq!(
+            regrade(&mut r, Verdict::NotEvaluable, 0.0),
+            (10.0, 10.0, 0.0, 10.0, 0.0)
+        );
         assert_eq!(Exit::of(&r), Exit::Passed);
     }
 

@@ -1314,6 +1314,19 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             .and_then(|r| r.nat_gateway_id().or(r.gateway_id()))
             .map(str::to_string)
     };
+    let group = |name: &str| {
+        let gid = id(&format!("security_group.{name}"));
+        let ec2 = api.ec2.clone();
+        async move {
+            ec2.describe_security_groups()
+                .group_ids(gid)
+                .send()
+                .await
+                .unwrap()
+                .security_groups()[0]
+                .clone()
+        }
+    };
     let app_db = || async {
         api.rds
             .describe_db_instances()
@@ -1424,14 +1437,8 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             } else {
                 "10.0.0.0/16"
             };
-            let out = api
-                .ec2
-                .describe_security_groups()
-                .group_ids(id("security_group.rds"))
-                .send()
-                .await
-                .unwrap();
-            let cidrs: Vec<_> = out.security_groups()[0]
+            let rds = group("rds").await;
+            let cidrs: Vec<_> = rds
                 .ip_permissions()
                 .iter()
                 .flat_map(|x| x.ip_ranges())
@@ -1587,14 +1594,8 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             check!(p, zones.len() == 1, "DB subnet group zones {zones:?}");
         }
         "sg-ssh-open" => {
-            let out = api
-                .ec2
-                .describe_security_groups()
-                .group_ids(id("security_group.ecs"))
-                .send()
-                .await
-                .unwrap();
-            let ssh_from_world = out.security_groups()[0].ip_permissions().iter().any(|x| {
+            let g = group("ecs").await;
+            let ssh_from_world = g.ip_permissions().iter().any(|x| {
                 x.from_port() == Some(22)
                     && x.to_port() == Some(22)
                     && x.ip_ranges()
@@ -1638,14 +1639,8 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             );
         }
         "ecs-egress-open" => {
-            let out = api
-                .ec2
-                .describe_security_groups()
-                .group_ids(id("security_group.ecs"))
-                .send()
-                .await
-                .unwrap();
-            let all_out = out.security_groups()[0]
+            let g = group("ecs").await;
+            let all_out = g
                 .ip_permissions_egress()
                 .iter()
                 .any(|x| x.ip_protocol() == Some("-1"));
@@ -1697,14 +1692,7 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             );
         }
         "sg-undescribed" => {
-            let out = api
-                .ec2
-                .describe_security_groups()
-                .group_ids(id("security_group.ecs"))
-                .send()
-                .await
-                .unwrap();
-            let g = &out.security_groups()[0];
+            let g = group("ecs").await;
             check!(
                 p,
                 g.description() == Some(cloudgrade_model::SecurityGroup::UNSAID),
