@@ -382,6 +382,12 @@ pub struct ContainerDefinition {
     pub name: String,
     #[serde(default)]
     pub image: Option<String>,
+    /// What the image reference pins, where a static source knows it better
+    /// than its text: a tag or `@sha256:…`, empty for none (the registry
+    /// then serves `latest`), unknown when it depends on a value known after
+    /// apply. `None`: read it from `image` itself (a live source's is whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_tag: Option<Attr<String>>,
     #[serde(default)]
     pub environment: Vec<EnvVar>,
     #[serde(default)]
@@ -478,6 +484,19 @@ pub struct LogGroup {
 
 fn forever() -> Attr<Option<i32>> {
     Attr::Known(None)
+}
+
+/// The tag an image reference pins, or its digest (`@sha256:…`); empty when
+/// it names none (the registry serves `latest`). A registry's port
+/// (`host:5000/app`) is not a tag: only the last path segment's `:` is.
+pub fn image_tag(reference: &str) -> String {
+    if let Some((_, digest)) = reference.rsplit_once('@') {
+        return format!("@{digest}");
+    }
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    last.rsplit_once(':')
+        .map(|(_, tag)| tag.to_string())
+        .unwrap_or_default()
 }
 
 /// The `Name` tag, the usual way people name AWS resources.

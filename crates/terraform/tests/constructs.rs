@@ -263,3 +263,55 @@ fn backups_are_one_day_unless_set_and_an_unknown_names_its_reference() {
         Some(Attr::unknown("var.x"))
     );
 }
+
+/// The image of the one container of a task definition whose image is
+/// `image` (HCL), beside an ECR repository and a variable `x` with no value.
+fn image_tag_of(image: &str) -> Option<Attr<String>> {
+    let text = format!(
+        r#"variable "x" {{}}
+resource "aws_ecr_repository" "app" {{
+  name = "app"
+}}
+data "aws_ecr_image" "img" {{
+  repository_name = "app"
+  most_recent     = true
+}}
+resource "aws_ecs_task_definition" "t" {{
+  family = "t"
+  container_definitions = jsonencode([{{ name = "app", image = {image} }}])
+}}
+"#
+    );
+    let inv = load(&[("main.tf", &text)]);
+    inv.task_definitions[0].containers[0].image_tag.clone()
+}
+
+#[test]
+fn an_images_tag_is_read_from_its_value_not_its_text() {
+    let repo = "aws_ecr_repository.app.repository_url";
+    assert_eq!(
+        image_tag_of(&format!("\"${{{repo}}}:latest\"")),
+        Some(Attr::Known("latest".into()))
+    );
+    assert_eq!(
+        image_tag_of(&format!("\"${{{repo}}}:1.4.2\"")),
+        Some(Attr::Known("1.4.2".into()))
+    );
+    // A repository URL alone names no tag: the registry serves latest.
+    assert_eq!(
+        image_tag_of(&format!("\"${{{repo}}}\"")),
+        Some(Attr::Known(String::new()))
+    );
+    assert_eq!(
+        image_tag_of(&format!("\"${{{repo}}}:${{var.x}}\"")),
+        Some(Attr::unknown("var.x"))
+    );
+    // A whole image from a variable may hold a tag: unknown, named.
+    assert_eq!(image_tag_of("var.x"), Some(Attr::unknown("var.x")));
+    assert_eq!(image_tag_of("\"nginx\""), Some(Attr::Known(String::new())));
+    // The provider's data source builds image_uri as repository@digest.
+    assert_eq!(
+        image_tag_of("data.aws_ecr_image.img.image_uri"),
+        Some(Attr::Known("@digest (data.aws_ecr_image)".into()))
+    );
+}

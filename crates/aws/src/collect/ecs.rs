@@ -315,6 +315,7 @@ fn task_definition(td: t::TaskDefinition) -> TaskDefinition {
 
 fn container(c: t::ContainerDefinition) -> ContainerDefinition {
     ContainerDefinition {
+        image_tag: None,
         name: c.name.unwrap_or_default(),
         image: c.image,
         // The raw value is reduced to facts here and dropped.
