@@ -65,6 +65,7 @@ RULES = {
     "logret": "obs-log-retention-7-30",
     "insights": "obs-container-insights",
     "taskrole": "ecs-task-role-separate",
+    "imgpin": "ecs-image-pinned",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

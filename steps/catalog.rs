@@ -210,6 +210,15 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^sus contenedores usan imágenes con la versión fijada$",
+        en: r"^their containers run images with a pinned version$",
+        doc: "Definiciones de tarea: la imagen de cada contenedor lleva una etiqueta que no es latest, o un \
+              digest (@sha256:…); sin etiqueta, el registro sirve latest.",
+        run: ecs::images_pinned,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^cada una sale a internet solo a través de un NAT gateway$",
         en: r"^each one reaches the internet only through a NAT gateway$",
         doc: "Subredes: su tabla de rutas efectiva lleva todo destino de internet a un NAT gateway disponible, \

@@ -62,6 +62,38 @@ pub fn no_public_ip_for_tasks(state: &mut ScenarioState, _: &[String]) -> StepRe
     conclude(state, &problems, &unknowns)
 }
 
+/// ecs-image-pinned: every container of the selected definitions runs an
+/// image pinned by a tag other than `latest`, or by digest.
+pub fn images_pinned(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let arns = state.task_definitions()?;
+    let inv = state.inv;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for td in inv
+        .task_definitions
+        .iter()
+        .filter(|t| arns.contains(&t.arn))
+    {
+        let label = format!("{}:{}", td.family, td.revision);
+        for c in &td.containers {
+            match ecs::image_pin(c, &label) {
+                Ok(Ok(pin)) => state.push(
+                    EvidenceStatus::Ok,
+                    format!("{label} contenedor {}", c.name),
+                    format!("usa una imagen fijada ({pin})"),
+                    td.origin.as_ref(),
+                ),
+                Ok(Err(why)) => problems.push(crate::analysis::Finding::new(
+                    format!("{label} contenedor {}", c.name),
+                    why,
+                    td.origin.as_ref(),
+                )),
+                Err(u) => unknowns.push(u),
+            }
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
 /// ecs-task-role-separate: the app's role is not the agent's. The execution
 /// role pulls the image and reads the secrets for the container; as the task
 /// role it hands all of that to the application's own code.

@@ -211,7 +211,10 @@ fn batch_and_check_grade_the_same_scenarios_and_terraform_only_classes_get_total
     );
     // The bonus earned is in the total and said in the feedback; the one
     // missed (multi_az, off to save cost) holds nothing back.
-    assert!(ana.contains("Bonus conseguido: rds-deletion-safety"), "{ana}");
+    assert!(
+        ana.contains("Bonus conseguido: rds-deletion-safety"),
+        "{ana}"
+    );
     assert!(!ana.contains("rds-multi-az"), "{ana}");
 
     // With a Dockerfile in some folder, that student is graded on Docker

@@ -137,6 +137,7 @@ worlds! {
     sg_undescribed => "sg-undescribed",
     no_telemetry => "no-telemetry",
     task_role_is_execution => "task-role-is-execution",
+    image_latest => "image-latest",
     env_db_password => "env-db-password",
     env_aws_key => "env-aws-key",
     env_database_url => "env-database-url",

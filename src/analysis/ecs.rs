@@ -4,7 +4,7 @@
 //! without a NAT gateway); production does not, and this is the question the
 //! production standard asks.
 
-use cloudgrade_model::{Attr, EcsService, Inventory, ResourceKind};
+use cloudgrade_model::{Attr, ContainerDefinition, EcsService, Inventory, ResourceKind, image_tag};
 
 use super::routing::routes_to_internet_gateway;
 use super::tier::public_by_convention;
@@ -117,9 +117,89 @@ fn not_awsvpc(svc: &EcsService) -> Unanswerable {
     )
 }
 
+/// ecs-image-pinned for one container: `Ok` with the pin (`1.4.2`,
+/// `@sha256:…`), or why it is not pinned, or what it waits for.
+pub fn image_pin(
+    c: &ContainerDefinition,
+    subject: &str,
+) -> Result<Result<String, String>, Unanswerable> {
+    let image = c.image.as_deref().unwrap_or("");
+    let tag = match &c.image_tag {
+        Some(Attr::Known(t)) => t.clone(),
+        Some(Attr::Unknown(u)) => {
+            return Err(Unanswerable::new(
+                subject,
+                format!(
+                    "la versión de la imagen del contenedor {} depende de {}, que solo se conoce tras apply",
+                    c.name, u.unknown
+                ),
+            ));
+        }
+        None if image.is_empty() => {
+            return Err(Unanswerable::new(
+                subject,
+                format!("la fuente no dice qué imagen usa el contenedor {}", c.name),
+            ));
+        }
+        None => image_tag(image),
+    };
+    let why = match tag.as_str() {
+        "" => format!(
+            "la imagen del contenedor {} («{image}») no lleva versión: el registro sirve la etiqueta latest, \
+             así que dos tareas del mismo servicio pueden correr código distinto y un rollback no vuelve a nada; \
+             etiqueta cada imagen con su versión o el commit (…:1.4.2, …:${{var.image_tag}})",
+            c.name
+        ),
+        "latest" => format!(
+            "la imagen del contenedor {} («{image}») es :latest, que cambia con cada push: dos tareas pueden \
+             correr código distinto y un rollback no vuelve a nada; usa la versión o el commit",
+            c.name
+        ),
+        _ => return Ok(Ok(tag)),
+    };
+    Ok(Err(why))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn container(image: &str, tag: Option<Attr<String>>) -> ContainerDefinition {
+        ContainerDefinition {
+            name: "app".into(),
+            image: Some(image.into()),
+            image_tag: tag,
+            environment: vec![],
+            secrets: vec![],
+            log_driver: None,
+            has_health_check: false,
+        }
+    }
+
+    #[test]
+    fn an_image_is_pinned_by_a_tag_or_a_digest_and_latest_or_none_is_not() {
+        let pin = |image: &str| image_pin(&container(image, None), "td").unwrap();
+        assert_eq!(
+            pin("123.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2"),
+            Ok("1.4.2".into())
+        );
+        assert_eq!(pin("nginx@sha256:abc"), Ok("@sha256:abc".into()));
+        assert!(pin("nginx:latest").unwrap_err().contains("es :latest"));
+        assert!(pin("nginx").unwrap_err().contains("no lleva versión"));
+        assert!(
+            pin("registry.local:5000/app")
+                .unwrap_err()
+                .contains("no lleva versión"),
+            "a port is no tag"
+        );
+        let unknown = container("var.image_tag", Some(Attr::unknown("var.image_tag")));
+        assert!(
+            image_pin(&unknown, "td")
+                .unwrap_err()
+                .reason
+                .contains("var.image_tag")
+        );
+    }
     use crate::analysis::testkit::*;
 
     fn service(subnets: &[&str], public_ip: Attr<bool>) -> EcsService {

@@ -1673,6 +1673,20 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 "the log group expires"
             );
         }
+        "image-latest" => {
+            let td = api
+                .ecs
+                .describe_task_definition()
+                .task_definition(id("task_definition.app"))
+                .send()
+                .await
+                .unwrap();
+            let image = td.task_definition().unwrap().container_definitions()[0]
+                .image()
+                .unwrap_or_default()
+                .to_string();
+            check!(p, image.ends_with(":latest"), "image {image}");
+        }
         "task-role-is-execution" => {
             let arn = id("task_definition.app");
             let td = api
