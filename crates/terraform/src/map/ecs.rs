@@ -467,68 +467,37 @@ fn resolve_task_definition(m: &Mapper, v: &Value) -> String {
     }
 }
 
-/// What an image reference pins, from its value rather than its text: the
-/// literal end of `"${aws_ecr_repository.app.repository_url}:1.4.2"` is its
-/// tag, and a repository URL alone has none.
+/// What an image reference pins, from its value rather than its text.
+/// `read::flat` turns a template into a string, or into an unknown whose
+/// text has each reference in place
+/// (`aws_ecr_repository.app.repository_url:latest`): a tag there that is no
+/// reference is the student's literal. A repository's URL names no tag;
+/// any other reference may hold one.
 fn image_tag(v: &Value) -> Option<Attr<String>> {
-    // An unknown template reads as its text with each reference in place
-    // (`aws_ecr_repository.app.repository_url:latest`): a tag there that is
-    // no reference is the student's literal. A repository's URL names no
-    // tag; any other reference may hold one.
-    let unknown = |u: &crate::value::Unknown| {
-        let text = u.text_form();
-        let tag = cloudgrade_model::image_tag(&text);
-        let from_ref = |t: &str| u.refs.iter().any(|r| t.contains(r.as_str()));
-        if !tag.is_empty() && !from_ref(&tag) {
-            Attr::Known(tag)
-        } else if !tag.is_empty() {
-            Attr::unknown(
-                u.refs
-                    .iter()
-                    .find(|r| tag.contains(r.as_str()))
-                    .map_or(u.primary(), |r| r),
-            )
-        } else if u.refs.iter().all(|r| r.ends_with(".repository_url")) {
-            Attr::Known(String::new())
-        } else if u
-            .refs
-            .iter()
-            .all(|r| r.contains("data.aws_ecr_image.") && r.ends_with(".image_uri"))
-        {
-            // The provider builds it as repository@digest.
-            Attr::Known("@digest (data.aws_ecr_image)".into())
-        } else {
-            Attr::unknown(u.primary())
-        }
-    };
-    Some(match read::flat(v) {
-        Value::String(s) => Attr::Known(cloudgrade_model::image_tag(&s)),
-        Value::Unknown(u) => unknown(&u),
-        Value::Partial(parts) => match parts.last()? {
-            // The literal end holds the tag, unless the tag's `:` is before
-            // an unknown in the last path segment (`repo:${var.tag}`).
-            Part::Lit(end) => Attr::Known(cloudgrade_model::image_tag(end)),
-            Part::Val(last) => {
-                let before = parts.iter().rev().nth(1);
-                let reference = match read::flat(last) {
-                    Value::Unknown(u) => u,
-                    // Known after all: the whole reference's text holds it.
-                    _ => {
-                        return Some(Attr::Known(cloudgrade_model::image_tag(&v.text_form()?)));
-                    }
-                };
-                match before {
-                    Some(Part::Lit(l))
-                        if l.rsplit('/')
-                            .next()
-                            .is_some_and(|seg| seg.contains(':') || seg.contains('@')) =>
-                    {
-                        Attr::unknown(reference.primary())
-                    }
-                    _ => unknown(&reference),
-                }
-            }
-        },
+    let u = match read::flat(v) {
+        Value::String(s) => return Some(Attr::Known(cloudgrade_model::image_tag(&s))),
+        Value::Unknown(u) => u,
         _ => return None,
+    };
+    let tag = cloudgrade_model::image_tag(&u.text_form());
+    let named = u
+        .refs
+        .iter()
+        .find(|r| !tag.is_empty() && tag.contains(r.as_str()));
+    Some(if let Some(reference) = named {
+        Attr::unknown(reference)
+    } else if !tag.is_empty() {
+        Attr::Known(tag)
+    } else if u.refs.iter().all(|r| r.ends_with(".repository_url")) {
+        Attr::Known(String::new())
+    } else if u
+        .refs
+        .iter()
+        .all(|r| r.contains("data.aws_ecr_image.") && r.ends_with(".image_uri"))
+    {
+        // The provider builds it as repository@digest.
+        Attr::Known("@digest (data.aws_ecr_image)".into())
+    } else {
+        Attr::unknown(u.primary())
     })
 }
