@@ -159,7 +159,7 @@ pub fn task_groups_minimal_egress(state: &mut ScenarioState, _: &[String]) -> St
     let vpc_cidrs: Vec<Ipv4Net> = inv
         .vpcs
         .iter()
-        .flat_map(|v| std::iter::once(&v.cidr).chain(&v.secondary_cidrs))
+        .flat_map(|v| v.blocks())
         .filter_map(|c| match c {
             Attr::Known(c) => Ipv4Net::parse(c).ok(),
             Attr::Unknown(_) => None,

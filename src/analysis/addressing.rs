@@ -43,7 +43,7 @@ pub fn plan(inv: &Inventory, vpc: &Vpc) -> (Vec<Finding>, Vec<Unanswerable>) {
     // The VPC's blocks: known and valid ones, and whether some is unknown.
     let mut blocks = Vec::new();
     let mut some_unknown = None;
-    for cidr in std::iter::once(&vpc.cidr).chain(&vpc.secondary_cidrs) {
+    for cidr in vpc.blocks() {
         match cidr {
             Attr::Known(text) => match block(text, &format!("el bloque de la VPC {vl}")) {
                 Ok(net) => blocks.push(net),

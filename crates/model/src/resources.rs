@@ -42,6 +42,13 @@ pub struct Vpc {
     pub origin: Option<Origin>,
 }
 
+impl Vpc {
+    /// Its IPv4 blocks: the primary one, then the secondary ones.
+    pub fn blocks(&self) -> impl Iterator<Item = &Attr<String>> {
+        std::iter::once(&self.cidr).chain(&self.secondary_cidrs)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subnet {
     pub id: String,
