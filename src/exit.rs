@@ -36,11 +36,7 @@ impl Exit {
     pub fn of(report: &Report) -> Exit {
         if report.summary.grader_error > 0 {
             Exit::GraderError
-        } else if report
-            .scenarios
-            .iter()
-            .any(|sc| sc.verdict == Verdict::Failed && !sc.bonus)
-        {
+        } else if report.summary.failed > report.summary.bonus_failed {
             Exit::Failed
         } else if incomplete(report).is_some() {
             Exit::SourceUnreadable
