@@ -66,6 +66,7 @@ RULES = {
     "insights": "obs-container-insights",
     "taskrole": "ecs-task-role-separate",
     "imgpin": "ecs-image-pinned",
+    "flowlogs": "net-flow-logs",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

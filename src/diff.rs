@@ -190,6 +190,7 @@ fn kind_label(field: &str) -> String {
         "route_tables" => ResourceKind::RouteTable,
         "internet_gateways" => ResourceKind::InternetGateway,
         "nat_gateways" => ResourceKind::NatGateway,
+        "flow_logs" => ResourceKind::FlowLog,
         "security_groups" => ResourceKind::SecurityGroup,
         "network_acls" => ResourceKind::NetworkAcl,
         "db_instances" => ResourceKind::DbInstance,

@@ -246,6 +246,15 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^registran su tráfico en flow logs$",
+        en: r"^they record their traffic in flow logs$",
+        doc: "VPC: un aws_flow_log sobre la VPC, o uno en cada una de sus subredes, con cualquier \
+              traffic_type (ACCEPT, REJECT o ALL).",
+        run: network::flow_logged,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^sus subredes caben en ellas sin solaparse$",
         en: r"^their subnets fit in them without overlapping$",
         doc: "VPC: su bloque (y los secundarios) y el de cada subred son direcciones de red entre /16 y /28, \

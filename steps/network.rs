@@ -3,6 +3,7 @@
 use super::state::{ScenarioState, StepResult, conclude};
 use cloudgrade_model::{Attr, ResourceKind};
 
+use crate::analysis::flow_logs::{self, Coverage, Verdict};
 use crate::analysis::{Finding, Unanswerable, addressing, routing, zones};
 use crate::report::EvidenceStatus;
 
@@ -122,6 +123,43 @@ pub fn vpc_dns(state: &mut ScenarioState, _: &[String]) -> StepResult {
             .any(|v| v.dns_support.is_none() || v.dns_hostnames.is_none())
     {
         unknowns.extend(unread);
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// net-flow-logs: something records each selected VPC's traffic.
+pub fn flow_logged(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.vpcs()?;
+    let inv = state.inv;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for v in inv.vpcs.iter().filter(|v| ids.contains(&v.id)) {
+        let vl = crate::analysis::label(&v.id, &v.tags);
+        match flow_logs::coverage(inv, v) {
+            Ok(Coverage::Vpc(f)) => state.push(
+                EvidenceStatus::Ok,
+                vl,
+                format!(
+                    "el flow log {} registra {} de la VPC",
+                    f.id,
+                    flow_logs::records(f)
+                ),
+                f.origin.as_ref().or(v.origin.as_ref()),
+            ),
+            Ok(Coverage::EverySubnet(fs)) => state.push(
+                EvidenceStatus::Ok,
+                vl,
+                format!(
+                    "cada subred tiene su flow log: {}",
+                    fs.iter()
+                        .map(|f| format!("{} ({})", f.id, flow_logs::records(f)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                v.origin.as_ref(),
+            ),
+            Err(Verdict::Missing(f)) => problems.push(f),
+            Err(Verdict::Unknown(u)) => unknowns.extend(u),
+        }
     }
     conclude(state, &problems, &unknowns)
 }

@@ -9,6 +9,7 @@ pub use cloudgrade_model::cidr;
 pub mod addressing;
 pub mod deletion;
 pub mod ecs;
+pub mod flow_logs;
 pub mod iam;
 pub mod master_user;
 pub mod nacl;

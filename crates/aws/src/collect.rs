@@ -5,7 +5,7 @@
 //! credentials rejected) is it an error.
 //!
 //! The calls, for a world of one VPC, one cluster and service, two roles and
-//! one secret: sts 1, ec2 7, rds 2, ecs 6, iam 1, secretsmanager 1, logs 1.
+//! one secret: sts 1, ec2 8, rds 2, ecs 6, iam 1, secretsmanager 1, logs 1.
 //! The count grows with clusters, services and task definition families,
 //! never with the number of scenarios graded.
 
@@ -167,6 +167,7 @@ fn sort(inv: &mut Inventory) {
     inv.route_tables.sort_by(|a, b| a.id.cmp(&b.id));
     inv.internet_gateways.sort_by(|a, b| a.id.cmp(&b.id));
     inv.nat_gateways.sort_by(|a, b| a.id.cmp(&b.id));
+    inv.flow_logs.sort_by(|a, b| a.id.cmp(&b.id));
     inv.security_groups.sort_by(|a, b| a.id.cmp(&b.id));
     inv.network_acls.sort_by(|a, b| a.id.cmp(&b.id));
     for acl in &mut inv.network_acls {

@@ -206,7 +206,8 @@ impl Built {
 /// 1. the network (VPC, subnets, gateways, routes, ACLs, security groups),
 ///    secrets then IAM roles, log groups and ECS clusters, all at once;
 /// 2. the DB subnet groups and instances;
-/// 3. the task definitions, then the services.
+/// 3. the flow logs (they need the log groups and the roles), the task
+///    definitions, then the services.
 pub async fn apply(
     world: &World,
     target: &Target,
@@ -265,6 +266,8 @@ pub async fn apply(
     built.extend(db.ids);
     built.db_addresses = db.addresses;
     built.db_ports = db.ports;
+    let flows = network::flow_logs(&c, world, &built).await?;
+    built.extend(flows);
 
     let tasks = containers::task_definitions(&c, world, &built).await?;
     built.extend(tasks);

@@ -1110,6 +1110,24 @@ async fn verify(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<Str
         );
     }
 
+    for (n, f) in &w.flow_logs {
+        let out = api
+            .ec2
+            .describe_flow_logs()
+            .flow_log_ids(id(&format!("flow_log.{n}")))
+            .send()
+            .await
+            .unwrap();
+        let got = out.flow_logs().first();
+        check!(
+            p,
+            got.is_some_and(|x| x.resource_id() == Some(vpc_id.as_str())
+                && x.traffic_type().map(|t| t.as_str()) == Some(f.traffic_type.as_str())
+                && x.log_group_name() == Some(w.log_groups[&f.log_group].name.as_str())),
+            "flow log {n}: {got:?}"
+        );
+    }
+
     for (n, t) in &w.task_definitions {
         let arn = id(&format!("task_definition.{n}"));
         let out = api
@@ -1809,6 +1827,7 @@ async fn every_world_builds_into_moto_as_declared() {
             + w.secrets.len()
             + w.iam_roles.len()
             + w.log_groups.len()
+            + w.flow_logs.len()
             + 3;
         if report.created.len() != expected {
             problems.push(format!(

@@ -11,11 +11,13 @@ use crate::resources::*;
 /// `final_snapshot_identifier` and its backup and maintenance windows; a
 /// security group gains its description, and a VPC its secondary blocks; a
 /// cluster's Container Insights and a log group's retention may be unknown.
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: flow logs, which an older snapshot did not read: loading one leaves
+/// them unknown (a gap), never "none".
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Every version [`Inventory::load`] reads: each later one only
 /// widened what a field may hold, so older snapshots read as they are.
-pub const READABLE_SCHEMA_VERSIONS: [u32; 3] = [1, 2, SCHEMA_VERSION];
+pub const READABLE_SCHEMA_VERSIONS: [u32; 4] = [1, 2, 3, SCHEMA_VERSION];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
@@ -31,6 +33,8 @@ pub struct Inventory {
     pub internet_gateways: Vec<InternetGateway>,
     #[serde(default)]
     pub nat_gateways: Vec<NatGateway>,
+    #[serde(default)]
+    pub flow_logs: Vec<FlowLog>,
     #[serde(default)]
     pub security_groups: Vec<SecurityGroup>,
     #[serde(default)]
@@ -118,6 +122,7 @@ pub enum ResourceKind {
     RouteTable,
     InternetGateway,
     NatGateway,
+    FlowLog,
     SecurityGroup,
     NetworkAcl,
     DbInstance,
@@ -134,12 +139,13 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 18] = [
+    pub const ALL: [ResourceKind; 19] = [
         ResourceKind::Vpc,
         ResourceKind::Subnet,
         ResourceKind::RouteTable,
         ResourceKind::InternetGateway,
         ResourceKind::NatGateway,
+        ResourceKind::FlowLog,
         ResourceKind::SecurityGroup,
         ResourceKind::NetworkAcl,
         ResourceKind::DbInstance,
@@ -163,6 +169,7 @@ impl ResourceKind {
             ResourceKind::RouteTable => "tablas de rutas",
             ResourceKind::InternetGateway => "internet gateways",
             ResourceKind::NatGateway => "NAT gateways",
+            ResourceKind::FlowLog => "flow logs",
             ResourceKind::SecurityGroup => "grupos de seguridad",
             ResourceKind::NetworkAcl => "network ACLs",
             ResourceKind::DbInstance => "instancias RDS",
@@ -307,6 +314,17 @@ impl Inventory {
         match head.schema_version {
             Some(v) if READABLE_SCHEMA_VERSIONS.contains(&v) => {
                 let mut inv: Inventory = serde_json::from_str(text).map_err(parse_err)?;
+                if v < 4 {
+                    inv.gaps.push(Gap {
+                        kind: ResourceKind::FlowLog,
+                        operation: "snapshot".into(),
+                        reason: GapReason::NotModelled,
+                        // No path: it is the source's location already.
+                        message: format!(
+                            "el snapshot (schema_version {v}) es anterior a los flow logs y no los leyó"
+                        ),
+                    });
+                }
                 inv.schema_version = SCHEMA_VERSION;
                 Ok(inv)
             }
@@ -421,6 +439,15 @@ mod tests {
             db.skip_final_snapshot, None,
             "a version 2 snapshot did not say"
         );
+    }
+
+    #[test]
+    fn a_snapshot_older_than_flow_logs_leaves_them_unknown() {
+        let inv = read(&snapshot(3, "false")).unwrap();
+        let gap = inv.gaps_for(ResourceKind::FlowLog).next().expect("a gap");
+        assert!(gap.message.contains("schema_version 3"), "{}", gap.message);
+        let current = read(&Inventory::new(SourceInfo::default()).to_json()).unwrap();
+        assert_eq!(current.gaps_for(ResourceKind::FlowLog).count(), 0);
     }
 
     #[test]

@@ -489,6 +489,22 @@ pub struct LogGroup {
     pub origin: Option<Origin>,
 }
 
+/// A VPC flow log: what AWS records of the traffic of a VPC, a subnet or
+/// a network interface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowLog {
+    pub id: String,
+    /// The VPC, subnet or network interface it watches: an AWS id, or the
+    /// Terraform address its argument refers to.
+    pub resource_id: Attr<String>,
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    pub traffic_type: Attr<String>,
+    /// `cloud-watch-logs`, `s3` or `kinesis-data-firehose`.
+    pub destination_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
 fn forever() -> Attr<Option<i32>> {
     Attr::Known(None)
 }

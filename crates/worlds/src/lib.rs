@@ -75,6 +75,8 @@ pub struct World {
     pub secrets: BTreeMap<String, Secret>,
     pub iam_roles: BTreeMap<String, IamRole>,
     pub log_groups: BTreeMap<String, LogGroup>,
+    /// Flow logs of the world's VPC.
+    pub flow_logs: BTreeMap<String, FlowLog>,
 }
 
 impl World {
@@ -493,6 +495,24 @@ pub struct LogGroup {
     pub name: String,
     #[serde(default)]
     pub retention_days: Option<i32>,
+}
+
+/// A flow log of the world's VPC, delivered to one of its log groups by
+/// one of its roles (AWS wants both for CloudWatch Logs).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowLog {
+    /// `ACCEPT`, `REJECT` or `ALL`.
+    #[serde(default = "all_traffic")]
+    pub traffic_type: String,
+    /// Logical name in `log_groups`.
+    pub log_group: String,
+    /// Logical name in `iam_roles`: the role the flow log delivers with.
+    pub role: String,
+}
+
+fn all_traffic() -> String {
+    "ALL".into()
 }
 
 /// AWS names cannot hold `_` where logical names may.

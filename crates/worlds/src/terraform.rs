@@ -357,6 +357,22 @@ impl Writer {
             }
             self.resource("aws_cloudwatch_log_group", name, &lines);
         }
+
+        for (name, f) in &world.flow_logs {
+            self.resource(
+                "aws_flow_log",
+                name,
+                &[
+                    "vpc_id          = aws_vpc.main.id".into(),
+                    format!("traffic_type    = {}", quoted(&f.traffic_type)),
+                    format!(
+                        "log_destination = aws_cloudwatch_log_group.{}.arn",
+                        f.log_group
+                    ),
+                    format!("iam_role_arn    = aws_iam_role.{}.arn", f.role),
+                ],
+            );
+        }
     }
 
     fn identity(&mut self, world: &World) -> Result<(), String> {

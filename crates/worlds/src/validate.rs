@@ -494,6 +494,29 @@ impl Checker<'_> {
             }
         }
 
+        for (f, flow) in &w.flow_logs {
+            if !["ACCEPT", "REJECT", "ALL"].contains(&flow.traffic_type.as_str()) {
+                return Err(self.fail(
+                    &["flow_logs", f, "traffic_type"],
+                    format!("«{}»: se espera ACCEPT, REJECT o ALL", flow.traffic_type),
+                ));
+            }
+            self.exists(
+                &["flow_logs", f, "log_group"],
+                &w.log_groups,
+                &flow.log_group,
+                "grupo de logs",
+                "log_groups",
+            )?;
+            self.exists(
+                &["flow_logs", f, "role"],
+                &w.iam_roles,
+                &flow.role,
+                "rol",
+                "iam_roles",
+            )?;
+        }
+
         for (l, lg) in &w.log_groups {
             if let Some(d) = lg.retention_days
                 && !RETENTION_DAYS.contains(&d)

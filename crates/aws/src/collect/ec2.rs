@@ -1,10 +1,10 @@
 //! The network: VPCs, subnets, route tables, gateways, security groups and
-//! network ACLs, as seven concurrent paginated Describe calls.
+//! network ACLs and flow logs, as eight concurrent paginated Describe calls.
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as t;
 use cloudgrade_model::{
-    AclEntry, Attr, Gap, GapField, InternetGateway, Inventory, NatGateway, NetworkAcl,
+    AclEntry, Attr, FlowLog, Gap, GapField, InternetGateway, Inventory, NatGateway, NetworkAcl,
     ResourceKind, Route, RouteTable, RouteTarget, SecurityGroup, SgPeer, SgRule, Subnet, Tags, Vpc,
 };
 
@@ -18,6 +18,7 @@ pub struct Network {
     nats: Result<Vec<NatGateway>, Vec<Gap>>,
     sgs: Result<Vec<SecurityGroup>, Vec<Gap>>,
     acls: Result<Vec<NetworkAcl>, Vec<Gap>>,
+    flows: Result<Vec<FlowLog>, Vec<Gap>>,
     /// What DescribeVpcAttribute could not answer (the VPCs' DNS).
     dns_gaps: Vec<Gap>,
 }
@@ -43,6 +44,7 @@ impl Network {
         keep(self.nats, &mut inv.nat_gateways, g);
         keep(self.sgs, &mut inv.security_groups, g);
         keep(self.acls, &mut inv.network_acls, g);
+        keep(self.flows, &mut inv.flow_logs, g);
         if !self.dns_gaps.is_empty() {
             // Only the DNS questions wait on these: the VPCs themselves were read.
             inv.gap_fields.push(GapField {
@@ -69,7 +71,7 @@ macro_rules! pages {
 }
 
 pub async fn read(c: &Client, ep: Endpoint) -> Network {
-    let (vpcs, subnets, rts, igws, nats, sgs, acls) = tokio::join!(
+    let (vpcs, subnets, rts, igws, nats, sgs, acls, flows) = tokio::join!(
         async { pages!(c.describe_vpcs(), ep, "ec2:DescribeVpcs", ResourceKind::Vpc) },
         async {
             pages!(
@@ -117,6 +119,14 @@ pub async fn read(c: &Client, ep: Endpoint) -> Network {
                 ep,
                 "ec2:DescribeNetworkAcls",
                 ResourceKind::NetworkAcl
+            )
+        },
+        async {
+            pages!(
+                c.describe_flow_logs(),
+                ep,
+                "ec2:DescribeFlowLogs",
+                ResourceKind::FlowLog
             )
         },
     );
@@ -167,6 +177,12 @@ pub async fn read(c: &Client, ep: Endpoint) -> Network {
             p.into_iter()
                 .flat_map(|p| p.network_acls.unwrap_or_default())
                 .map(network_acl)
+                .collect()
+        }),
+        flows: flows.map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.flow_logs.unwrap_or_default())
+                .map(flow_log)
                 .collect()
         }),
     }
@@ -361,6 +377,24 @@ fn nat_gateway(n: t::NatGateway) -> NatGateway {
             .find_map(|a| a.public_ip)
             .map(Attr::Known),
         tags: tags(n.tags),
+        origin: None,
+    }
+}
+
+fn flow_log(f: t::FlowLog) -> FlowLog {
+    FlowLog {
+        id: f.flow_log_id.unwrap_or_default(),
+        resource_id: Attr::Known(f.resource_id.unwrap_or_default()),
+        traffic_type: Attr::Known(
+            f.traffic_type
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+        ),
+        // AWS's default, which an answer may leave out.
+        destination_type: f
+            .log_destination_type
+            .map(|d| d.as_str().to_string())
+            .unwrap_or_else(|| "cloud-watch-logs".into()),
         origin: None,
     }
 }

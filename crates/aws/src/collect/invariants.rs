@@ -27,6 +27,7 @@ fn operation(kind: ResourceKind) -> &'static str {
         RouteTable => "ec2:DescribeRouteTables",
         InternetGateway => "ec2:DescribeInternetGateways",
         NatGateway => "ec2:DescribeNatGateways",
+        FlowLog => "ec2:DescribeFlowLogs",
         SecurityGroup => "ec2:DescribeSecurityGroups",
         NetworkAcl => "ec2:DescribeNetworkAcls",
         DbInstance => "rds:DescribeDBInstances",
@@ -114,6 +115,7 @@ fn ids(inv: &mut Inventory, found: &mut Vec<Gap>) {
     drop_unnamed(&mut inv.iam_roles, K::IamRole, |x| &x.arn, found);
     drop_unnamed(&mut inv.iam_policies, K::IamPolicy, |x| &x.arn, found);
     drop_unnamed(&mut inv.log_groups, K::LogGroup, |x| &x.name, found);
+    drop_unnamed(&mut inv.flow_logs, K::FlowLog, |x| &x.id, found);
 }
 
 /// Every network ACL ends with rule `*` (32767) denying all IPv4 traffic,

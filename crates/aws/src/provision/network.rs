@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, ConnectivityType, DomainType, Filter, IcmpTypeCode, PortRange,
-    ResourceType, RuleAction, Tag, TagSpecification,
+    AttributeBooleanValue, ConnectivityType, DomainType, Filter, FlowLogsResourceType,
+    IcmpTypeCode, LogDestinationType, PortRange, ResourceType, RuleAction, Tag, TagSpecification,
+    TrafficType,
 };
 use futures::future::try_join_all;
 
-use super::{At, Clients, ProvisionError, got, security};
+use super::{At, Built, Clients, ProvisionError, got, security};
 use crate::world::{AclEntry, RouteTarget, Tags, World, protocol_number};
 
 type Pairs = Vec<(String, String)>;
@@ -487,4 +488,46 @@ async fn move_subnet_acl(
         .await
         .at(key, "ReplaceNetworkAclAssociation")?;
     Ok(())
+}
+
+/// The VPC's flow logs, once the log groups they write to and the roles
+/// they deliver with exist.
+pub(super) async fn flow_logs(c: &Clients, w: &World, b: &Built) -> Result<Pairs, ProvisionError> {
+    try_join_all(w.flow_logs.iter().map(|(n, f)| async move {
+        let key = format!("flow_log.{n}");
+        const ACTION: &str = "CreateFlowLogs";
+        let out = c
+            .ec2
+            .create_flow_logs()
+            .resource_type(FlowLogsResourceType::Vpc)
+            .resource_ids(b.id("vpc")?)
+            .traffic_type(TrafficType::from(f.traffic_type.as_str()))
+            .log_destination_type(LogDestinationType::CloudWatchLogs)
+            .log_group_name(&w.log_groups[&f.log_group].name)
+            .deliver_logs_permission_arn(b.id(&format!("iam_role.{}", f.role))?)
+            .send()
+            .await
+            .at(&key, ACTION)?;
+        // A refused resource is an item of the answer, not an error.
+        if let Some(refused) = out.unsuccessful().first() {
+            return Err(ProvisionError::Api {
+                resource: key,
+                action: ACTION,
+                message: refused
+                    .error()
+                    .and_then(|e| e.message())
+                    .unwrap_or("rechazado sin motivo")
+                    .to_string(),
+            });
+        }
+        let id = got(
+            out.flow_log_ids().first(),
+            &key,
+            ACTION,
+            "el id del flow log",
+        )?
+        .clone();
+        Ok::<_, ProvisionError>((key, id))
+    }))
+    .await
 }

@@ -39,6 +39,7 @@ pub(crate) fn kind_of(rtype: &str) -> Option<ResourceKind> {
         | "aws_default_route_table" => ResourceKind::RouteTable,
         "aws_internet_gateway" | "aws_internet_gateway_attachment" => ResourceKind::InternetGateway,
         "aws_nat_gateway" | "aws_eip" => ResourceKind::NatGateway,
+        "aws_flow_log" => ResourceKind::FlowLog,
         "aws_security_group"
         | "aws_security_group_rule"
         | "aws_vpc_security_group_ingress_rule"
@@ -139,6 +140,7 @@ pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
                 NatGateway,
                 NetworkAcl,
                 SecurityGroup,
+                FlowLog,
             ],
         ),
         ("security-group", &[SecurityGroup]),

@@ -1,9 +1,9 @@
 //! VPCs, subnets, internet and NAT gateways, route tables and their routes
-//! and associations, with each VPC's implicit main route table.
+//! and associations, with each VPC's implicit main route table; flow logs.
 
 use cloudgrade_model::{
-    Attr, InternetGateway, NatGateway, Origin, ResourceKind, Route, RouteTable, RouteTarget,
-    Subnet, Vpc,
+    Attr, FlowLog, InternetGateway, NatGateway, Origin, ResourceKind, Route, RouteTable,
+    RouteTarget, Subnet, Vpc,
 };
 
 use super::read::{self, Obj};
@@ -20,6 +20,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
     internet_gateways(m, by_type);
     nat_gateways(m, by_type);
     route_tables(m, by_type);
+    flow_logs(m, by_type);
 }
 
 /// `aws_default_route_table`, `aws_default_network_acl` and
@@ -112,6 +113,39 @@ pub(super) fn implicit_origin(vpc: &Instance) -> Option<Origin> {
         line: vpc.line,
         address: None,
     })
+}
+
+/// The argument naming what a flow log watches: one of these, by the
+/// provider's schema.
+const FLOW_LOG_TARGETS: [&str; 5] = [
+    "vpc_id",
+    "subnet_id",
+    "eni_id",
+    "transit_gateway_id",
+    "transit_gateway_attachment_id",
+];
+
+fn flow_logs<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
+    for i in by_type("aws_flow_log") {
+        let o = Obj::of(i);
+        let field = FLOW_LOG_TARGETS.into_iter().find(|f| o.has(f));
+        let resource_id = match field.and_then(|f| m.id(ResourceKind::FlowLog, i, &o, f)) {
+            Some(id) => Attr::Known(id),
+            None => Attr::unknown(format!("{}.{}", i.address, field.unwrap_or("vpc_id"))),
+        };
+        m.inv.flow_logs.push(FlowLog {
+            id: i.address.clone(),
+            resource_id,
+            // Required but for transit gateways: an empty one is named as such.
+            traffic_type: o
+                .attr_string("traffic_type")
+                .unwrap_or_else(|| Attr::Known(String::new())),
+            destination_type: o
+                .known_str("log_destination_type")
+                .unwrap_or_else(|| "cloud-watch-logs".into()),
+            origin: Mapper::origin(i),
+        });
+    }
 }
 
 fn subnets<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
