@@ -18,8 +18,8 @@ trap 'rm -rf "$state"' EXIT
 # keep it off the network (a certificate download, usage events).
 GATEWAY_LISTEN="127.0.0.1:$port" \
   OVERRIDE_IN_DOCKER=0 EAGER_SERVICE_LOADING=1 \
-  SERVICES=ec2,ecs,rds,iam,sts,secretsmanager,logs,s3 \
-  PROVIDER_OVERRIDE_ECS=moto PROVIDER_OVERRIDE_RDS=moto \
+  SERVICES=ec2,ecs,rds,elbv2,iam,sts,secretsmanager,logs,s3 \
+  PROVIDER_OVERRIDE_ECS=moto PROVIDER_OVERRIDE_RDS=moto PROVIDER_OVERRIDE_ELBV2=moto \
   FILESYSTEM_ROOT="$state" LOCALSTACK_VOLUME_DIR="$state/volume" \
   SKIP_SSL_CERT_DOWNLOAD=1 DISABLE_EVENTS=1 \
   "$CLOUDGRADE_LOCALSTACK_VENV/bin/python" -m localstack.runtime.main

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs community LocalStack (localstack-core, host mode, no Docker) into
 # a virtual environment of its own, with the pins that make it start on
-# Python 3.11, plus cloudgrade's shim (scripts/localstack-shim: ECS and RDS
+# Python 3.11, plus cloudgrade's shim (scripts/localstack-shim: ECS, RDS and ELBv2
 # served by the moto LocalStack bundles). Idempotent: a second run takes a
 # fraction of a second. Why each pin: /work/shared/design/localstack.md and
 # scripts/localstack-constraints.txt.

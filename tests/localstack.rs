@@ -4,9 +4,9 @@
 //! exit code and messages as its expect.toml, and no planted secret in any
 //! output. moto (tests/worlds.rs) stays the primary check; this one proves
 //! LocalStack's own EC2, IAM, STS, Secrets Manager and Logs providers grade
-//! alike. ECS and RDS come from the moto LocalStack bundles (the shim in
-//! scripts/localstack-shim): community LocalStack has no ECS nor RDS of its
-//! own.
+//! alike. ECS, RDS and ELBv2 come from the moto LocalStack bundles (the
+//! shim in scripts/localstack-shim): community LocalStack has none of them
+//! of its own.
 //!
 //! One LocalStack process serves every world, each in an account of its own:
 //! LocalStack keys its state by the account the access key id names, and
@@ -72,9 +72,10 @@ impl LocalStack {
                 .env("GATEWAY_LISTEN", format!("127.0.0.1:{port}"))
                 .env("OVERRIDE_IN_DOCKER", "0")
                 .env("EAGER_SERVICE_LOADING", "1")
-                .env("SERVICES", "ec2,ecs,rds,iam,sts,secretsmanager,logs")
+                .env("SERVICES", "ec2,ecs,rds,elbv2,iam,sts,secretsmanager,logs")
                 .env("PROVIDER_OVERRIDE_ECS", "moto")
                 .env("PROVIDER_OVERRIDE_RDS", "moto")
+                .env("PROVIDER_OVERRIDE_ELBV2", "moto")
                 .env("FILESYSTEM_ROOT", state.path())
                 .env("LOCALSTACK_VOLUME_DIR", state.path().join("volume"))
                 .env("SKIP_SSL_CERT_DOWNLOAD", "1")

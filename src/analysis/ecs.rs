@@ -173,6 +173,7 @@ mod tests {
             secrets: vec![],
             log_driver: None,
             has_health_check: false,
+            ports: vec![],
         }
     }
 

@@ -50,6 +50,7 @@ pub fn vpc(id: &str, cidr: &str) -> Vpc {
         id: id.into(),
         cidr: Attr::Known(cidr.into()),
         secondary_cidrs: Vec::new(),
+        is_default: false,
         dns_support: None,
         dns_hostnames: None,
         tags: Tags::new(),
@@ -99,6 +100,7 @@ pub fn ecs_service(subnets: &[&str], public_ip: Attr<bool>) -> EcsService {
             security_group_ids: vec![],
             assign_public_ip: public_ip,
         }),
+        load_balancers: Vec::new(),
         origin: None,
     }
 }

@@ -113,6 +113,7 @@ impl Intercept for CallLog {
 pub fn iam_action(sdk_service: &str, operation: &str) -> String {
     let prefix = match sdk_service {
         "CloudWatch Logs" => "logs".to_string(),
+        "Elastic Load Balancing v2" => "elasticloadbalancing".to_string(),
         other => other
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -132,6 +133,10 @@ mod tests {
         assert_eq!(
             iam_action("CloudWatch Logs", "DescribeLogGroups"),
             "logs:DescribeLogGroups"
+        );
+        assert_eq!(
+            iam_action("Elastic Load Balancing v2", "DescribeLoadBalancers"),
+            "elasticloadbalancing:DescribeLoadBalancers"
         );
         assert_eq!(
             iam_action("Secrets Manager", "ListSecrets"),

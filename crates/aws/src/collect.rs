@@ -5,7 +5,7 @@
 //! credentials rejected) is it an error.
 //!
 //! The calls, for a world of one VPC, one cluster and service, two roles and
-//! one secret: sts 1, ec2 8, rds 2, ecs 6, iam 1, secretsmanager 1, logs 1.
+//! one secret: sts 1, ec2 8, rds 2, ecs 6, iam 1, secretsmanager 1, logs 1, elasticloadbalancing 1.
 //! The count grows with clusters, services and task definition families,
 //! never with the number of scenarios graded.
 
@@ -83,13 +83,14 @@ pub async fn collect(target: &Target) -> Result<Collected, CollectError> {
         account_id: identity.account().map(str::to_string),
     });
     let mut gaps: Vec<Gap> = Vec::new();
-    let (net, dbs, containers, roles, secrets, logs) = tokio::join!(
+    let (net, dbs, containers, roles, secrets, logs, lbs) = tokio::join!(
         ec2::read(&c.ec2, ep),
         rds::read(&c.rds, ep),
         ecs::read(&c.ecs, ep),
         iam::read(&c.iam, ep),
         other::secrets(&c.secrets, ep),
         other::log_groups(&c.logs, ep),
+        other::load_balancers(&c.elb, ep),
     );
     net.into_inventory(&mut inv, &mut gaps);
     dbs.into_inventory(&mut inv, &mut gaps);
@@ -97,6 +98,7 @@ pub async fn collect(target: &Target) -> Result<Collected, CollectError> {
     roles.into_inventory(&mut inv, &mut gaps);
     ec2::keep(secrets, &mut inv.secrets, &mut gaps);
     ec2::keep(logs, &mut inv.log_groups, &mut gaps);
+    ec2::keep(lbs, &mut inv.load_balancers, &mut gaps);
     inv.gaps = gaps;
     invariants::check(&mut inv, ep);
     sort(&mut inv);
@@ -182,6 +184,7 @@ fn sort(inv: &mut Inventory) {
     inv.iam_roles.sort_by(|a, b| a.arn.cmp(&b.arn));
     inv.iam_policies.sort_by(|a, b| a.arn.cmp(&b.arn));
     inv.log_groups.sort_by(|a, b| a.name.cmp(&b.name));
+    inv.load_balancers.sort_by(|a, b| a.arn.cmp(&b.arn));
     inv.gaps
         .sort_by(|a, b| (a.kind, &a.operation).cmp(&(b.kind, &b.operation)));
 }

@@ -1,7 +1,7 @@
 //! A successful answer must be a whole document before it is believed.
 //!
 //! The SDK's readers are lenient where a grader cannot be: its XML reader
-//! (EC2, RDS, IAM, STS speak the query protocols) returns whatever it parsed
+//! (EC2, RDS, IAM, STS and ELBv2 speak the query protocols) returns whatever it parsed
 //! from a body cut short, so a `DescribeNetworkAcls` cut at half its length
 //! reads as fewer ACLs, or one with no entries; its JSON reader takes an empty
 //! body as `{}`, so an empty `ecs:ListClusters` reads as "no clusters". Both
@@ -30,7 +30,7 @@ impl Format {
     /// this source reads (ECS, Secrets Manager, CloudWatch Logs) in JSON.
     fn of_service(sdk_service: &str) -> Format {
         match sdk_service {
-            "EC2" | "RDS" | "IAM" | "STS" => Format::Xml,
+            "EC2" | "RDS" | "IAM" | "STS" | "Elastic Load Balancing v2" => Format::Xml,
             _ => Format::Json,
         }
     }

@@ -266,6 +266,7 @@ pub struct Clients {
     pub iam: aws_sdk_iam::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub sts: aws_sdk_sts::Client,
 }
 
@@ -290,6 +291,7 @@ impl Clients {
             iam: client!(aws_sdk_iam),
             secrets: client!(aws_sdk_secretsmanager),
             logs: client!(aws_sdk_cloudwatchlogs),
+            elb: client!(aws_sdk_elasticloadbalancingv2),
             sts: client!(aws_sdk_sts),
         }
     }

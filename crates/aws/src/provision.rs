@@ -6,6 +6,7 @@
 //! machine unless forced. Resources are created in dependency order, and
 //! whatever does not depend on each other concurrently.
 
+mod balancing;
 mod containers;
 mod data;
 mod endpoint;
@@ -127,6 +128,7 @@ struct Clients {
     iam: aws_sdk_iam::Client,
     secrets: aws_sdk_secretsmanager::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
     sts: aws_sdk_sts::Client,
 }
 
@@ -139,6 +141,7 @@ impl Clients {
             iam: aws_sdk_iam::Client::new(c),
             secrets: aws_sdk_secretsmanager::Client::new(c),
             logs: aws_sdk_cloudwatchlogs::Client::new(c),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(c),
             sts: aws_sdk_sts::Client::new(c),
         }
     }
@@ -204,8 +207,9 @@ impl Built {
 
 /// Builds `world` into the target, in dependency order:
 /// 1. the network (VPC, subnets, gateways, routes, ACLs, security groups),
-///    secrets then IAM roles, log groups and ECS clusters, all at once;
-/// 2. the DB subnet groups and instances;
+///    secrets, log groups and ECS clusters, all at once;
+/// 2. the IAM roles, the DB subnet groups and instances, the load
+///    balancers and target groups;
 /// 3. the flow logs (they need the log groups and the roles), the task
 ///    definitions, then the services.
 pub async fn apply(
@@ -257,12 +261,15 @@ pub async fn apply(
     built.secret_values = secret_values;
 
     // Roles need the secrets' ARNs (their policies name them); the database
-    // needs subnets, groups and its password secret. Neither needs the other.
-    let (roles, db) = tokio::try_join!(
+    // needs subnets, groups and its password secret; the load balancers
+    // subnets and groups. None needs another.
+    let (roles, db, balancing) = tokio::try_join!(
         identity::roles(&c, world, &built),
-        data::build(&c, world, &built)
+        data::build(&c, world, &built),
+        balancing::build(&c, world, &built)
     )?;
     built.extend(roles);
+    built.extend(balancing);
     built.extend(db.ids);
     built.db_addresses = db.addresses;
     built.db_ports = db.ports;

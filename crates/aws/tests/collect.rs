@@ -20,13 +20,14 @@ use collect_support::{ACLS_XML, Answer, Fake, Moto, assert_read_only, free_port,
 
 /// The kinds of resource the `aws` source reads (the model holds more,
 /// from other sources).
-const AWS_KINDS: [ResourceKind; 17] = [
+const AWS_KINDS: [ResourceKind; 18] = [
     ResourceKind::Vpc,
     ResourceKind::Subnet,
     ResourceKind::RouteTable,
     ResourceKind::InternetGateway,
     ResourceKind::NatGateway,
     ResourceKind::FlowLog,
+    ResourceKind::LoadBalancer,
     ResourceKind::SecurityGroup,
     ResourceKind::NetworkAcl,
     ResourceKind::DbInstance,
@@ -952,7 +953,7 @@ async fn collects_exactly_the_world_built_in_moto() {
 
     // Every read once: identity, 8 EC2 (flow logs among them), 2 RDS, ECS (list + describe clusters,
     // list + describe services, families, 2 latest + 1 in-use revision),
-    // 1 secrets, 1 IAM, 1 logs; and two DNS attributes for each of the two
+    // 1 secrets, 1 IAM, 1 logs, 1 load balancers; and two DNS attributes for each of the two
     // VPCs (the default one and the world's).
     let ops = collected.calls.operations();
     eprintln!(
@@ -965,7 +966,7 @@ async fn collects_exactly_the_world_built_in_moto() {
     assert!(ops.values().all(|&n| n == 1 || n == 3 || n == 4), "{ops:?}");
     assert_eq!(ops.get("ecs:DescribeTaskDefinition"), Some(&3));
     assert_eq!(ops.get("ec2:DescribeVpcAttribute"), Some(&4));
-    assert_eq!(collected.calls.total(), 26, "{ops:?}");
+    assert_eq!(collected.calls.total(), 27, "{ops:?}");
     assert!(collected.calls.total() <= 30);
 }
 

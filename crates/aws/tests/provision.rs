@@ -452,6 +452,7 @@ struct Api {
     iam: aws_sdk_iam::Client,
     secrets: aws_sdk_secretsmanager::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
 }
 
 macro_rules! check {
@@ -1128,6 +1129,28 @@ async fn verify(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<Str
         );
     }
 
+    for (n, lb) in &w.load_balancers {
+        let out = api
+            .elb
+            .describe_load_balancers()
+            .load_balancer_arns(id(&format!("load_balancer.{n}")))
+            .send()
+            .await
+            .unwrap();
+        let got = out.load_balancers().first();
+        let want: Vec<String> = lb
+            .security_groups
+            .iter()
+            .map(|g| id(&format!("security_group.{g}")))
+            .collect();
+        check!(
+            p,
+            got.is_some_and(|x| x.security_groups() == want.as_slice()
+                && x.availability_zones().len() == lb.subnets.len()),
+            "load balancer {n}: {got:?}"
+        );
+    }
+
     for (n, t) in &w.task_definitions {
         let arn = id(&format!("task_definition.{n}"));
         let out = api
@@ -1269,6 +1292,29 @@ async fn verify(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<Str
             got.desired_count() == s.desired_count,
             "service {n} desired count"
         );
+        let lbs: Vec<_> = got
+            .load_balancers()
+            .iter()
+            .map(|l| {
+                (
+                    l.target_group_arn().unwrap_or_default().to_string(),
+                    l.container_name().unwrap_or_default().to_string(),
+                    l.container_port().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let want_lbs: Vec<_> = s
+            .load_balancer
+            .iter()
+            .map(|l| {
+                (
+                    id(&format!("target_group.{}", l.target_group)),
+                    l.container.clone(),
+                    l.port,
+                )
+            })
+            .collect();
+        check!(p, lbs == want_lbs, "service {n} load balancers: {lbs:?}");
         let net = got
             .network_configuration()
             .and_then(|c| c.awsvpc_configuration());
@@ -1723,6 +1769,37 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 td.execution_role_arn()
             );
         }
+        "course-no-balancer" => {
+            let lbs = api.elb.describe_load_balancers().send().await.unwrap();
+            check!(
+                p,
+                lbs.load_balancers().is_empty(),
+                "a load balancer: {:?}",
+                lbs.load_balancers()
+            );
+            let open = group("ecs").await.ip_permissions().iter().any(|x| {
+                x.from_port() == Some(8080)
+                    && x.ip_ranges()
+                        .iter()
+                        .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+            });
+            check!(p, open, "the tasks' 8080 is not open to the internet");
+        }
+        "alb-open-app-port" => {
+            let open = group("alb").await.ip_permissions().iter().any(|x| {
+                x.from_port() == Some(8080)
+                    && x.ip_ranges()
+                        .iter()
+                        .any(|r| r.cidr_ip() == Some("0.0.0.0/0"))
+            });
+            check!(p, open, "the balancer's group keeps 8080 closed");
+            let vpc = group("ecs").await.ip_permissions().iter().any(|x| {
+                x.ip_ranges()
+                    .iter()
+                    .any(|r| r.cidr_ip() == Some("10.0.0.0/16"))
+            });
+            check!(p, vpc, "the tasks' group does not admit the VPC");
+        }
         "sg-undescribed" => {
             let g = group("ecs").await;
             check!(
@@ -1770,6 +1847,7 @@ async fn every_world_builds_into_moto_as_declared() {
         iam: aws_sdk_iam::Client::new(&config),
         secrets: aws_sdk_secretsmanager::Client::new(&config),
         logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+        elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
     };
     let target = Target {
         endpoint_url: Some(moto.url()),
@@ -1828,6 +1906,8 @@ async fn every_world_builds_into_moto_as_declared() {
             + w.iam_roles.len()
             + w.log_groups.len()
             + w.flow_logs.len()
+            + w.load_balancers.len()
+            + w.target_groups.len()
             + 3;
         if report.created.len() != expected {
             problems.push(format!(

@@ -11,8 +11,8 @@ use crate::resources::*;
 /// `final_snapshot_identifier` and its backup and maintenance windows; a
 /// security group gains its description, and a VPC its secondary blocks; a
 /// cluster's Container Insights and a log group's retention may be unknown.
-/// 4: flow logs, which an older snapshot did not read: loading one leaves
-/// them unknown (a gap), never "none".
+/// 4: flow logs and load balancers, which an older snapshot did not read:
+/// loading one leaves them unknown (a gap), never "none".
 pub const SCHEMA_VERSION: u32 = 4;
 
 /// Every version [`Inventory::load`] reads: each later one only
@@ -35,6 +35,8 @@ pub struct Inventory {
     pub nat_gateways: Vec<NatGateway>,
     #[serde(default)]
     pub flow_logs: Vec<FlowLog>,
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancer>,
     #[serde(default)]
     pub security_groups: Vec<SecurityGroup>,
     #[serde(default)]
@@ -123,6 +125,7 @@ pub enum ResourceKind {
     InternetGateway,
     NatGateway,
     FlowLog,
+    LoadBalancer,
     SecurityGroup,
     NetworkAcl,
     DbInstance,
@@ -139,13 +142,14 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 19] = [
+    pub const ALL: [ResourceKind; 20] = [
         ResourceKind::Vpc,
         ResourceKind::Subnet,
         ResourceKind::RouteTable,
         ResourceKind::InternetGateway,
         ResourceKind::NatGateway,
         ResourceKind::FlowLog,
+        ResourceKind::LoadBalancer,
         ResourceKind::SecurityGroup,
         ResourceKind::NetworkAcl,
         ResourceKind::DbInstance,
@@ -161,6 +165,19 @@ impl ResourceKind {
         ResourceKind::Dockerfile,
     ];
 
+    /// The Spanish article of [`ResourceKind::label_es`]: `las subredes`,
+    /// `los balanceadores de carga`.
+    pub fn article_es(self) -> &'static str {
+        use ResourceKind::*;
+        match self {
+            Vpc | Subnet | RouteTable | NetworkAcl | DbInstance | TaskDefinition | IamPolicy
+            | DockerImage => "las",
+            InternetGateway | NatGateway | FlowLog | LoadBalancer | SecurityGroup
+            | DbSubnetGroup | EcsCluster | EcsService | Secret | IamRole | LogGroup
+            | Dockerfile => "los",
+        }
+    }
+
     /// Spanish, plural: the words a student reads in a verdict.
     pub fn label_es(self) -> &'static str {
         match self {
@@ -170,6 +187,7 @@ impl ResourceKind {
             ResourceKind::InternetGateway => "internet gateways",
             ResourceKind::NatGateway => "NAT gateways",
             ResourceKind::FlowLog => "flow logs",
+            ResourceKind::LoadBalancer => "balanceadores de carga",
             ResourceKind::SecurityGroup => "grupos de seguridad",
             ResourceKind::NetworkAcl => "network ACLs",
             ResourceKind::DbInstance => "instancias RDS",
@@ -315,15 +333,18 @@ impl Inventory {
             Some(v) if READABLE_SCHEMA_VERSIONS.contains(&v) => {
                 let mut inv: Inventory = serde_json::from_str(text).map_err(parse_err)?;
                 if v < 4 {
-                    inv.gaps.push(Gap {
-                        kind: ResourceKind::FlowLog,
-                        operation: "snapshot".into(),
-                        reason: GapReason::NotModelled,
-                        // No path: it is the source's location already.
-                        message: format!(
-                            "el snapshot (schema_version {v}) es anterior a los flow logs y no los leyó"
-                        ),
-                    });
+                    for kind in [ResourceKind::FlowLog, ResourceKind::LoadBalancer] {
+                        inv.gaps.push(Gap {
+                            kind,
+                            operation: "snapshot".into(),
+                            reason: GapReason::NotModelled,
+                            // No path: it is the source's location already.
+                            message: format!(
+                                "el snapshot (schema_version {v}) es anterior a los {} y no los leyó",
+                                kind.label_es()
+                            ),
+                        });
+                    }
                 }
                 inv.schema_version = SCHEMA_VERSION;
                 Ok(inv)
@@ -442,12 +463,14 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_older_than_flow_logs_leaves_them_unknown() {
+    fn a_snapshot_older_than_flow_logs_and_load_balancers_leaves_them_unknown() {
         let inv = read(&snapshot(3, "false")).unwrap();
-        let gap = inv.gaps_for(ResourceKind::FlowLog).next().expect("a gap");
-        assert!(gap.message.contains("schema_version 3"), "{}", gap.message);
+        for kind in [ResourceKind::FlowLog, ResourceKind::LoadBalancer] {
+            let gap = inv.gaps_for(kind).next().expect("a gap");
+            assert!(gap.message.contains("schema_version 3"), "{}", gap.message);
+        }
         let current = read(&Inventory::new(SourceInfo::default()).to_json()).unwrap();
-        assert_eq!(current.gaps_for(ResourceKind::FlowLog).count(), 0);
+        assert!(current.gaps.is_empty(), "{:?}", current.gaps);
     }
 
     #[test]

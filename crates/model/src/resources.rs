@@ -29,6 +29,10 @@ pub struct Vpc {
     /// (`aws_vpc_ipv4_cidr_block_association`): subnets may live in them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secondary_cidrs: Vec<Attr<String>>,
+    /// The account's default VPC, which AWS creates: not the student's
+    /// unless the project places something in it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_default: bool,
     /// `enableDnsSupport`: the Amazon DNS server answers in the VPC. `None`
     /// when the source did not say (a snapshot older than the field).
     #[serde(default)]
@@ -349,6 +353,38 @@ pub struct EcsService {
     pub desired_count: Option<i32>,
     #[serde(default)]
     pub network: Option<AwsVpcConfig>,
+    /// The target groups its tasks register in, each with the container
+    /// and port that receive the traffic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load_balancers: Vec<ServiceLoadBalancer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// One `load_balancer` block of a service (`loadBalancers` in the API).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceLoadBalancer {
+    /// The target group's ARN or, statically, the address it refers to.
+    pub target_group: String,
+    pub container_name: String,
+    pub container_port: Attr<i32>,
+}
+
+/// An Elastic Load Balancing v2 load balancer: an ALB, an NLB.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub name: String,
+    /// `application`, `network` or `gateway`.
+    pub lb_type: String,
+    /// Reachable only from inside the VPC (`scheme = internal`).
+    pub internal: Attr<bool>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub tags: Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }
@@ -403,6 +439,9 @@ pub struct ContainerDefinition {
     pub log_driver: Option<String>,
     #[serde(default)]
     pub has_health_check: bool,
+    /// The ports it listens on (`portMappings[].containerPort`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<Attr<i32>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -295,6 +295,8 @@ fn ecs_service_and_task_definition_from_jsonencode() {
         (c.log_driver.as_deref(), c.has_health_check),
         (Some("awslogs"), true)
     );
+    // `containerPort = var.container_port`, its default.
+    assert_eq!(c.ports, vec![Attr::Known(8080)]);
     let env = |n: &str| &c.environment.iter().find(|e| e.name == n).unwrap().value;
     match env("APP_ENV") {
         EnvValue::Observed(f) => {

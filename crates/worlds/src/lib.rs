@@ -77,6 +77,8 @@ pub struct World {
     pub log_groups: BTreeMap<String, LogGroup>,
     /// Flow logs of the world's VPC.
     pub flow_logs: BTreeMap<String, FlowLog>,
+    pub load_balancers: BTreeMap<String, LoadBalancer>,
+    pub target_groups: BTreeMap<String, TargetGroup>,
 }
 
 impl World {
@@ -462,6 +464,48 @@ pub struct EcsService {
     pub security_groups: Vec<String>,
     #[serde(default)]
     pub assign_public_ip: bool,
+    /// The target group its tasks register in.
+    #[serde(default)]
+    pub load_balancer: Option<ServiceLoadBalancer>,
+}
+
+/// A service's `load_balancer` block: which container, on which port,
+/// receives the target group's traffic.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLoadBalancer {
+    /// Logical name in `target_groups`.
+    pub target_group: String,
+    /// The container's name in the task definition.
+    pub container: String,
+    pub port: i32,
+}
+
+/// An application load balancer in the world's VPC.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancer {
+    pub name: String,
+    /// Logical names in `subnets` (two zones at least, as AWS asks).
+    pub subnets: Vec<String>,
+    /// Logical names in `security_groups`.
+    pub security_groups: Vec<String>,
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// A target group of IP targets (what Fargate tasks register as).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroup {
+    pub name: String,
+    pub port: i32,
+    #[serde(default = "http")]
+    pub protocol: String,
+}
+
+fn http() -> String {
+    "HTTP".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

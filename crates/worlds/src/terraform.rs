@@ -26,6 +26,7 @@ pub fn main_tf(world: &World) -> Result<String, String> {
     w.security(world)?;
     w.data(world);
     w.identity(world)?;
+    w.balancing(world);
     w.containers(world)?;
     Ok(w.out)
 }
@@ -493,10 +494,54 @@ impl Writer {
                             s.assign_public_ip
                         )
                     },
+                    match &s.load_balancer {
+                        None => String::new(),
+                        Some(lb) => format!(
+                            "\nload_balancer {{\n  target_group_arn = aws_lb_target_group.{}.arn\n  container_name   = {}\n  container_port   = {}\n}}",
+                            lb.target_group,
+                            quoted(&lb.container),
+                            lb.port
+                        ),
+                    },
                 ],
             );
         }
         Ok(())
+    }
+
+    fn balancing(&mut self, world: &World) {
+        for (name, lb) in &world.load_balancers {
+            self.resource(
+                "aws_lb",
+                name,
+                &[
+                    format!("name               = {}", quoted(&lb.name)),
+                    "load_balancer_type = \"application\"".into(),
+                    format!("internal           = {}", lb.internal),
+                    format!(
+                        "subnets            = {}",
+                        ids("aws_subnet", &lb.subnets, "id")
+                    ),
+                    format!(
+                        "security_groups    = {}",
+                        ids("aws_security_group", &lb.security_groups, "id")
+                    ),
+                ],
+            );
+        }
+        for (name, tg) in &world.target_groups {
+            self.resource(
+                "aws_lb_target_group",
+                name,
+                &[
+                    format!("name        = {}", quoted(&tg.name)),
+                    format!("port        = {}", tg.port),
+                    format!("protocol    = {}", quoted(&tg.protocol)),
+                    "target_type = \"ip\"".into(),
+                    "vpc_id      = aws_vpc.main.id".into(),
+                ],
+            );
+        }
     }
 }
 

@@ -465,6 +465,48 @@ impl Checker<'_> {
             for g in &svc.security_groups {
                 self.group(&["ecs_services", s, "security_groups"], g)?;
             }
+            if let Some(lb) = &svc.load_balancer {
+                self.exists(
+                    &["ecs_services", s, "load_balancer", "target_group"],
+                    &w.target_groups,
+                    &lb.target_group,
+                    "grupo de destino",
+                    "target_groups",
+                )?;
+                let runs = w
+                    .task_definitions
+                    .get(&svc.task_definition)
+                    .is_some_and(|td| td.containers.contains_key(&lb.container));
+                if !runs {
+                    return Err(self.fail(
+                        &["ecs_services", s, "load_balancer", "container"],
+                        format!(
+                            "«{}» no es un contenedor de la definición de tarea {}",
+                            lb.container, svc.task_definition
+                        ),
+                    ));
+                }
+            }
+        }
+
+        for (l, lb) in &w.load_balancers {
+            if lb.name.trim().is_empty() {
+                return Err(self.fail(&["load_balancers", l, "name"], "el nombre está vacío"));
+            }
+            for n in &lb.subnets {
+                self.subnet(&["load_balancers", l, "subnets"], n)?;
+            }
+            for g in &lb.security_groups {
+                self.group(&["load_balancers", l, "security_groups"], g)?;
+            }
+        }
+        for (t, tg) in &w.target_groups {
+            if !(1..=65535).contains(&tg.port) {
+                return Err(self.fail(
+                    &["target_groups", t, "port"],
+                    format!("{}: un puerto va de 1 a 65535", tg.port),
+                ));
+            }
         }
 
         Ok(())

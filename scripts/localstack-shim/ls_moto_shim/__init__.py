@@ -1,4 +1,4 @@
-"""ECS and RDS for community LocalStack, answered by the moto it bundles.
+"""ECS, RDS and ELBv2 for community LocalStack, answered by the moto it bundles.
 
 LocalStack's own moto-backed providers forward what they do not implement
 to `localstack.services.moto._proxy_moto`; here nothing is implemented, so
@@ -27,3 +27,8 @@ def ecs() -> Service:
 @aws_provider(api="rds", name="moto")
 def rds() -> Service:
     return _moto_service("rds")
+
+
+@aws_provider(api="elbv2", name="moto")
+def elbv2() -> Service:
+    return _moto_service("elbv2")

@@ -253,6 +253,7 @@ fn vpc(v: t::Vpc) -> Vpc {
         id: v.vpc_id.unwrap_or_default(),
         cidr: Attr::Known(cidr),
         secondary_cidrs,
+        is_default: v.is_default.unwrap_or(false),
         // Read apart, one DescribeVpcAttribute per attribute (`dns`).
         dns_support: None,
         dns_hostnames: None,

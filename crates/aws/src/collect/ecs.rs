@@ -5,7 +5,7 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types as t;
 use cloudgrade_model::{
     Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap,
-    Inventory, ResourceKind, SecretRef, TaskDefinition,
+    Inventory, ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
 };
 use futures::future::join_all;
 
@@ -281,6 +281,20 @@ fn service(s: t::Service, cluster_arn: &str) -> EcsService {
         launch_type: s.launch_type.map(|l| l.as_str().to_string()),
         desired_count: Some(s.desired_count),
         network: net,
+        load_balancers: s
+            .load_balancers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|lb| ServiceLoadBalancer {
+                // A Classic Load Balancer is named, not a target group.
+                target_group: lb
+                    .target_group_arn
+                    .or(lb.load_balancer_name)
+                    .unwrap_or_default(),
+                container_name: lb.container_name.unwrap_or_default(),
+                container_port: Attr::Known(lb.container_port.unwrap_or(-1)),
+            })
+            .collect(),
         origin: None,
     }
 }
@@ -344,6 +358,13 @@ fn container(c: t::ContainerDefinition) -> ContainerDefinition {
             .log_configuration
             .map(|l| l.log_driver.as_str().to_string()),
         has_health_check: c.health_check.is_some(),
+        ports: c
+            .port_mappings
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.container_port)
+            .map(Attr::Known)
+            .collect(),
     }
 }
 
@@ -360,6 +381,7 @@ mod tests {
             launch_type: launch_type.map(str::to_string),
             desired_count: Some(1),
             network,
+            load_balancers: Vec::new(),
             origin: None,
         }
     }

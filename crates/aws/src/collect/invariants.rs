@@ -28,6 +28,7 @@ fn operation(kind: ResourceKind) -> &'static str {
         InternetGateway => "ec2:DescribeInternetGateways",
         NatGateway => "ec2:DescribeNatGateways",
         FlowLog => "ec2:DescribeFlowLogs",
+        LoadBalancer => "elasticloadbalancing:DescribeLoadBalancers",
         SecurityGroup => "ec2:DescribeSecurityGroups",
         NetworkAcl => "ec2:DescribeNetworkAcls",
         DbInstance => "rds:DescribeDBInstances",
@@ -116,6 +117,7 @@ fn ids(inv: &mut Inventory, found: &mut Vec<Gap>) {
     drop_unnamed(&mut inv.iam_policies, K::IamPolicy, |x| &x.arn, found);
     drop_unnamed(&mut inv.log_groups, K::LogGroup, |x| &x.name, found);
     drop_unnamed(&mut inv.flow_logs, K::FlowLog, |x| &x.id, found);
+    drop_unnamed(&mut inv.load_balancers, K::LoadBalancer, |x| &x.arn, found);
 }
 
 /// Every network ACL ends with rule `*` (32767) denying all IPv4 traffic,
@@ -303,6 +305,7 @@ mod tests {
             id: "vpc-1".into(),
             cidr: Attr::Known("10.0.0.0/16".into()),
             secondary_cidrs: Vec::new(),
+            is_default: false,
             dns_support: None,
             dns_hostnames: None,
             tags: Default::default(),

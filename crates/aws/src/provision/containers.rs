@@ -219,6 +219,16 @@ pub(super) async fn services(
             .desired_count(s.desired_count)
             .launch_type(LaunchType::from(s.launch_type.as_str()))
             .set_network_configuration(network)
+            .set_load_balancers(match &s.load_balancer {
+                None => None,
+                Some(lb) => Some(vec![
+                    aws_sdk_ecs::types::LoadBalancer::builder()
+                        .target_group_arn(built.id(&format!("target_group.{}", lb.target_group))?)
+                        .container_name(&lb.container)
+                        .container_port(lb.port)
+                        .build(),
+                ]),
+            })
             .send()
             .await
             .at(&key, "CreateService")?;

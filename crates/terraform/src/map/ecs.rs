@@ -4,7 +4,7 @@
 
 use cloudgrade_model::{
     Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar,
-    ResourceKind, SecretRef, TaskDefinition,
+    ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
 };
 
 use super::Mapper;
@@ -231,6 +231,25 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
             Value::Object(l) => l.get("logDriver").and_then(read::text),
             _ => None,
         };
+        let ports = match read::items(c.get("portMappings")) {
+            Ok(items) => items
+                .iter()
+                .filter_map(|p| match read::flat(p) {
+                    Value::Object(f) => Some(match f.get("containerPort").map(read::flat) {
+                        Some(Value::Number(n)) if n.fract() == 0.0 => Attr::Known(n as i32),
+                        Some(Value::String(s)) => s
+                            .trim()
+                            .parse()
+                            .map_or_else(|_| Attr::unknown(s.clone()), Attr::Known),
+                        Some(Value::Unknown(u)) => Attr::unknown(u.primary()),
+                        _ => Attr::unknown(format!("{at}.portMappings")),
+                    }),
+                    Value::Unknown(u) => Some(Attr::unknown(u.primary())),
+                    _ => None,
+                })
+                .collect(),
+            Err(u) => vec![Attr::unknown(u.primary())],
+        };
         out.push(ContainerDefinition {
             name: c.text("name").unwrap_or_default(),
             image: c.text("image"),
@@ -239,6 +258,7 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
             secrets,
             log_driver,
             has_health_check: matches!(read::flat(c.get("healthCheck")), Value::Object(_)),
+            ports,
         });
     }
     out
@@ -430,6 +450,19 @@ fn service(m: &mut Mapper, i: &Instance) {
                 assign_public_ip: n.bool_or("assign_public_ip", false),
             }
         });
+    let load_balancers = o
+        .objects(Some(&i.body), "load_balancer")
+        .into_iter()
+        .map(|lb| ServiceLoadBalancer {
+            target_group: m.id(kind, i, &lb, "target_group_arn").unwrap_or_default(),
+            container_name: lb.text("container_name").unwrap_or_default(),
+            container_port: match lb.int("container_port") {
+                Some(Ok(p)) => Attr::Known(i32::try_from(p).unwrap_or(-1)),
+                Some(Err(u)) => Attr::unknown(u.primary()),
+                None => Attr::unknown(format!("{}.load_balancer.container_port", i.address)),
+            },
+        })
+        .collect();
     m.inv.ecs_services.push(EcsService {
         arn: i.address.clone(),
         name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
@@ -438,6 +471,7 @@ fn service(m: &mut Mapper, i: &Instance) {
         launch_type,
         desired_count,
         network,
+        load_balancers,
         origin: Mapper::origin(i),
     });
 }

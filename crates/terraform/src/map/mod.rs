@@ -5,6 +5,7 @@
 //! a [`Gap`], named after the file and line that caused it, never an empty
 //! list.
 
+mod balancing;
 mod ecs;
 mod firewall;
 mod iam;
@@ -40,6 +41,7 @@ pub(crate) fn kind_of(rtype: &str) -> Option<ResourceKind> {
         "aws_internet_gateway" | "aws_internet_gateway_attachment" => ResourceKind::InternetGateway,
         "aws_nat_gateway" | "aws_eip" => ResourceKind::NatGateway,
         "aws_flow_log" => ResourceKind::FlowLog,
+        "aws_lb" | "aws_alb" => ResourceKind::LoadBalancer,
         "aws_security_group"
         | "aws_security_group_rule"
         | "aws_vpc_security_group_ingress_rule"
@@ -87,6 +89,7 @@ fn kinds_of_data(rtype: &str) -> Vec<ResourceKind> {
         "aws_secretsmanager_secret" | "aws_secretsmanager_secret_version" => vec![Secret],
         "aws_iam_role" => vec![IamRole],
         "aws_cloudwatch_log_group" => vec![LogGroup],
+        "aws_lb" | "aws_alb" => vec![LoadBalancer],
         _ => Vec::new(),
     }
 }
@@ -126,7 +129,7 @@ pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
         // A load balancer, its listeners and target groups, and (since v9)
         // a security group of its own.
         if matches!(name, "alb" | "elb") {
-            return vec![SecurityGroup];
+            return vec![LoadBalancer, SecurityGroup];
         }
     }
     let table: &[(&str, &[ResourceKind])] = &[
@@ -503,6 +506,7 @@ pub(crate) fn map_instances(
     firewall::map(&mut m, &by_type);
     rds::map(&mut m, &by_type);
     ecs::map(&mut m, &by_type);
+    balancing::map(&mut m, &by_type);
     iam::map(&mut m, &by_type);
     secrets::map(&mut m, &by_type);
     logs::map(&mut m, &by_type);
@@ -524,7 +528,7 @@ mod tests {
         }
         assert_eq!(
             kinds_of_module("registry.example.org/terraform-aws-modules/alb/aws"),
-            vec![ResourceKind::SecurityGroup]
+            vec![ResourceKind::LoadBalancer, ResourceKind::SecurityGroup]
         );
         // A local path with dots is not a host.
         assert!(!kinds_of_module("../modules/s3-bucket").is_empty());

@@ -71,6 +71,7 @@ fn vpcs<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             id: i.address.clone(),
             cidr: cidr.clone(),
             secondary_cidrs: Vec::new(),
+            is_default: false,
             // The provider's defaults: support on, host names off.
             dns_support: Some(o.bool_or("enable_dns_support", true)),
             dns_hostnames: Some(o.bool_or("enable_dns_hostnames", false)),
