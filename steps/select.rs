@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cloudgrade_model::{ResourceKind, name_tag};
+use cloudgrade_model::{Inventory, ResourceKind, name_tag};
 
 use super::state::{ScenarioState, Selection, StepError, StepResult};
 use crate::analysis::label;
@@ -383,8 +383,23 @@ pub fn log_groups(state: &mut ScenarioState, _: &[String]) -> StepResult {
 }
 
 /// Every VPC: the student's, and in a live account the default one too.
+/// The project's VPCs: the account's default VPC (a live account always
+/// has one) only when something of the project lives in it.
 pub fn vpcs(state: &mut ScenarioState, _: &[String]) -> StepResult {
-    let ids = state.inv.vpcs.iter().map(|v| v.id.clone()).collect();
+    let inv = state.inv;
+    let mut ids = Vec::new();
+    for v in &inv.vpcs {
+        if v.is_default && !hosts_the_project(inv, &v.id) {
+            state.push(
+                EvidenceStatus::Info,
+                v.id.clone(),
+                "es la VPC por defecto de la cuenta, que crea AWS, y nada del proyecto vive en ella: no cuenta",
+                v.origin.as_ref(),
+            );
+            continue;
+        }
+        ids.push(v.id.clone());
+    }
     select_every(
         state,
         ResourceKind::Vpc,
@@ -395,6 +410,22 @@ pub fn vpcs(state: &mut ScenarioState, _: &[String]) -> StepResult {
             "no hay ninguna VPC: el ejercicio pide una aws_vpc propia, no la VPC por defecto",
         ),
     )
+}
+
+/// Whether a service, a database or a load balancer of the project has a
+/// subnet in the VPC `vpc_id`.
+fn hosts_the_project(inv: &Inventory, vpc_id: &str) -> bool {
+    let services = inv
+        .ecs_services
+        .iter()
+        .filter_map(|s| s.network.as_ref())
+        .flat_map(|n| &n.subnet_ids);
+    let databases = inv.db_subnet_groups.iter().flat_map(|g| &g.subnet_ids);
+    let balancers = inv.load_balancers.iter().flat_map(|l| &l.subnet_ids);
+    services
+        .chain(databases)
+        .chain(balancers)
+        .any(|s| inv.subnet(s).is_some_and(|s| s.vpc_id == vpc_id))
 }
 
 /// Every security group: those of the course's resources and any other, since
@@ -543,6 +574,30 @@ mod tests {
 
     fn service_in(subnets: &[&str]) -> EcsService {
         ecs_service(subnets, Attr::Known(true))
+    }
+
+    #[test]
+    fn the_default_vpc_counts_only_when_the_project_lives_in_it() {
+        let mut inv = cloudgrade_model::Inventory::default();
+        let mut default = crate::analysis::testkit::vpc("vpc-def", "172.31.0.0/16");
+        default.is_default = true;
+        inv.vpcs.push(default);
+        inv.vpcs
+            .push(crate::analysis::testkit::vpc("vpc-1", "10.0.0.0/16"));
+        inv.subnets.push(crate::analysis::testkit::subnet(
+            "s-def",
+            "vpc-def",
+            "172.31.0.0/20",
+            "",
+        ));
+        let mut w = ScenarioState::new(&inv);
+        vpcs(&mut w, &[]).unwrap();
+        assert_eq!(w.vpcs().unwrap(), vec!["vpc-1"]);
+        assert!(w.evidence[0].message.contains("VPC por defecto"));
+        inv.ecs_services.push(service_in(&["s-def"]));
+        let mut w = ScenarioState::new(&inv);
+        vpcs(&mut w, &[]).unwrap();
+        assert_eq!(w.vpcs().unwrap(), vec!["vpc-def", "vpc-1"]);
     }
 
     #[test]
