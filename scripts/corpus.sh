@@ -67,6 +67,8 @@ RULES = {
     "taskrole": "ecs-task-role-separate",
     "imgpin": "ecs-image-pinned",
     "flowlogs": "net-flow-logs",
+    "lbworld": "sg-world-only-lb-80-443",
+    "ecslb": "sg-ecs-from-lb-only",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -246,6 +246,25 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^solo el del balanceador admite internet, y solo en el 80 y el 443$",
+        en: r"^only the load balancer's admits the internet, and only on 80 and 443$",
+        doc: "Grupos de seguridad: solo el grupo de un balanceador admite 0.0.0.0/0 o ::/0, y solo en TCP 80 \
+              y 443 (protocolo -1 son todos los puertos). Sin balanceador, el puerto de las tareas abierto \
+              es el diseño del curso: aviso en el estándar curso, fallo en producción.",
+        run: security::world_only_to_balancer,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^sus tareas solo admiten al balanceador, en el puerto del contenedor$",
+        en: r"^their tasks admit only the load balancer, on the container's port$",
+        doc: "Servicios ECS: el grupo de las tareas solo admite al grupo del balanceador, en el container_port \
+              de su load_balancer, y el balanceador llega a ellas (su salida, las ACL y las rutas).",
+        run: security::tasks_only_from_balancer,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^registran su tráfico en flow logs$",
         en: r"^they record their traffic in flow logs$",
         doc: "VPC: un aws_flow_log sobre la VPC, o uno en cada una de sus subredes, con cualquier \

@@ -3,6 +3,7 @@
 use super::state::{ScenarioState, StepResult, conclude};
 use cloudgrade_model::{Attr, ResourceKind, SecurityGroup};
 
+use crate::analysis::balancer::{self, Exposure};
 use crate::analysis::cidr::Ipv4Net;
 use crate::analysis::sg::{
     TaskNeeds, admin_exposure, db_egress, describe_rule, sg_label, task_egress, undescribed,
@@ -52,6 +53,72 @@ pub fn no_admin_ports_from_internet(state: &mut ScenarioState, _: &[String]) -> 
                 sg.origin.as_ref(),
             );
         }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// sg-world-only-lb-80-443: only the load balancer's group admits the
+/// internet, and only on 80 and 443. The course's design (no balancer,
+/// the tasks' port open) is said as a warning under the course's standard.
+pub fn world_only_to_balancer(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let ids = state.security_groups()?;
+    let inv = state.inv;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for sg in inv.security_groups.iter().filter(|g| ids.contains(&g.id)) {
+        let found = balancer::world_ingress(inv, sg, state.standard);
+        if found.is_empty() {
+            state.push(
+                EvidenceStatus::Ok,
+                sg_label(sg),
+                "no admite a nadie de internet",
+                sg.origin.as_ref(),
+            );
+        }
+        for e in found {
+            match e {
+                Exposure::Allowed(what) => {
+                    state.push(EvidenceStatus::Ok, sg_label(sg), what, sg.origin.as_ref())
+                }
+                Exposure::CourseDesign(f) => state.push(
+                    EvidenceStatus::Info,
+                    f.subject,
+                    format!("aviso: {}", f.message),
+                    f.origin.as_ref(),
+                ),
+                Exposure::Wrong(f) => problems.push(f),
+                Exposure::Unknown(u) => unknowns.push(u),
+            }
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// sg-ecs-from-lb-only: each service's tasks admit the balancer alone, on
+/// the container's port, and the balancer's traffic gets there.
+pub fn tasks_only_from_balancer(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let arns = state.ecs_services()?;
+    let inv = state.inv;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for svc in inv.ecs_services.iter().filter(|s| arns.contains(&s.arn)) {
+        let (p, u) = balancer::tasks_ingress(inv, svc);
+        if p.is_empty() && u.is_empty() {
+            let ports: Vec<String> = svc
+                .load_balancers
+                .iter()
+                .filter_map(|l| l.container_port.as_known().map(i32::to_string))
+                .collect();
+            state.push(
+                EvidenceStatus::Ok,
+                svc.name.clone(),
+                format!(
+                    "sus tareas solo admiten al balanceador, en el puerto {}, y el balanceador llega a ellas",
+                    ports.join(" y ")
+                ),
+                svc.origin.as_ref(),
+            );
+        }
+        problems.extend(p);
+        unknowns.extend(u);
     }
     conclude(state, &problems, &unknowns)
 }
@@ -207,4 +274,61 @@ pub fn task_groups_minimal_egress(state: &mut ScenarioState, _: &[String]) -> St
         unknowns.extend(u);
     }
     conclude(state, &problems, &unknowns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::state::{Selection, StepError};
+    use super::*;
+    use crate::analysis::testkit::*;
+    use crate::standard::Standard;
+    use cloudgrade_model::SgPeer;
+
+    /// The course's exercise 4.2: no balancer, the tasks' 8080 open.
+    fn course_design() -> cloudgrade_model::Inventory {
+        let mut inv = course_vpc();
+        let open = rule(
+            "tcp",
+            Some(8080),
+            Some(8080),
+            SgPeer::Cidr(Attr::Known("0.0.0.0/0".into())),
+        );
+        inv.security_groups
+            .push(group("sg-app", "app", vec![open], vec![]));
+        let mut svc = ecs_service(&["subnet-pub"], Attr::Known(true));
+        svc.network.as_mut().unwrap().security_group_ids = vec!["sg-app".into()];
+        inv.ecs_services.push(svc);
+        inv.task_definitions.push(
+            serde_json::from_value(serde_json::json!({
+                "arn": "td", "family": "app", "revision": 1, "status": "ACTIVE",
+                "containers": [{"name": "app", "ports": [8080]}]
+            }))
+            .unwrap(),
+        );
+        inv
+    }
+
+    fn graded(inv: &cloudgrade_model::Inventory, standard: Standard) -> (StepResult, Vec<String>) {
+        let mut state = ScenarioState::new(inv);
+        state.standard = standard;
+        state.selection = Some(Selection::SecurityGroups {
+            ids: vec!["sg-app".into()],
+        });
+        let result = world_only_to_balancer(&mut state, &[]);
+        let notes = state.evidence.iter().map(|e| e.message.clone()).collect();
+        (result, notes)
+    }
+
+    #[test]
+    fn the_course_design_is_a_warning_of_the_course_and_a_failure_of_production() {
+        let inv = course_design();
+        let (result, notes) = graded(&inv, Standard::Curso);
+        assert!(result.is_ok(), "{result:?}");
+        assert!(notes.iter().any(|n| n.starts_with("aviso: ")), "{notes:?}");
+        let (result, _) = graded(&inv, Standard::Produccion);
+        assert!(
+            matches!(&result, Err(StepError::Failed(m)) if m.contains("ejercicio 4.2")),
+            "{result:?}"
+        );
+    }
 }

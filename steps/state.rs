@@ -2,6 +2,7 @@ use cloudgrade_model::{Gap, Inventory, Origin, ResourceKind};
 
 use crate::analysis::{Finding, Unanswerable};
 use crate::report::{Evidence, EvidenceStatus};
+use crate::standard::Standard;
 
 /// The state one scenario's steps share: what the `Given` steps selected and
 /// what every step found.
@@ -13,6 +14,9 @@ pub struct ScenarioState<'a> {
     /// pass is only a pass of the known part, so it is not evaluable.
     pub incomplete: Vec<Unanswerable>,
     pub evidence: Vec<Evidence>,
+    /// The standard the run grades against, for the rules whose meaning
+    /// differs between the course and production.
+    pub standard: Standard,
 }
 
 /// What a `Given` step selected, for the `Then` steps to check.
@@ -63,6 +67,7 @@ impl<'a> ScenarioState<'a> {
             selection: None,
             incomplete: Vec::new(),
             evidence: Vec::new(),
+            standard: Standard::default(),
         }
     }
 

@@ -136,6 +136,8 @@ worlds! {
     sg_ssh_open => "sg-ssh-open",
     sg_undescribed => "sg-undescribed",
     no_telemetry => "no-telemetry",
+    course_no_balancer => "course-no-balancer",
+    alb_open_app_port => "alb-open-app-port",
     task_role_is_execution => "task-role-is-execution",
     image_latest => "image-latest",
     env_db_password => "env-db-password",

@@ -7,6 +7,7 @@
 /// CIDR blocks live in the model, shared with the Terraform functions and the worlds.
 pub use cloudgrade_model::cidr;
 pub mod addressing;
+pub mod balancer;
 pub mod deletion;
 pub mod ecs;
 pub mod flow_logs;
@@ -82,7 +83,8 @@ pub(crate) fn gaps(inv: &Inventory, kind: ResourceKind, subject: &str) -> Vec<Un
             Unanswerable::new(
                 subject,
                 format!(
-                    "no se pudieron leer las {} ({}: {}): {}",
+                    "no se pudieron leer {} {} ({}: {}): {}",
+                    kind.article_es(),
                     kind.label_es(),
                     g.operation,
                     gap_reason_es(g.reason),

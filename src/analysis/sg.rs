@@ -158,16 +158,17 @@ pub fn admin_exposure(rule: &SgRule) -> Result<Option<String>, String> {
         _ => None,
     };
     let Some(what) = what else { return Ok(None) };
-    match &rule.peer {
-        SgPeer::Cidr(Attr::Known(c)) => Ok(Ipv4Net::parse(c)
-            .is_ok_and(|n| n.prefix() == 0)
-            .then_some(what)),
+    Ok(world_peer(&rule.peer)?.then_some(what))
+}
+
+/// Whether a rule's peer is the whole internet (`0.0.0.0/0`, `::/0`);
+/// `Err` names the unknown a CIDR depends on.
+pub fn world_peer(peer: &SgPeer) -> Result<bool, String> {
+    match peer {
+        SgPeer::Cidr(Attr::Known(c)) => Ok(Ipv4Net::parse(c).is_ok_and(|n| n.prefix() == 0)),
         SgPeer::Cidr(Attr::Unknown(u)) => Err(u.unknown.clone()),
-        SgPeer::Ipv6Cidr(c) => Ok(c
-            .split_once('/')
-            .is_some_and(|(_, len)| len.trim() == "0")
-            .then_some(what)),
-        SgPeer::SecurityGroup(_) | SgPeer::PrefixList(_) => Ok(None),
+        SgPeer::Ipv6Cidr(c) => Ok(c.split_once('/').is_some_and(|(_, len)| len.trim() == "0")),
+        SgPeer::SecurityGroup(_) | SgPeer::PrefixList(_) => Ok(false),
     }
 }
 

@@ -7,6 +7,7 @@ use cloudgrade_model::Inventory;
 use super::features::{BrokenFeature, Plan, PlannedScenario, tag_value};
 use super::tags::TagFilter;
 use crate::report::{Evidence, EvidenceStatus, ScenarioReport, StepReport, StepStatus, Verdict};
+use crate::standard::Standard;
 use crate::steps::{self, Match, ScenarioState, StepError, StepKind, StepResult};
 
 /// Points of a scenario without a `@puntos:`/`@points:` tag.
@@ -19,7 +20,7 @@ pub fn run(plan: &Plan, inv: &Inventory, filter: &TagFilter) -> Vec<ScenarioRepo
             .iter()
             .filter(|s| filter.matches(&s.tags))
             .filter(|s| filter.instructor() || !is_hidden(&s.tags))
-            .map(|s| run_scenario(s, inv)),
+            .map(|s| run_scenario(s, inv, filter.standard())),
     );
     out
 }
@@ -48,7 +49,7 @@ fn max_points(s: &PlannedScenario) -> Result<f64, String> {
     }
 }
 
-fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
+fn run_scenario(s: &PlannedScenario, inv: &Inventory, standard: Standard) -> ScenarioReport {
     let mut report = ScenarioReport {
         id: s.id.clone(),
         feature: s.feature.clone(),
@@ -135,6 +136,7 @@ fn run_scenario(s: &PlannedScenario, inv: &Inventory) -> ScenarioReport {
         return grader_error(report, reason);
     }
     let mut state = ScenarioState::new(inv);
+    state.standard = standard;
     let (mut passed, mut unknown) = (0usize, 0usize);
     let mut outcomes = Outcomes::default();
     for (i, found) in resolved.into_iter().enumerate() {
@@ -332,7 +334,7 @@ Característica: RDS
 
     fn grade(feature: &str, inv: &Inventory) -> ScenarioReport {
         let scenarios = parse(feature, "t.feature").expect("the test feature parses");
-        run_scenario(&scenarios[0], inv)
+        run_scenario(&scenarios[0], inv, Standard::Curso)
     }
 
     fn statuses(r: &ScenarioReport) -> Vec<StepStatus> {
