@@ -16,6 +16,7 @@ pub fn db_instance(id: &str) -> DbInstance {
     DbInstance {
         id: id.into(),
         engine: "postgres".into(),
+        engine_version: None,
         port: Attr::Known(5432),
         publicly_accessible: Attr::Known(false),
         subnet_group: None,

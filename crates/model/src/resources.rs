@@ -269,6 +269,11 @@ impl AclEntry {
 pub struct DbInstance {
     pub id: String,
     pub engine: String,
+    /// As written: a full version (`16.4`), a major alone (`16`, RDS picks
+    /// the minor), or empty when not set (RDS's default). `None` when the
+    /// source did not say (a snapshot older than the field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<Attr<String>>,
     pub port: Attr<i32>,
     pub publicly_accessible: Attr<bool>,
     #[serde(default)]

@@ -324,6 +324,10 @@ pub struct DbInstance {
     pub identifier: Option<String>,
     #[serde(default = "postgres")]
     pub engine: String,
+    /// A full version or a major alone; absent, the emulator's default
+    /// (moto's is not one RDS creates: worlds say theirs).
+    #[serde(default)]
+    pub engine_version: Option<String>,
     #[serde(default = "db_class")]
     pub instance_class: String,
     #[serde(default = "twenty")]

@@ -339,6 +339,7 @@ impl Writer {
                 lines.insert(4, format!("db_name                 = {}", quoted(n)));
             }
             for (argument, value) in [
+                ("engine_version", &db.engine_version),
                 ("final_snapshot_identifier", &db.final_snapshot_identifier),
                 ("backup_window", &db.backup_window),
                 ("maintenance_window", &db.maintenance_window),

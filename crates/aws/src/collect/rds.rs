@@ -79,6 +79,7 @@ fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
         port: port.map_or_else(|| Attr::unknown(format!("{id}.endpoint.port")), Attr::Known),
         id,
         engine: d.engine.unwrap_or_default(),
+        engine_version: d.engine_version.map(Attr::Known),
         publicly_accessible: Attr::Known(d.publicly_accessible.unwrap_or(false)),
         subnet_group: d.db_subnet_group.and_then(|g| g.db_subnet_group_name),
         security_group_ids: d

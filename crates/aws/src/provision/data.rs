@@ -75,6 +75,7 @@ pub(super) async fn build(
                 .create_db_instance()
                 .db_instance_identifier(&identifier)
                 .engine(&d.engine)
+                .set_engine_version(d.engine_version.clone())
                 .db_instance_class(&d.instance_class)
                 .allocated_storage(d.allocated_storage)
                 .master_username(&d.username)

@@ -61,6 +61,10 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         m.inv.db_instances.push(DbInstance {
             id: i.address.clone(),
             engine,
+            engine_version: Some(
+                o.attr_string("engine_version")
+                    .unwrap_or_else(|| Attr::Known(String::new())),
+            ),
             port,
             publicly_accessible: o.bool_or("publicly_accessible", false),
             subnet_group,
@@ -132,6 +136,10 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         m.inv.db_instances.push(DbInstance {
             id: i.address.clone(),
             engine,
+            engine_version: Some(
+                o.attr_string("engine_version")
+                    .unwrap_or_else(|| Attr::Known(String::new())),
+            ),
             port,
             publicly_accessible,
             subnet_group,
