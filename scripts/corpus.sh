@@ -69,6 +69,7 @@ RULES = {
     "flowlogs": "net-flow-logs",
     "lbworld": "sg-world-only-lb-80-443",
     "ecslb": "sg-ecs-from-lb-only",
+    "rdsver": "rds-engine-version-available",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -265,6 +265,16 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^RDS todavía crea su versión del motor$",
+        en: r"^RDS still creates their engine version$",
+        doc: "Instancias RDS: engine_version es una versión que RDS aún crea según la lista fechada de \
+              cloudgrade (una versión mayor sola, o ninguna, siempre); una que la lista no cubre no es \
+              evaluable.",
+        run: rds::engine_version_available,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^registran su tráfico en flow logs$",
         en: r"^they record their traffic in flow logs$",
         doc: "VPC: un aws_flow_log sobre la VPC, o uno en cada una de sus subredes, con cualquier \

@@ -5,6 +5,7 @@ use cloudgrade_model::{Attr, DbInstance, ResourceKind};
 
 use super::state::{ScenarioState, StepError, StepResult, conclude};
 use crate::analysis::deletion::{self, Safety};
+use crate::analysis::engine_versions::{self, Availability};
 use crate::analysis::reach::{self, Endpoint};
 use crate::analysis::{Finding, Unanswerable, master_user, routing, windows, zones};
 use crate::report::EvidenceStatus;
@@ -374,6 +375,21 @@ pub fn master_username_valid(state: &mut ScenarioState, _: &[String]) -> StepRes
                 subject: db.id.clone(),
                 reason: "la fuente no dice cuál es su usuario maestro".into(),
             }),
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// rds-engine-version-available: RDS still creates each instance's version.
+pub fn engine_version_available(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    for db in instances(state)? {
+        match engine_versions::availability(db) {
+            Availability::Creatable(why) => {
+                state.push(EvidenceStatus::Ok, db.id.clone(), why, db.origin.as_ref())
+            }
+            Availability::Retired(f) => problems.push(f),
+            Availability::Unknown(u) => unknowns.push(u),
         }
     }
     conclude(state, &problems, &unknowns)

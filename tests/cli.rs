@@ -363,6 +363,11 @@ fn check_entrega_fails_each_planted_mistake_at_its_line() {
             "app.tf:6",
             "no tiene Container Insights",
         ),
+        (
+            "rds-engine-version-available",
+            "database.tf:31",
+            "RDS ya no crea instancias postgres 15.4",
+        ),
     ];
     let report = read_json(&out.path().join("report.json"));
     let scenarios = report["scenarios"].as_array().unwrap();

@@ -132,6 +132,7 @@ worlds! {
     rds_no_minor_upgrades => "rds-no-minor-upgrades",
     rds_bad_username => "rds-bad-username",
     rds_no_safety_net => "rds-no-safety-net",
+    rds_retired_version => "rds-retired-version",
     nacl_drops_return => "nacl-drops-return",
     sg_ssh_open => "sg-ssh-open",
     sg_undescribed => "sg-undescribed",

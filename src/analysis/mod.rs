@@ -10,6 +10,7 @@ pub mod addressing;
 pub mod balancer;
 pub mod deletion;
 pub mod ecs;
+pub mod engine_versions;
 pub mod flow_logs;
 pub mod iam;
 pub mod master_user;

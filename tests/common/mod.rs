@@ -389,10 +389,11 @@ pub fn fixture_plan() -> cloudgrade::grade::Plan {
 }
 
 /// The mistakes planted in examples/terraform/entrega (its README).
-pub const ENTREGA_FAILS: [&str; 5] = [
+pub const ENTREGA_FAILS: [&str; 6] = [
     "rds-only-from-ecs",
     "net-private-egress-nat",
     "ecs-no-env-secrets",
     "sg-descriptions",
     "obs-container-insights",
+    "rds-engine-version-available",
 ];

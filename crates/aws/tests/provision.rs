@@ -1693,6 +1693,15 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 db.auto_minor_version_upgrade()
             );
         }
+        "rds-retired-version" => {
+            let db = app_db().await;
+            check!(
+                p,
+                db.engine_version() == Some("15.3"),
+                "engine version {:?}",
+                db.engine_version()
+            );
+        }
         "rds-bad-username" => {
             let db = app_db().await;
             check!(
