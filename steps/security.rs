@@ -298,13 +298,7 @@ mod tests {
         let mut svc = ecs_service(&["subnet-pub"], Attr::Known(true));
         svc.network.as_mut().unwrap().security_group_ids = vec!["sg-app".into()];
         inv.ecs_services.push(svc);
-        inv.task_definitions.push(
-            serde_json::from_value(serde_json::json!({
-                "arn": "td", "family": "app", "revision": 1, "status": "ACTIVE",
-                "containers": [{"name": "app", "ports": [8080]}]
-            }))
-            .unwrap(),
-        );
+        inv.task_definitions.push(task_definition_on(8080));
         inv
     }
 

@@ -394,13 +394,7 @@ mod tests {
             container_port: Attr::Known(8080),
         });
         inv.ecs_services.push(svc);
-        inv.task_definitions.push(
-            serde_json::from_value(serde_json::json!({
-                "arn": "td", "family": "app", "revision": 1, "status": "ACTIVE",
-                "containers": [{"name": "app", "ports": [8080]}]
-            }))
-            .unwrap(),
-        );
+        inv.task_definitions.push(task_definition_on(8080));
         inv
     }
 

@@ -37,6 +37,15 @@ pub fn db_instance(id: &str) -> DbInstance {
     }
 }
 
+/// A task definition `td` whose container `app` listens on `port`.
+pub fn task_definition_on(port: i32) -> TaskDefinition {
+    serde_json::from_value(serde_json::json!({
+        "arn": "td", "family": "app", "revision": 1, "status": "ACTIVE",
+        "containers": [{"name": "app", "ports": [port]}]
+    }))
+    .expect("a task definition")
+}
+
 pub fn empty() -> Inventory {
     Inventory::new(SourceInfo {
         kind: "test".into(),

@@ -24,15 +24,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         let mut security_group_ids = m.ids(kind, i, &o, "security_groups");
         if security_group_ids.is_empty() && lb_type == "application" {
             // An ALB given no group gets its VPC's default one.
-            if let Some(vpc) = subnet_ids.iter().find_map(|s| {
-                m.inv
-                    .subnets
-                    .iter()
-                    .find(|x| &x.id == s)
-                    .map(|x| x.vpc_id.clone())
-            }) {
-                security_group_ids.push(m.canon(format!("{vpc}.default_security_group")));
-            }
+            security_group_ids.extend(m.default_group_of(&subnet_ids));
         }
         let name = o
             .known_str("name")

@@ -434,15 +434,7 @@ fn service(m: &mut Mapper, i: &Instance) {
             let mut security_group_ids = m.ids(kind, i, &n, "security_groups");
             if security_group_ids.is_empty() {
                 // Tasks without groups get their VPC's default group.
-                if let Some(vpc) = subnet_ids.iter().find_map(|s| {
-                    m.inv
-                        .subnets
-                        .iter()
-                        .find(|x| &x.id == s)
-                        .map(|x| x.vpc_id.clone())
-                }) {
-                    security_group_ids.push(m.canon(format!("{vpc}.default_security_group")));
-                }
+                security_group_ids.extend(m.default_group_of(&subnet_ids));
             }
             AwsVpcConfig {
                 subnet_ids,

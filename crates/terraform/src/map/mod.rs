@@ -208,6 +208,20 @@ impl Mapper {
         }
     }
 
+    /// The default security group of the VPC `subnet_ids` live in: what
+    /// AWS gives a task, a database or an ALB that names no group.
+    pub fn default_group_of(&self, subnet_ids: &[String]) -> Option<String> {
+        let vpc = subnet_ids
+            .iter()
+            .find_map(|s| self.inv.subnet(s).map(|x| x.vpc_id.clone()))?;
+        Some(self.default_group(&vpc))
+    }
+
+    /// The default security group of the VPC `vpc_id`.
+    pub fn default_group(&self, vpc_id: &str) -> String {
+        self.canon(format!("{vpc_id}.default_security_group"))
+    }
+
     pub fn canon(&self, id: String) -> String {
         match self.alias.get(&id) {
             Some(c) => c.clone(),

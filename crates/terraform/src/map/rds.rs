@@ -53,9 +53,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
                 .and_then(|g| m.inv.db_subnet_groups.iter().find(|x| &x.name == g))
                 .map(|g| g.vpc_id.clone())
                 .filter(|v| !v.is_empty());
-            if let Some(vpc) = vpc {
-                security_group_ids.push(m.canon(format!("{vpc}.default_security_group")));
-            }
+            security_group_ids.extend(vpc.map(|v| m.default_group(&v)));
         }
         let managed = o.known_bool("manage_master_user_password") == Some(true);
         m.inv.db_instances.push(DbInstance {
