@@ -37,7 +37,10 @@ pub enum Exposure {
 pub fn world_ingress(inv: &Inventory, sg: &SecurityGroup, standard: Standard) -> Vec<Exposure> {
     let label = sg_label(sg);
     let balancers_unread = inv.gaps_for(ResourceKind::LoadBalancer).next().is_some();
-    let guards_balancer = balancer_groups(inv).contains(sg.id.as_str());
+    let guards_balancer = inv
+        .load_balancers
+        .iter()
+        .any(|lb| lb.security_group_ids.contains(&sg.id));
     let mut out = Vec::new();
     for rule in &sg.ingress {
         let what = describe_rule(inv, rule, true);

@@ -503,7 +503,9 @@ pub(super) async fn flow_logs(c: &Clients, w: &World, b: &Built) -> Result<Pairs
             .resource_ids(b.id("vpc")?)
             .traffic_type(TrafficType::from(f.traffic_type.as_str()))
             .log_destination_type(LogDestinationType::CloudWatchLogs)
-            .log_group_name(&w.log_groups[&f.log_group].name)
+            // The name the log group was built with; a name the world does
+            // not declare is an Unresolved error, not a panic.
+            .log_group_name(b.id(&format!("log_group.{}", f.log_group))?)
             .deliver_logs_permission_arn(b.id(&format!("iam_role.{}", f.role))?)
             .send()
             .await
