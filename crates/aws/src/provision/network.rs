@@ -103,7 +103,10 @@ async fn layout(
 ) -> Result<Pairs, ProvisionError> {
     let (defaults, subnets, igws) = tokio::try_join!(
         vpc_defaults(c, vpc),
-        try_join_all(w.subnets.iter().map(|(n, s)| async move {
+        // One after another: moto checks a new subnet's block against the
+        // subnets it already has, so two overlapping ones created at once can
+        // both pass (seen under load). AWS's check is atomic.
+        sequentially(w.subnets.iter().map(|(n, s)| async move {
             let key = format!("subnet.{n}");
             let out = c
                 .ec2
@@ -532,4 +535,16 @@ pub(super) async fn flow_logs(c: &Clients, w: &World, b: &Built) -> Result<Pairs
         Ok::<_, ProvisionError>((key, id))
     }))
     .await
+}
+
+/// Runs `tasks` one at a time, in order, stopping at the first error.
+async fn sequentially<T, F>(tasks: impl IntoIterator<Item = F>) -> Result<Vec<T>, ProvisionError>
+where
+    F: std::future::Future<Output = Result<T, ProvisionError>>,
+{
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await?);
+    }
+    Ok(out)
 }
