@@ -192,10 +192,14 @@ fn kind_label(field: &str) -> String {
         "nat_gateways" => ResourceKind::NatGateway,
         "flow_logs" => ResourceKind::FlowLog,
         "load_balancers" => ResourceKind::LoadBalancer,
+        "target_groups" => ResourceKind::TargetGroup,
+        "listeners" => ResourceKind::Listener,
         "security_groups" => ResourceKind::SecurityGroup,
         "network_acls" => ResourceKind::NetworkAcl,
         "db_instances" => ResourceKind::DbInstance,
         "db_subnet_groups" => ResourceKind::DbSubnetGroup,
+        "db_parameter_groups" => ResourceKind::DbParameterGroup,
+        "db_option_groups" => ResourceKind::DbOptionGroup,
         "ecs_clusters" => ResourceKind::EcsCluster,
         "ecs_services" => ResourceKind::EcsService,
         "task_definitions" => ResourceKind::TaskDefinition,
@@ -240,18 +244,24 @@ fn changed_fields(old: &Value, new: &Value) -> Vec<String> {
         // Where a resource is declared is not what it is: a line moved by
         // an edit elsewhere in the file is not drift.
         .filter(|k| k.as_str() != "origin")
-        .filter_map(|k| {
+        .flat_map(|k| {
             let (a, b) = (
                 o.get(k).unwrap_or(&Value::Null),
                 n.get(k).unwrap_or(&Value::Null),
             );
             if a == b {
-                return None;
+                return Vec::new();
             }
-            Some(match (scalar(a), scalar(b)) {
-                (Some(x), Some(y)) => format!("{k}: {x} → {y}"),
-                _ => k.clone(),
-            })
+            match (scalar(a), scalar(b)) {
+                (Some(x), Some(y)) => vec![format!("{k}: {x} → {y}")],
+                // A map of settings (a parameter group's parameters): which
+                // setting changed is the news, not that the map did.
+                _ if a.is_object() && b.is_object() => changed_fields(a, b)
+                    .into_iter()
+                    .map(|c| format!("{k}.{c}"))
+                    .collect(),
+                _ => vec![k.clone()],
+            }
         })
         .collect()
 }
@@ -724,5 +734,25 @@ mod tests {
         assert!(d.removed.is_empty());
         let back = compare_inventories(&b, &a);
         assert_eq!(back.removed[0].id, "vpc-2");
+    }
+
+    #[test]
+    fn a_changed_setting_is_named_inside_its_map() {
+        let mut a = Inventory::new(SourceInfo::default());
+        let set = |v: &str| cloudgrade_model::Attr::Known(v.to_string());
+        a.db_parameter_groups
+            .push(cloudgrade_model::DbParameterGroup {
+                name: "app-pg16".into(),
+                family: set("postgres16"),
+                parameters: [("rds.force_ssl".to_string(), set("1"))].into(),
+                origin: None,
+            });
+        let mut b = a.clone();
+        b.db_parameter_groups[0]
+            .parameters
+            .insert("rds.force_ssl".into(), set("0"));
+        let d = compare_inventories(&a, &b);
+        assert_eq!(d.changed[0].kind, "grupos de parámetros de RDS");
+        assert_eq!(d.changed[0].fields, ["parameters.rds.force_ssl: 1 → 0"]);
     }
 }

@@ -32,6 +32,8 @@ pub fn db_instance(id: &str) -> DbInstance {
         auto_minor_version_upgrade: None,
         master_username: None,
         master_user_secret_arn: None,
+        parameter_group: None,
+        option_group: None,
         tags: Tags::new(),
         origin: None,
     }

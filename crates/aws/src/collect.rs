@@ -5,10 +5,14 @@
 //! credentials rejected) is it an error.
 //!
 //! The calls, for a world of one VPC, one cluster and service, two roles and
-//! one secret: sts 1, ec2 8, rds 2, ecs 6, iam 1, secretsmanager 1, logs 1, elasticloadbalancing 1.
+//! one secret: sts 1, ec2 8, rds 2, ecs 6, iam 1, secretsmanager 1, logs 1,
+//! elasticloadbalancing 4 (balancers, target groups, a balancer's
+//! listeners, a listener's rules); rds 2 more for each parameter group of
+//! the project's own that an instance uses, 1 for each option group.
 //! The count grows with clusters, services and task definition families,
 //! never with the number of scenarios graded.
 
+mod balancing;
 mod ec2;
 mod ecs;
 pub(crate) mod errors;
@@ -90,7 +94,7 @@ pub async fn collect(target: &Target) -> Result<Collected, CollectError> {
         iam::read(&c.iam, ep),
         other::secrets(&c.secrets, ep),
         other::log_groups(&c.logs, ep),
-        other::load_balancers(&c.elb, ep),
+        balancing::read(&c.elb, ep),
     );
     net.into_inventory(&mut inv, &mut gaps);
     dbs.into_inventory(&mut inv, &mut gaps);
@@ -98,7 +102,7 @@ pub async fn collect(target: &Target) -> Result<Collected, CollectError> {
     roles.into_inventory(&mut inv, &mut gaps);
     ec2::keep(secrets, &mut inv.secrets, &mut gaps);
     ec2::keep(logs, &mut inv.log_groups, &mut gaps);
-    ec2::keep(lbs, &mut inv.load_balancers, &mut gaps);
+    lbs.into_inventory(&mut inv, &mut gaps);
     inv.gaps = gaps;
     invariants::check(&mut inv, ep);
     sort(&mut inv);
@@ -185,6 +189,10 @@ fn sort(inv: &mut Inventory) {
     inv.iam_policies.sort_by(|a, b| a.arn.cmp(&b.arn));
     inv.log_groups.sort_by(|a, b| a.name.cmp(&b.name));
     inv.load_balancers.sort_by(|a, b| a.arn.cmp(&b.arn));
+    inv.target_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
+    inv.listeners.sort_by(|a, b| a.arn.cmp(&b.arn));
+    inv.db_parameter_groups.sort_by(|a, b| a.name.cmp(&b.name));
+    inv.db_option_groups.sort_by(|a, b| a.name.cmp(&b.name));
     inv.gaps
         .sort_by(|a, b| (a.kind, &a.operation).cmp(&(b.kind, &b.operation)));
 }

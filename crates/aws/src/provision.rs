@@ -273,8 +273,12 @@ pub async fn apply(
     built.extend(db.ids);
     built.db_addresses = db.addresses;
     built.db_ports = db.ports;
-    let flows = network::flow_logs(&c, world, &built).await?;
+    let (flows, listeners) = tokio::try_join!(
+        network::flow_logs(&c, world, &built),
+        balancing::listeners(&c, world, &built)
+    )?;
     built.extend(flows);
+    built.extend(listeners);
 
     let tasks = containers::task_definitions(&c, world, &built).await?;
     built.extend(tasks);

@@ -1355,6 +1355,25 @@ async fn verify(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<Str
 }
 
 /// What each broken world plants, checked in the emulator in its own terms.
+/// The target groups a balancer's listeners forward to, and how many
+/// listeners it has.
+async fn listener_forward(api: &Api, lb: &str) -> (Vec<String>, usize) {
+    let out = api
+        .elb
+        .describe_listeners()
+        .load_balancer_arn(lb)
+        .send()
+        .await
+        .unwrap();
+    let to = out
+        .listeners()
+        .iter()
+        .flat_map(|l| l.default_actions())
+        .filter_map(|a| a.target_group_arn().map(str::to_string))
+        .collect();
+    (to, out.listeners().len())
+}
+
 async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<String> {
     let mut p = Vec::new();
     let id = |k: &str| ids[k].clone();
@@ -1451,6 +1470,56 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             // EC2 creates a VPC with host names off: the world turned them on.
             let on = dns_hostnames().await;
             check!(p, on == Some(true), "dns hostnames {on:?}");
+            if w.name == "reference" {
+                let (to, _) = listener_forward(api, &id("load_balancer.app")).await;
+                check!(
+                    p,
+                    to.contains(&id("target_group.app")),
+                    "the listener forwards to {to:?}"
+                );
+            }
+        }
+        "alb-instance-targets" => {
+            let tgs = api
+                .elb
+                .describe_target_groups()
+                .target_group_arns(id("target_group.app"))
+                .send()
+                .await
+                .unwrap();
+            let t = tgs.target_groups()[0]
+                .target_type()
+                .map(|t| t.as_str().to_string());
+            check!(p, t.as_deref() == Some("instance"), "target type {t:?}");
+        }
+        "alb-without-listener" => {
+            let (to, count) = listener_forward(api, &id("load_balancer.app")).await;
+            check!(p, count == 0, "{count} listeners, forwarding to {to:?}");
+        }
+        "rds-parameter-family" => {
+            let db = app_db().await;
+            let group = db
+                .db_parameter_groups()
+                .first()
+                .and_then(|g| g.db_parameter_group_name())
+                .unwrap_or_default()
+                .to_string();
+            check!(p, group == "cloudgrade-pg", "parameter group {group:?}");
+            let g = api
+                .rds
+                .describe_db_parameter_groups()
+                .db_parameter_group_name(&group)
+                .send()
+                .await
+                .unwrap();
+            let family = g.db_parameter_groups()[0]
+                .db_parameter_group_family()
+                .map(str::to_string);
+            check!(
+                p,
+                family.as_deref() == Some("postgres15"),
+                "family {family:?}"
+            );
         }
         "private-rt-to-igw" => {
             let target = default_target(&table("private_a").await);
@@ -1917,6 +1986,8 @@ async fn every_world_builds_into_moto_as_declared() {
             + w.flow_logs.len()
             + w.load_balancers.len()
             + w.target_groups.len()
+            + w.listeners.len()
+            + w.db_parameter_groups.len()
             + 3;
         if report.created.len() != expected {
             problems.push(format!(

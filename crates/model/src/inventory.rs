@@ -13,11 +13,14 @@ use crate::resources::*;
 /// cluster's Container Insights and a log group's retention may be unknown.
 /// 4: flow logs and load balancers, which an older snapshot did not read:
 /// loading one leaves them unknown (a gap), never "none".
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5: target groups, listeners, DB parameter and option groups, and a DB
+/// instance's parameter and option group; like 4's, unknown in an older
+/// snapshot.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Every version [`Inventory::load`] reads: each later one only
 /// widened what a field may hold, so older snapshots read as they are.
-pub const READABLE_SCHEMA_VERSIONS: [u32; 4] = [1, 2, 3, SCHEMA_VERSION];
+pub const READABLE_SCHEMA_VERSIONS: [u32; 5] = [1, 2, 3, 4, SCHEMA_VERSION];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Inventory {
@@ -38,6 +41,10 @@ pub struct Inventory {
     #[serde(default)]
     pub load_balancers: Vec<LoadBalancer>,
     #[serde(default)]
+    pub target_groups: Vec<TargetGroup>,
+    #[serde(default)]
+    pub listeners: Vec<Listener>,
+    #[serde(default)]
     pub security_groups: Vec<SecurityGroup>,
     #[serde(default)]
     pub network_acls: Vec<NetworkAcl>,
@@ -45,6 +52,10 @@ pub struct Inventory {
     pub db_instances: Vec<DbInstance>,
     #[serde(default)]
     pub db_subnet_groups: Vec<DbSubnetGroup>,
+    #[serde(default)]
+    pub db_parameter_groups: Vec<DbParameterGroup>,
+    #[serde(default)]
+    pub db_option_groups: Vec<DbOptionGroup>,
     #[serde(default)]
     pub ecs_clusters: Vec<EcsCluster>,
     #[serde(default)]
@@ -126,10 +137,14 @@ pub enum ResourceKind {
     NatGateway,
     FlowLog,
     LoadBalancer,
+    TargetGroup,
+    Listener,
     SecurityGroup,
     NetworkAcl,
     DbInstance,
     DbSubnetGroup,
+    DbParameterGroup,
+    DbOptionGroup,
     EcsCluster,
     EcsService,
     TaskDefinition,
@@ -142,7 +157,7 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 20] = [
+    pub const ALL: [ResourceKind; 24] = [
         ResourceKind::Vpc,
         ResourceKind::Subnet,
         ResourceKind::RouteTable,
@@ -150,10 +165,14 @@ impl ResourceKind {
         ResourceKind::NatGateway,
         ResourceKind::FlowLog,
         ResourceKind::LoadBalancer,
+        ResourceKind::TargetGroup,
+        ResourceKind::Listener,
         ResourceKind::SecurityGroup,
         ResourceKind::NetworkAcl,
         ResourceKind::DbInstance,
         ResourceKind::DbSubnetGroup,
+        ResourceKind::DbParameterGroup,
+        ResourceKind::DbOptionGroup,
         ResourceKind::EcsCluster,
         ResourceKind::EcsService,
         ResourceKind::TaskDefinition,
@@ -172,9 +191,9 @@ impl ResourceKind {
         match self {
             Vpc | Subnet | RouteTable | NetworkAcl | DbInstance | TaskDefinition | IamPolicy
             | DockerImage => "las",
-            InternetGateway | NatGateway | FlowLog | LoadBalancer | SecurityGroup
-            | DbSubnetGroup | EcsCluster | EcsService | Secret | IamRole | LogGroup
-            | Dockerfile => "los",
+            InternetGateway | NatGateway | FlowLog | LoadBalancer | TargetGroup | Listener
+            | SecurityGroup | DbSubnetGroup | DbParameterGroup | DbOptionGroup | EcsCluster
+            | EcsService | Secret | IamRole | LogGroup | Dockerfile => "los",
         }
     }
 
@@ -188,10 +207,14 @@ impl ResourceKind {
             ResourceKind::NatGateway => "NAT gateways",
             ResourceKind::FlowLog => "flow logs",
             ResourceKind::LoadBalancer => "balanceadores de carga",
+            ResourceKind::TargetGroup => "grupos de destino",
+            ResourceKind::Listener => "listeners",
             ResourceKind::SecurityGroup => "grupos de seguridad",
             ResourceKind::NetworkAcl => "network ACLs",
             ResourceKind::DbInstance => "instancias RDS",
             ResourceKind::DbSubnetGroup => "grupos de subredes de RDS",
+            ResourceKind::DbParameterGroup => "grupos de parámetros de RDS",
+            ResourceKind::DbOptionGroup => "grupos de opciones de RDS",
             ResourceKind::EcsCluster => "clústeres ECS",
             ResourceKind::EcsService => "servicios ECS",
             ResourceKind::TaskDefinition => "definiciones de tarea ECS",
@@ -332,19 +355,32 @@ impl Inventory {
         match head.schema_version {
             Some(v) if READABLE_SCHEMA_VERSIONS.contains(&v) => {
                 let mut inv: Inventory = serde_json::from_str(text).map_err(parse_err)?;
-                if v < 4 {
-                    for kind in [ResourceKind::FlowLog, ResourceKind::LoadBalancer] {
-                        inv.gaps.push(Gap {
-                            kind,
-                            operation: "snapshot".into(),
-                            reason: GapReason::NotModelled,
-                            // No path: it is the source's location already.
-                            message: format!(
-                                "el snapshot (schema_version {v}) es anterior a los {} y no los leyó",
-                                kind.label_es()
-                            ),
-                        });
-                    }
+                // Each kind a later version began to read: an older snapshot
+                // did not read it, which is not "none".
+                let unread = [
+                    (4, ResourceKind::FlowLog),
+                    (4, ResourceKind::LoadBalancer),
+                    (5, ResourceKind::TargetGroup),
+                    (5, ResourceKind::Listener),
+                    (5, ResourceKind::DbParameterGroup),
+                    (5, ResourceKind::DbOptionGroup),
+                ];
+                for kind in unread
+                    .iter()
+                    .filter(|(since, _)| v < *since)
+                    .map(|(_, k)| *k)
+                {
+                    inv.gaps.push(Gap {
+                        kind,
+                        operation: "snapshot".into(),
+                        reason: GapReason::NotModelled,
+                        // No path: it is the source's location already.
+                        message: format!(
+                            "el snapshot (schema_version {v}) es anterior a {art} {} y no {art} leyó",
+                            kind.label_es(),
+                            art = kind.article_es(),
+                        ),
+                    });
                 }
                 inv.schema_version = SCHEMA_VERSION;
                 Ok(inv)
@@ -465,10 +501,26 @@ mod tests {
     #[test]
     fn a_snapshot_older_than_flow_logs_and_load_balancers_leaves_them_unknown() {
         let inv = read(&snapshot(3, "false")).unwrap();
-        for kind in [ResourceKind::FlowLog, ResourceKind::LoadBalancer] {
+        for kind in [
+            ResourceKind::FlowLog,
+            ResourceKind::LoadBalancer,
+            ResourceKind::Listener,
+        ] {
             let gap = inv.gaps_for(kind).next().expect("a gap");
             assert!(gap.message.contains("schema_version 3"), "{}", gap.message);
         }
+        // Version 4 read balancers, not their listeners or target groups.
+        let inv = read(&snapshot(4, "false")).unwrap();
+        let unread: Vec<_> = inv.gaps.iter().map(|g| g.kind).collect();
+        assert_eq!(
+            unread,
+            [
+                ResourceKind::TargetGroup,
+                ResourceKind::Listener,
+                ResourceKind::DbParameterGroup,
+                ResourceKind::DbOptionGroup
+            ]
+        );
         let current = read(&Inventory::new(SourceInfo::default()).to_json()).unwrap();
         assert!(current.gaps.is_empty(), "{:?}", current.gaps);
     }

@@ -318,8 +318,45 @@ pub struct DbInstance {
     /// Set when RDS manages the master password in Secrets Manager.
     #[serde(default)]
     pub master_user_secret_arn: Option<String>,
+    /// The parameter group's name: empty when none was given (RDS uses its
+    /// engine's default), `None` when the source did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_group: Option<Attr<String>>,
+    /// The option group's name, like `parameter_group`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_group: Option<Attr<String>>,
     #[serde(default)]
     pub tags: Tags,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A DB parameter group the project declares or an instance uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbParameterGroup {
+    pub name: String,
+    /// `postgres16`, `mysql8.0`: the engine and major version it serves;
+    /// RDS refuses it for an instance of another.
+    pub family: Attr<String>,
+    /// The parameters set by the project (not the family's defaults), by
+    /// name: what a nightly diff shows changing.
+    #[serde(default)]
+    pub parameters: std::collections::BTreeMap<String, Attr<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A DB option group (MySQL, MariaDB, Oracle, SQL Server's plugins and
+/// features): it serves one engine at one major version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbOptionGroup {
+    pub name: String,
+    pub engine: Attr<String>,
+    /// `8.0`, `16`.
+    pub major_engine_version: Attr<String>,
+    /// The options it adds, by name.
+    #[serde(default)]
+    pub options: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }
@@ -390,6 +427,47 @@ pub struct LoadBalancer {
     pub subnet_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A target group: where a listener sends what it receives, and where an
+/// ECS service registers its tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetGroup {
+    /// The ARN or, statically, the address (what a service's
+    /// `target_group` and a listener's `target_groups` name).
+    pub arn: String,
+    pub name: String,
+    /// `instance` (the default), `ip`, `lambda` or `alb`: tasks in awsvpc
+    /// mode have their own address, so only `ip` can register them.
+    pub target_type: Attr<String>,
+    /// The traffic port; `None` when the source did not say (a Lambda
+    /// target group has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<Attr<i32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A balancer's listener: a port and protocol, and the target groups its
+/// actions (the default one and its rules') forward to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listener {
+    pub arn: String,
+    /// The balancer's ARN or, statically, its address.
+    pub load_balancer: String,
+    pub port: Attr<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Target groups (ARN or address) any of its actions forwards to; a
+    /// redirect or a fixed response forwards nowhere.
+    #[serde(default)]
+    pub target_groups: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
 }

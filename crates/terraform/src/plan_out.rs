@@ -41,7 +41,7 @@ const TERRAFORM_VERSION: &str = "1.9.5";
 const PROVIDER: &str = "hashicorp/aws";
 
 /// Resource types that have an ARN of their own.
-const HAS_ARN: [&str; 18] = [
+const HAS_ARN: [&str; 21] = [
     "aws_vpc",
     "aws_subnet",
     "aws_route_table",
@@ -60,6 +60,9 @@ const HAS_ARN: [&str; 18] = [
     "aws_cloudwatch_metric_alarm",
     "aws_lb",
     "aws_lb_target_group",
+    "aws_lb_listener",
+    "aws_db_parameter_group",
+    "aws_db_option_group",
 ];
 
 pub(crate) fn write(

@@ -315,3 +315,125 @@ fn an_images_tag_is_read_from_its_value_not_its_text() {
         Some(Attr::Known("@digest (data.aws_ecr_image)".into()))
     );
 }
+
+const BALANCED: &str = r#"
+resource "aws_lb" "web" {
+  name    = "web"
+  subnets = []
+}
+
+resource "aws_lb_target_group" "app" {
+  name     = "app"
+  port     = 8080
+  protocol = "HTTP"
+}
+
+resource "aws_lb_target_group" "api" {
+  name        = "api"
+  port        = 9000
+  protocol    = "HTTP"
+  target_type = "ip"
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.web.arn
+  protocol          = "HTTPS"
+  default_action {
+    type = "forward"
+    forward {
+      target_group {
+        arn = aws_lb_target_group.app.arn
+      }
+    }
+  }
+}
+
+resource "aws_lb_listener_rule" "api" {
+  listener_arn = aws_lb_listener.https.arn
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.api.arn
+  }
+  condition {
+    path_pattern {
+      values = ["/api/*"]
+    }
+  }
+}
+"#;
+
+#[test]
+fn listeners_forward_through_their_default_action_and_their_rules() {
+    let inv = load(&[("main.tf", BALANCED)]);
+    let types: Vec<_> = inv
+        .target_groups
+        .iter()
+        .map(|t| (t.name.as_str(), t.target_type.clone()))
+        .collect();
+    // Unset, the provider's default: instance, which Fargate tasks cannot use.
+    assert_eq!(
+        types,
+        [
+            ("app", Attr::Known("instance".into())),
+            ("api", Attr::Known("ip".into()))
+        ]
+    );
+    let l = &inv.listeners[0];
+    assert_eq!(l.load_balancer, "aws_lb.web");
+    assert_eq!(l.port, Attr::Known(443), "HTTPS without a port is 443");
+    assert_eq!(
+        l.target_groups,
+        ["aws_lb_target_group.api", "aws_lb_target_group.app"]
+    );
+    assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
+}
+
+#[test]
+fn a_db_instance_names_its_parameter_and_option_groups_as_declared() {
+    let text = r#"
+resource "aws_db_parameter_group" "pg" {
+  name   = "app-pg15"
+  family = "postgres15"
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
+}
+
+resource "aws_db_option_group" "og" {
+  name_prefix          = "app-"
+  engine_name          = "mysql"
+  major_engine_version = "8.0"
+  option {
+    option_name = "MARIADB_AUDIT_PLUGIN"
+  }
+}
+
+resource "aws_db_instance" "d" {
+  engine               = "postgres"
+  engine_version       = "16.3"
+  parameter_group_name = aws_db_parameter_group.pg.name
+  option_group_name    = aws_db_option_group.og.name
+}
+
+resource "aws_db_instance" "plain" {
+  engine = "postgres"
+}
+"#;
+    let inv = load(&[("main.tf", text)]);
+    let g = &inv.db_parameter_groups[0];
+    assert_eq!(g.family, Attr::Known("postgres15".into()));
+    assert_eq!(g.parameters["rds.force_ssl"], Attr::Known("1".into()));
+    let o = &inv.db_option_groups[0];
+    assert_eq!(o.options, ["MARIADB_AUDIT_PLUGIN"]);
+    let d = &inv.db_instances[0];
+    assert_eq!(d.parameter_group, Some(Attr::Known("app-pg15".into())));
+    // A generated name (name_prefix) stands as the address, on both sides.
+    assert_eq!(o.name, "aws_db_option_group.og");
+    assert_eq!(d.option_group, Some(Attr::Known(o.name.clone())));
+    assert_eq!(
+        inv.db_instances[1].parameter_group,
+        Some(Attr::Known(String::new())),
+        "no group: the engine's default"
+    );
+}

@@ -79,6 +79,8 @@ pub struct World {
     pub flow_logs: BTreeMap<String, FlowLog>,
     pub load_balancers: BTreeMap<String, LoadBalancer>,
     pub target_groups: BTreeMap<String, TargetGroup>,
+    pub listeners: BTreeMap<String, Listener>,
+    pub db_parameter_groups: BTreeMap<String, DbParameterGroup>,
 }
 
 impl World {
@@ -370,6 +372,9 @@ pub struct DbInstance {
     /// AWS's default, and the provider's.
     #[serde(default = "yes")]
     pub auto_minor_version_upgrade: bool,
+    /// Logical name in `db_parameter_groups`; absent, the engine's default.
+    #[serde(default)]
+    pub parameter_group: Option<String>,
     #[serde(default)]
     pub tags: Tags,
 }
@@ -498,7 +503,8 @@ pub struct LoadBalancer {
     pub internal: bool,
 }
 
-/// A target group of IP targets (what Fargate tasks register as).
+/// A target group, of IP targets unless told (what Fargate tasks
+/// register as).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetGroup {
@@ -506,6 +512,47 @@ pub struct TargetGroup {
     pub port: i32,
     #[serde(default = "http")]
     pub protocol: String,
+    /// `ip` or `instance` (Terraform's default, which awsvpc tasks cannot
+    /// register in).
+    #[serde(default = "ip")]
+    pub target_type: String,
+}
+
+fn ip() -> String {
+    "ip".into()
+}
+
+/// A balancer's listener, forwarding to a target group or, without one,
+/// answering 404 itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listener {
+    /// Logical name in `load_balancers`.
+    pub load_balancer: String,
+    #[serde(default = "eighty")]
+    pub port: i32,
+    #[serde(default = "http")]
+    pub protocol: String,
+    /// Logical name in `target_groups`.
+    #[serde(default)]
+    pub forward: Option<String>,
+}
+
+fn eighty() -> i32 {
+    80
+}
+
+/// A DB parameter group of the project's own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbParameterGroup {
+    /// The AWS name; the logical name (with `-` for `_`) when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `postgres16`: the engine and major version it serves.
+    pub family: String,
+    #[serde(default)]
+    pub parameters: BTreeMap<String, String>,
 }
 
 fn http() -> String {

@@ -224,13 +224,15 @@ pub(super) fn sections(mut t: Table, file: &Path) -> Result<World, WorldError> {
         flow_logs: map(&mut t, file, "flow_logs")?,
         load_balancers: map(&mut t, file, "load_balancers")?,
         target_groups: map(&mut t, file, "target_groups")?,
+        listeners: map(&mut t, file, "listeners")?,
+        db_parameter_groups: map(&mut t, file, "db_parameter_groups")?,
         ..World::default()
     };
     if let Some(key) = t.keys().next() {
         return Err(invalid(
             file,
             &key_path(&[key]),
-            "sección desconocida (se esperan vpc, subnets, internet_gateways, nat_gateways, route_tables, security_groups, network_acls, db_subnet_groups, db_instances, ecs_clusters, task_definitions, ecs_services, secrets, iam_roles, log_groups, flow_logs, load_balancers, target_groups, extends, remove)".into(),
+            "sección desconocida (se esperan vpc, subnets, internet_gateways, nat_gateways, route_tables, security_groups, network_acls, db_subnet_groups, db_instances, ecs_clusters, task_definitions, ecs_services, secrets, iam_roles, log_groups, flow_logs, load_balancers, target_groups, listeners, db_parameter_groups, extends, remove)".into(),
         ));
     }
     Ok(world)

@@ -293,6 +293,24 @@ impl Writer {
             );
         }
 
+        for (name, g) in &world.db_parameter_groups {
+            let mut lines = vec![
+                format!(
+                    "name   = {}",
+                    quoted(&g.name.clone().unwrap_or_else(|| dashed(name)))
+                ),
+                format!("family = {}", quoted(&g.family)),
+            ];
+            for (p, v) in &g.parameters {
+                lines.push(format!(
+                    "parameter {{\n  name  = {}\n  value = {}\n}}",
+                    quoted(p),
+                    quoted(v)
+                ));
+            }
+            self.resource("aws_db_parameter_group", name, &lines);
+        }
+
         for (name, db) in &world.db_instances {
             let password = match &db.password_secret {
                 Some(secret) => format!("random_password.{secret}.result"),
@@ -337,6 +355,11 @@ impl Writer {
             ];
             if let Some(n) = &db.db_name {
                 lines.insert(4, format!("db_name                 = {}", quoted(n)));
+            }
+            if let Some(g) = &db.parameter_group {
+                lines.push(format!(
+                    "parameter_group_name = aws_db_parameter_group.{g}.name"
+                ));
             }
             for (argument, value) in [
                 ("engine_version", &db.engine_version),
@@ -538,8 +561,26 @@ impl Writer {
                     format!("name        = {}", quoted(&tg.name)),
                     format!("port        = {}", tg.port),
                     format!("protocol    = {}", quoted(&tg.protocol)),
-                    "target_type = \"ip\"".into(),
+                    format!("target_type = {}", quoted(&tg.target_type)),
                     "vpc_id      = aws_vpc.main.id".into(),
+                ],
+            );
+        }
+        for (name, l) in &world.listeners {
+            let action = match &l.forward {
+                Some(tg) => format!(
+                    "default_action {{\n  type             = \"forward\"\n  target_group_arn = aws_lb_target_group.{tg}.arn\n}}"
+                ),
+                None => "default_action {\n  type = \"fixed-response\"\n  fixed_response {\n    content_type = \"text/plain\"\n    status_code  = \"404\"\n  }\n}".into(),
+            };
+            self.resource(
+                "aws_lb_listener",
+                name,
+                &[
+                    format!("load_balancer_arn = aws_lb.{}.arn", l.load_balancer),
+                    format!("port              = {}", l.port),
+                    format!("protocol          = {}", quoted(&l.protocol)),
+                    action,
                 ],
             );
         }

@@ -338,6 +338,15 @@ impl Checker<'_> {
             for g in &db.security_groups {
                 self.group(&["db_instances", d, "security_groups"], g)?;
             }
+            if let Some(pg) = &db.parameter_group {
+                self.exists(
+                    &["db_instances", d, "parameter_group"],
+                    &w.db_parameter_groups,
+                    pg,
+                    "grupo de parámetros de RDS",
+                    "db_parameter_groups",
+                )?;
+            }
             if let Some(s) = &db.password_secret {
                 self.exists(
                     &["db_instances", d, "password_secret"],
@@ -505,6 +514,36 @@ impl Checker<'_> {
                 return Err(self.fail(
                     &["target_groups", t, "port"],
                     format!("{}: un puerto va de 1 a 65535", tg.port),
+                ));
+            }
+            if !matches!(tg.target_type.as_str(), "ip" | "instance") {
+                return Err(self.fail(
+                    &["target_groups", t, "target_type"],
+                    format!("«{}»: se espera ip o instance", tg.target_type),
+                ));
+            }
+        }
+        for (l, listener) in &w.listeners {
+            self.exists(
+                &["listeners", l, "load_balancer"],
+                &w.load_balancers,
+                &listener.load_balancer,
+                "balanceador",
+                "load_balancers",
+            )?;
+            if let Some(tg) = &listener.forward {
+                self.exists(
+                    &["listeners", l, "forward"],
+                    &w.target_groups,
+                    tg,
+                    "grupo de destino",
+                    "target_groups",
+                )?;
+            }
+            if !(1..=65535).contains(&listener.port) {
+                return Err(self.fail(
+                    &["listeners", l, "port"],
+                    format!("{}: un puerto va de 1 a 65535", listener.port),
                 ));
             }
         }

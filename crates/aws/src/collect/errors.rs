@@ -354,3 +354,19 @@ mod tests {
         assert_eq!(xml_text("<Code></Code>", "Code"), None);
     }
 }
+
+/// Every read, or every gap of those that failed.
+pub fn collect_all<T>(reads: Vec<Result<T, Vec<Gap>>>) -> Result<Vec<T>, Vec<Gap>> {
+    let (mut ok, mut failed) = (Vec::new(), Vec::new());
+    for r in reads {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(g) => failed.extend(g),
+        }
+    }
+    if failed.is_empty() {
+        Ok(ok)
+    } else {
+        Err(failed)
+    }
+}

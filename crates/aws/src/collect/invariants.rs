@@ -29,6 +29,10 @@ fn operation(kind: ResourceKind) -> &'static str {
         NatGateway => "ec2:DescribeNatGateways",
         FlowLog => "ec2:DescribeFlowLogs",
         LoadBalancer => "elasticloadbalancing:DescribeLoadBalancers",
+        TargetGroup => "elasticloadbalancing:DescribeTargetGroups",
+        Listener => "elasticloadbalancing:DescribeListeners",
+        DbParameterGroup => "rds:DescribeDBParameterGroups",
+        DbOptionGroup => "rds:DescribeOptionGroups",
         SecurityGroup => "ec2:DescribeSecurityGroups",
         NetworkAcl => "ec2:DescribeNetworkAcls",
         DbInstance => "rds:DescribeDBInstances",
@@ -118,6 +122,20 @@ fn ids(inv: &mut Inventory, found: &mut Vec<Gap>) {
     drop_unnamed(&mut inv.log_groups, K::LogGroup, |x| &x.name, found);
     drop_unnamed(&mut inv.flow_logs, K::FlowLog, |x| &x.id, found);
     drop_unnamed(&mut inv.load_balancers, K::LoadBalancer, |x| &x.arn, found);
+    drop_unnamed(&mut inv.target_groups, K::TargetGroup, |x| &x.arn, found);
+    drop_unnamed(&mut inv.listeners, K::Listener, |x| &x.arn, found);
+    drop_unnamed(
+        &mut inv.db_parameter_groups,
+        K::DbParameterGroup,
+        |x| &x.name,
+        found,
+    );
+    drop_unnamed(
+        &mut inv.db_option_groups,
+        K::DbOptionGroup,
+        |x| &x.name,
+        found,
+    );
 }
 
 /// Every network ACL ends with rule `*` (32767) denying all IPv4 traffic,

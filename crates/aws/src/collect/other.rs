@@ -1,7 +1,7 @@
-//! Secrets Manager (metadata only: never a secret's value), CloudWatch
-//! log groups and the load balancers.
+//! Secrets Manager (metadata only: never a secret's value) and CloudWatch
+//! log groups.
 
-use cloudgrade_model::{Attr, Gap, LoadBalancer, LogGroup, ResourceKind, Secret};
+use cloudgrade_model::{Attr, Gap, LogGroup, ResourceKind, Secret};
 
 use super::errors::{Endpoint, gaps};
 
@@ -34,54 +34,6 @@ pub async fn secrets(
             name: s.name.unwrap_or_default(),
             rotation_enabled: s.rotation_enabled,
             kms_key_id: s.kms_key_id,
-            origin: None,
-        })
-        .collect())
-}
-
-pub async fn load_balancers(
-    c: &aws_sdk_elasticloadbalancingv2::Client,
-    ep: Endpoint,
-) -> Result<Vec<LoadBalancer>, Vec<Gap>> {
-    let pages = c
-        .describe_load_balancers()
-        .into_paginator()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| {
-            gaps(
-                &e,
-                ep,
-                "elasticloadbalancing:DescribeLoadBalancers",
-                &[ResourceKind::LoadBalancer],
-            )
-        })?;
-    Ok(pages
-        .into_iter()
-        .flat_map(|p| p.load_balancers.unwrap_or_default())
-        .map(|lb| LoadBalancer {
-            arn: lb.load_balancer_arn.unwrap_or_default(),
-            name: lb.load_balancer_name.unwrap_or_default(),
-            lb_type: lb
-                .r#type
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_else(|| "application".into()),
-            internal: Attr::Known(
-                lb.scheme
-                    == Some(
-                        aws_sdk_elasticloadbalancingv2::types::LoadBalancerSchemeEnum::Internal,
-                    ),
-            ),
-            security_group_ids: lb.security_groups.unwrap_or_default(),
-            subnet_ids: lb
-                .availability_zones
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|z| z.subnet_id)
-                .collect(),
-            // Tags take a call of their own (DescribeTags): no rule reads them.
-            tags: Default::default(),
             origin: None,
         })
         .collect())

@@ -1,21 +1,38 @@
-//! PostgreSQL on RDS: instances and their subnet groups.
+//! PostgreSQL on RDS: instances, their subnet groups, and the parameter
+//! and option groups they use.
+
+use std::collections::BTreeSet;
 
 use aws_sdk_rds::Client;
-use cloudgrade_model::{Attr, DbInstance, DbSubnetGroup, Gap, Inventory, ResourceKind};
+use cloudgrade_model::{
+    Attr, DbInstance, DbOptionGroup, DbParameterGroup, DbSubnetGroup, Gap, Inventory, ResourceKind,
+};
+use futures::future::join_all;
 
 use super::ec2::keep;
-use super::errors::{Endpoint, gaps};
+use super::errors::{Endpoint, collect_all, gaps};
 
 pub struct Databases {
     instances: Result<Vec<DbInstance>, Vec<Gap>>,
     groups: Result<Vec<DbSubnetGroup>, Vec<Gap>>,
+    parameters: Result<Vec<DbParameterGroup>, Vec<Gap>>,
+    options: Result<Vec<DbOptionGroup>, Vec<Gap>>,
 }
 
 impl Databases {
     pub fn into_inventory(self, inv: &mut Inventory, g: &mut Vec<Gap>) {
         keep(self.instances, &mut inv.db_instances, g);
         keep(self.groups, &mut inv.db_subnet_groups, g);
+        keep(self.parameters, &mut inv.db_parameter_groups, g);
+        keep(self.options, &mut inv.db_option_groups, g);
     }
+}
+
+/// RDS's own groups (`default.postgres16`, `default:mysql-8-0`) always fit
+/// the instance RDS gave them to: only a project's own groups are read,
+/// so a run costs nothing more when it has none.
+fn own_group(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with("default.") && !name.starts_with("default:")
 }
 
 pub async fn read(c: &Client, ep: Endpoint) -> Databases {
@@ -31,22 +48,37 @@ pub async fn read(c: &Client, ep: Endpoint) -> Databases {
             .send()
             .try_collect(),
     );
+    let instances: Result<Vec<DbInstance>, Vec<Gap>> = instances
+        .map_err(|e| {
+            gaps(
+                &e,
+                ep,
+                "rds:DescribeDBInstances",
+                &[ResourceKind::DbInstance],
+            )
+        })
+        .map(|p| {
+            p.into_iter()
+                .flat_map(|p| p.db_instances.unwrap_or_default())
+                .map(instance)
+                .collect()
+        });
+    let used = |pick: fn(&DbInstance) -> &Option<Attr<String>>| -> BTreeSet<String> {
+        instances
+            .iter()
+            .flatten()
+            .filter_map(|d| pick(d).as_ref()?.as_known().cloned())
+            .filter(|n| own_group(n))
+            .collect()
+    };
+    let (parameters, options) = tokio::join!(
+        parameter_groups(c, ep, used(|d| &d.parameter_group)),
+        option_groups(c, ep, used(|d| &d.option_group)),
+    );
     Databases {
-        instances: instances
-            .map_err(|e| {
-                gaps(
-                    &e,
-                    ep,
-                    "rds:DescribeDBInstances",
-                    &[ResourceKind::DbInstance],
-                )
-            })
-            .map(|p| {
-                p.into_iter()
-                    .flat_map(|p| p.db_instances.unwrap_or_default())
-                    .map(instance)
-                    .collect()
-            }),
+        instances,
+        parameters,
+        options,
         groups: groups
             .map_err(|e| {
                 gaps(
@@ -63,6 +95,101 @@ pub async fn read(c: &Client, ep: Endpoint) -> Databases {
                     .collect()
             }),
     }
+}
+
+/// Each group's family and the parameters the project set (`Source=user`):
+/// two calls a group.
+async fn parameter_groups(
+    c: &Client,
+    ep: Endpoint,
+    names: BTreeSet<String>,
+) -> Result<Vec<DbParameterGroup>, Vec<Gap>> {
+    let kinds = &[ResourceKind::DbParameterGroup];
+    let reads = join_all(names.into_iter().map(|name| async move {
+        let (group, values) = tokio::join!(
+            c.describe_db_parameter_groups()
+                .db_parameter_group_name(&name)
+                .send(),
+            c.describe_db_parameters()
+                .db_parameter_group_name(&name)
+                .source("user")
+                .into_paginator()
+                .send()
+                .try_collect(),
+        );
+        let group = group.map_err(|e| gaps(&e, ep, "rds:DescribeDBParameterGroups", kinds))?;
+        let values = values.map_err(|e| gaps(&e, ep, "rds:DescribeDBParameters", kinds))?;
+        let family = group
+            .db_parameter_groups
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|g| g.db_parameter_group_family);
+        Ok(DbParameterGroup {
+            family: family.map_or_else(|| Attr::unknown(format!("{name}.family")), Attr::Known),
+            parameters: values
+                .into_iter()
+                .flat_map(|p| p.parameters.unwrap_or_default())
+                .filter_map(|p| {
+                    let value = p.parameter_value.unwrap_or_default();
+                    Some((p.parameter_name?, Attr::Known(value)))
+                })
+                .collect(),
+            name,
+            origin: None,
+        })
+    }))
+    .await;
+    collect_all(reads)
+}
+
+async fn option_groups(
+    c: &Client,
+    ep: Endpoint,
+    names: BTreeSet<String>,
+) -> Result<Vec<DbOptionGroup>, Vec<Gap>> {
+    let reads = join_all(names.into_iter().map(|name| async move {
+        let out = c
+            .describe_option_groups()
+            .option_group_name(&name)
+            .send()
+            .await
+            .map_err(|e| {
+                gaps(
+                    &e,
+                    ep,
+                    "rds:DescribeOptionGroups",
+                    &[ResourceKind::DbOptionGroup],
+                )
+            })?;
+        let g = out
+            .option_groups_list
+            .unwrap_or_default()
+            .into_iter()
+            .next();
+        let known = |v: Option<String>, what: &str| {
+            v.map_or_else(|| Attr::unknown(format!("{name}.{what}")), Attr::Known)
+        };
+        Ok(DbOptionGroup {
+            engine: known(
+                g.as_ref().and_then(|g| g.engine_name.clone()),
+                "engine_name",
+            ),
+            major_engine_version: known(
+                g.as_ref().and_then(|g| g.major_engine_version.clone()),
+                "major_engine_version",
+            ),
+            options: g
+                .and_then(|g| g.options)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|o| o.option_name)
+                .collect(),
+            name,
+            origin: None,
+        })
+    }))
+    .await;
+    collect_all(reads)
 }
 
 fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
@@ -100,6 +227,20 @@ fn instance(d: aws_sdk_rds::types::DbInstance) -> DbInstance {
         auto_minor_version_upgrade: d.auto_minor_version_upgrade.map(Attr::Known),
         master_username: d.master_username.map(Attr::Known),
         master_user_secret_arn: d.master_user_secret.and_then(|s| s.secret_arn),
+        parameter_group: d.db_parameter_groups.map(|g| {
+            Attr::Known(
+                g.into_iter()
+                    .find_map(|g| g.db_parameter_group_name)
+                    .unwrap_or_default(),
+            )
+        }),
+        option_group: d.option_group_memberships.map(|g| {
+            Attr::Known(
+                g.into_iter()
+                    .find_map(|g| g.option_group_name)
+                    .unwrap_or_default(),
+            )
+        }),
         tags: d
             .tag_list
             .unwrap_or_default()

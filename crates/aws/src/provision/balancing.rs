@@ -1,8 +1,9 @@
 //! The load balancers and their target groups, once the subnets and
-//! security groups they name exist.
+//! security groups they name exist; then the listeners that join them.
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    LoadBalancerSchemeEnum, LoadBalancerTypeEnum, ProtocolEnum, TargetTypeEnum,
+    Action, ActionTypeEnum, FixedResponseActionConfig, LoadBalancerSchemeEnum,
+    LoadBalancerTypeEnum, ProtocolEnum, TargetTypeEnum,
 };
 use futures::future::try_join_all;
 
@@ -22,8 +23,8 @@ pub(super) async fn build(c: &Clients, w: &World, built: &Built) -> Result<Pairs
             .protocol(ProtocolEnum::from(tg.protocol.as_str()))
             .port(tg.port)
             .vpc_id(built.id("vpc")?)
-            // What a Fargate task registers as: its own address.
-            .target_type(TargetTypeEnum::Ip)
+            // `ip` is what a Fargate task registers as: its own address.
+            .target_type(TargetTypeEnum::from(tg.target_type.as_str()))
             .send()
             .await
             .at(&key, ACTION)?;
@@ -74,4 +75,49 @@ pub(super) async fn build(c: &Clients, w: &World, built: &Built) -> Result<Pairs
     let (mut groups, balancers) = tokio::try_join!(groups, balancers)?;
     groups.extend(balancers);
     Ok(groups)
+}
+
+/// Each listener, once its balancer and target group exist.
+pub(super) async fn listeners(
+    c: &Clients,
+    w: &World,
+    built: &Built,
+) -> Result<Pairs, ProvisionError> {
+    try_join_all(w.listeners.iter().map(|(n, l)| async move {
+        let key = format!("listener.{n}");
+        const ACTION: &str = "CreateListener";
+        let action = match &l.forward {
+            Some(tg) => Action::builder()
+                .r#type(ActionTypeEnum::Forward)
+                .target_group_arn(built.id(&format!("target_group.{tg}"))?)
+                .build(),
+            None => Action::builder()
+                .r#type(ActionTypeEnum::FixedResponse)
+                .fixed_response_config(
+                    FixedResponseActionConfig::builder()
+                        .status_code("404")
+                        .content_type("text/plain")
+                        .build(),
+                )
+                .build(),
+        };
+        let out = c
+            .elb
+            .create_listener()
+            .load_balancer_arn(built.id(&format!("load_balancer.{}", l.load_balancer))?)
+            .port(l.port)
+            .protocol(ProtocolEnum::from(l.protocol.as_str()))
+            .default_actions(action)
+            .send()
+            .await
+            .at(&key, ACTION)?;
+        let arn = got(
+            out.listeners().first().and_then(|l| l.listener_arn()),
+            &key,
+            ACTION,
+            "el ARN del listener",
+        )?;
+        Ok::<_, ProvisionError>((key, arn.to_string()))
+    }))
+    .await
 }

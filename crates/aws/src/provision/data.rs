@@ -1,8 +1,9 @@
-//! The database tier: DB subnet groups, then the instances in them.
+//! The database tier: DB subnet and parameter groups, then the instances
+//! in them.
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::Tag;
+use aws_sdk_rds::types::{ApplyMethod, Parameter, Tag};
 use futures::future::try_join_all;
 
 use super::{At, Built, Clients, ProvisionError, got, random};
@@ -21,31 +22,64 @@ pub(super) async fn build(
     w: &World,
     built: &Built,
 ) -> Result<Databases, ProvisionError> {
-    let groups: BTreeMap<String, String> =
-        try_join_all(w.db_subnet_groups.iter().map(|(n, g)| async move {
-            let key = format!("db_subnet_group.{n}");
-            let name = g.name.clone().unwrap_or_else(|| dashed(n));
-            let subnets = g
-                .subnets
+    let subnet_groups = try_join_all(w.db_subnet_groups.iter().map(|(n, g)| async move {
+        let key = format!("db_subnet_group.{n}");
+        let name = g.name.clone().unwrap_or_else(|| dashed(n));
+        let subnets = g
+            .subnets
+            .iter()
+            .map(|s| built.id(&format!("subnet.{s}")).map(str::to_string))
+            .collect::<Result<Vec<_>, _>>()?;
+        c.rds
+            .create_db_subnet_group()
+            .db_subnet_group_name(&name)
+            .db_subnet_group_description(g.description.as_deref().unwrap_or(&name))
+            .set_subnet_ids(Some(subnets))
+            .send()
+            .await
+            .at(&key, "CreateDBSubnetGroup")?;
+        Ok::<_, ProvisionError>((n.clone(), name))
+    }));
+    let parameter_groups = try_join_all(w.db_parameter_groups.iter().map(|(n, g)| async move {
+        let key = format!("db_parameter_group.{n}");
+        let name = g.name.clone().unwrap_or_else(|| dashed(n));
+        c.rds
+            .create_db_parameter_group()
+            .db_parameter_group_name(&name)
+            .db_parameter_group_family(&g.family)
+            .description(&name)
+            .send()
+            .await
+            .at(&key, "CreateDBParameterGroup")?;
+        if !g.parameters.is_empty() {
+            let parameters = g
+                .parameters
                 .iter()
-                .map(|s| built.id(&format!("subnet.{s}")).map(str::to_string))
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|(p, v)| {
+                    Parameter::builder()
+                        .parameter_name(p)
+                        .parameter_value(v)
+                        .apply_method(ApplyMethod::PendingReboot)
+                        .build()
+                })
+                .collect();
             c.rds
-                .create_db_subnet_group()
-                .db_subnet_group_name(&name)
-                .db_subnet_group_description(g.description.as_deref().unwrap_or(&name))
-                .set_subnet_ids(Some(subnets))
+                .modify_db_parameter_group()
+                .db_parameter_group_name(&name)
+                .set_parameters(Some(parameters))
                 .send()
                 .await
-                .at(&key, "CreateDBSubnetGroup")?;
-            Ok::<_, ProvisionError>((n.clone(), name))
-        }))
-        .await?
-        .into_iter()
-        .collect();
+                .at(&key, "ModifyDBParameterGroup")?;
+        }
+        Ok::<_, ProvisionError>((n.clone(), name))
+    }));
+    let (groups, parameter_groups) = tokio::try_join!(subnet_groups, parameter_groups)?;
+    let groups: BTreeMap<String, String> = groups.into_iter().collect();
+    let parameter_groups: BTreeMap<String, String> = parameter_groups.into_iter().collect();
 
     let instances = try_join_all(w.db_instances.iter().map(|(n, d)| {
         let groups = &groups;
+        let parameter_groups = &parameter_groups;
         async move {
             let key = format!("db_instance.{n}");
             let identifier = d.identifier.clone().unwrap_or_else(|| dashed(n));
@@ -82,6 +116,12 @@ pub(super) async fn build(
                 .master_user_password(password)
                 .set_db_name(d.db_name.clone())
                 .db_subnet_group_name(subnet_group)
+                .set_db_parameter_group_name(
+                    d.parameter_group
+                        .as_ref()
+                        .and_then(|g| parameter_groups.get(g))
+                        .cloned(),
+                )
                 .set_vpc_security_group_ids(Some(security_groups))
                 .publicly_accessible(d.publicly_accessible)
                 .port(d.port)
@@ -120,6 +160,11 @@ pub(super) async fn build(
         groups
             .into_iter()
             .map(|(n, name)| (format!("db_subnet_group.{n}"), name)),
+    );
+    dbs.ids.extend(
+        parameter_groups
+            .into_iter()
+            .map(|(n, name)| (format!("db_parameter_group.{n}"), name)),
     );
     for (n, identifier, address, port) in instances {
         dbs.ids.push((format!("db_instance.{n}"), identifier));

@@ -1,8 +1,9 @@
 //! Elastic Load Balancing v2: the load balancers (`aws_lb`, and its older
 //! name `aws_alb`), with the groups that guard them and the subnets they
-//! live in.
+//! live in; their target groups, and their listeners with what each
+//! forwards to (its default action and its rules').
 
-use cloudgrade_model::{LoadBalancer, ResourceKind};
+use cloudgrade_model::{Attr, Listener, LoadBalancer, ResourceKind, TargetGroup};
 
 use super::Mapper;
 use super::read::Obj;
@@ -41,4 +42,112 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             origin: Mapper::origin(i),
         });
     }
+}
+
+pub(super) fn map_targets<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
+    let kind = ResourceKind::TargetGroup;
+    for i in by_type("aws_lb_target_group")
+        .into_iter()
+        .chain(by_type("aws_alb_target_group"))
+    {
+        let o = Obj::of(i);
+        let target_type = o
+            .attr_string("target_type")
+            // The provider's default, and AWS's.
+            .unwrap_or_else(|| Attr::Known("instance".into()));
+        let vpc_id = m.id(kind, i, &o, "vpc_id");
+        m.inv.target_groups.push(TargetGroup {
+            arn: i.address.clone(),
+            name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
+            target_type,
+            port: number(i, &o, "port"),
+            protocol: o.known_str("protocol"),
+            vpc_id,
+            origin: Mapper::origin(i),
+        });
+    }
+    let kind = ResourceKind::Listener;
+    for i in by_type("aws_lb_listener")
+        .into_iter()
+        .chain(by_type("aws_alb_listener"))
+    {
+        let o = Obj::of(i);
+        let actions = o.objects(Some(&i.body), "default_action");
+        let target_groups = forwards(m, kind, i, &actions);
+        let load_balancer = m.id(kind, i, &o, "load_balancer_arn").unwrap_or_default();
+        m.inv.listeners.push(Listener {
+            arn: i.address.clone(),
+            load_balancer,
+            // Without a port, a listener takes its protocol's.
+            port: number(i, &o, "port").unwrap_or_else(|| {
+                match o.known_str("protocol").as_deref() {
+                    Some("HTTPS" | "TLS") => Attr::Known(443),
+                    Some("HTTP") | None => Attr::Known(80),
+                    Some(_) => Attr::unknown(format!("{}.port", i.address)),
+                }
+            }),
+            protocol: o.known_str("protocol"),
+            target_groups,
+            origin: Mapper::origin(i),
+        });
+    }
+    // A rule adds what its actions forward to to its listener's.
+    for i in by_type("aws_lb_listener_rule")
+        .into_iter()
+        .chain(by_type("aws_alb_listener_rule"))
+    {
+        let o = Obj::of(i);
+        let actions = o.objects(Some(&i.body), "action");
+        let target_groups = forwards(m, kind, i, &actions);
+        let listener = m.id(kind, i, &o, "listener_arn");
+        match m
+            .inv
+            .listeners
+            .iter_mut()
+            .find(|l| Some(&l.arn) == listener.as_ref())
+        {
+            Some(l) => {
+                l.target_groups.extend(target_groups);
+                l.target_groups.sort();
+                l.target_groups.dedup();
+            }
+            None => m.note(
+                kind,
+                format!("{}:{} {}", i.file.rel, i.line, i.address),
+                format!(
+                    "`{}` es una regla de un listener que esta configuración no declara: no se sabe a qué balanceador pertenece",
+                    i.address
+                ),
+            ),
+        }
+    }
+}
+
+/// The target groups a listener's actions forward to: `target_group_arn`,
+/// or the weighted `forward { target_group { arn } }`.
+fn forwards(m: &mut Mapper, kind: ResourceKind, i: &Instance, actions: &[Obj]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in actions {
+        if let Some(tg) = m.id(kind, i, a, "target_group_arn") {
+            out.push(tg);
+        }
+        for f in a.objects(None, "forward") {
+            for tg in f.objects(None, "target_group") {
+                out.extend(m.id(kind, i, &tg, "arn"));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn number(i: &Instance, o: &Obj, field: &str) -> Option<Attr<i32>> {
+    o.int(field).map(|n| match n {
+        Ok(p) => i32::try_from(p).map_or_else(
+            |_| Attr::unknown(format!("{}.{field}", i.address)),
+            Attr::Known,
+        ),
+        Err(u) => Attr::unknown(u.primary()),
+    })
 }

@@ -42,6 +42,11 @@ pub(crate) fn kind_of(rtype: &str) -> Option<ResourceKind> {
         "aws_nat_gateway" | "aws_eip" => ResourceKind::NatGateway,
         "aws_flow_log" => ResourceKind::FlowLog,
         "aws_lb" | "aws_alb" => ResourceKind::LoadBalancer,
+        "aws_lb_target_group" | "aws_alb_target_group" => ResourceKind::TargetGroup,
+        "aws_lb_listener"
+        | "aws_alb_listener"
+        | "aws_lb_listener_rule"
+        | "aws_alb_listener_rule" => ResourceKind::Listener,
         "aws_security_group"
         | "aws_security_group_rule"
         | "aws_vpc_security_group_ingress_rule"
@@ -55,6 +60,10 @@ pub(crate) fn kind_of(rtype: &str) -> Option<ResourceKind> {
             ResourceKind::DbInstance
         }
         "aws_db_subnet_group" => ResourceKind::DbSubnetGroup,
+        "aws_db_parameter_group" | "aws_rds_cluster_parameter_group" => {
+            ResourceKind::DbParameterGroup
+        }
+        "aws_db_option_group" => ResourceKind::DbOptionGroup,
         "aws_ecs_cluster" => ResourceKind::EcsCluster,
         "aws_ecs_service" => ResourceKind::EcsService,
         "aws_ecs_task_definition" => ResourceKind::TaskDefinition,
@@ -90,6 +99,8 @@ fn kinds_of_data(rtype: &str) -> Vec<ResourceKind> {
         "aws_iam_role" => vec![IamRole],
         "aws_cloudwatch_log_group" => vec![LogGroup],
         "aws_lb" | "aws_alb" => vec![LoadBalancer],
+        "aws_lb_target_group" | "aws_alb_target_group" => vec![TargetGroup],
+        "aws_lb_listener" | "aws_alb_listener" => vec![Listener],
         _ => Vec::new(),
     }
 }
@@ -129,7 +140,7 @@ pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
         // A load balancer, its listeners and target groups, and (since v9)
         // a security group of its own.
         if matches!(name, "alb" | "elb") {
-            return vec![LoadBalancer, SecurityGroup];
+            return vec![LoadBalancer, TargetGroup, Listener, SecurityGroup];
         }
     }
     let table: &[(&str, &[ResourceKind])] = &[
@@ -147,7 +158,10 @@ pub(crate) fn kinds_of_module(source: &str) -> Vec<ResourceKind> {
             ],
         ),
         ("security-group", &[SecurityGroup]),
-        ("rds", &[DbInstance, DbSubnetGroup]),
+        (
+            "rds",
+            &[DbInstance, DbSubnetGroup, DbParameterGroup, DbOptionGroup],
+        ),
         (
             "ecs",
             &[EcsCluster, EcsService, TaskDefinition, IamRole, LogGroup],
@@ -521,6 +535,7 @@ pub(crate) fn map_instances(
     rds::map(&mut m, &by_type);
     ecs::map(&mut m, &by_type);
     balancing::map(&mut m, &by_type);
+    balancing::map_targets(&mut m, &by_type);
     iam::map(&mut m, &by_type);
     secrets::map(&mut m, &by_type);
     logs::map(&mut m, &by_type);
@@ -542,7 +557,12 @@ mod tests {
         }
         assert_eq!(
             kinds_of_module("registry.example.org/terraform-aws-modules/alb/aws"),
-            vec![ResourceKind::LoadBalancer, ResourceKind::SecurityGroup]
+            vec![
+                ResourceKind::LoadBalancer,
+                ResourceKind::TargetGroup,
+                ResourceKind::Listener,
+                ResourceKind::SecurityGroup
+            ]
         );
         // A local path with dots is not a host.
         assert!(!kinds_of_module("../modules/s3-bucket").is_empty());

@@ -1,7 +1,11 @@
-//! RDS: DB subnet groups and DB instances, with the defaults AWS applies
-//! when an argument is not set.
+//! RDS: DB subnet groups, parameter and option groups, and DB instances,
+//! with the defaults AWS applies when an argument is not set.
 
-use cloudgrade_model::{Attr, DbInstance, DbSubnetGroup, ResourceKind};
+use std::collections::BTreeMap;
+
+use cloudgrade_model::{
+    Attr, DbInstance, DbOptionGroup, DbParameterGroup, DbSubnetGroup, ResourceKind,
+};
 
 use super::Mapper;
 use super::read::Obj;
@@ -32,6 +36,7 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             origin: Mapper::origin(i),
         });
     }
+    map_settings(m, by_type);
     for i in by_type("aws_db_instance") {
         let kind = ResourceKind::DbInstance;
         let o = Obj::of(i);
@@ -56,6 +61,8 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             security_group_ids.extend(vpc.map(|v| m.default_group(&v)));
         }
         let managed = o.known_bool("manage_master_user_password") == Some(true);
+        let parameter_group = group_name(m, kind, i, &o, "parameter_group_name");
+        let option_group = group_name(m, kind, i, &o, "option_group_name");
         m.inv.db_instances.push(DbInstance {
             id: i.address.clone(),
             engine,
@@ -87,6 +94,8 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             ),
             master_user_secret_arn: managed
                 .then(|| format!("{}.master_user_secret[0].secret_arn", i.address)),
+            parameter_group: Some(parameter_group),
+            option_group: Some(option_group),
             tags: m.tags(&o),
             origin: Mapper::origin(i),
         });
@@ -131,6 +140,7 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         let subnet_group = m.id(kind, i, &o, "db_subnet_group_name");
         let security_group_ids = m.ids(kind, i, &o, "vpc_security_group_ids");
         let managed = o.known_bool("manage_master_user_password") == Some(true);
+        let parameter_group = group_name(m, kind, i, &o, "db_cluster_parameter_group_name");
         m.inv.db_instances.push(DbInstance {
             id: i.address.clone(),
             engine,
@@ -170,10 +180,76 @@ fn map_clusters<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             ),
             master_user_secret_arn: managed
                 .then(|| format!("{}.master_user_secret[0].secret_arn", i.address)),
+            parameter_group: Some(parameter_group),
+            // Aurora has no option groups.
+            option_group: Some(Attr::Known(String::new())),
             tags: m.tags(&o),
             origin: Mapper::origin(i),
         });
     }
+}
+
+/// The parameter and option groups: what family or engine version each
+/// serves, and what it sets.
+fn map_settings<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
+    for i in by_type("aws_db_parameter_group")
+        .into_iter()
+        .chain(by_type("aws_rds_cluster_parameter_group"))
+    {
+        let o = Obj::of(i);
+        let name = name_of(i, &o);
+        m.alias_name(&o, &name);
+        let parameters: BTreeMap<String, Attr<String>> = o
+            .objects(Some(&i.body), "parameter")
+            .into_iter()
+            .filter_map(|p| {
+                let value = p
+                    .attr_string("value")
+                    .unwrap_or_else(|| Attr::Known(String::new()));
+                Some((p.known_str("name")?, value))
+            })
+            .collect();
+        m.inv.db_parameter_groups.push(DbParameterGroup {
+            name,
+            family: o
+                .attr_string("family")
+                .unwrap_or_else(|| Attr::unknown(format!("{}.family", i.address))),
+            parameters,
+            origin: Mapper::origin(i),
+        });
+    }
+    for i in by_type("aws_db_option_group") {
+        let o = Obj::of(i);
+        let name = name_of(i, &o);
+        m.alias_name(&o, &name);
+        let options = o
+            .objects(Some(&i.body), "option")
+            .into_iter()
+            .filter_map(|x| x.known_str("option_name"))
+            .collect();
+        m.inv.db_option_groups.push(DbOptionGroup {
+            name,
+            engine: o
+                .attr_string("engine_name")
+                .unwrap_or_else(|| Attr::unknown(format!("{}.engine_name", i.address))),
+            major_engine_version: o
+                .attr_string("major_engine_version")
+                .unwrap_or_else(|| Attr::unknown(format!("{}.major_engine_version", i.address))),
+            options,
+            origin: Mapper::origin(i),
+        });
+    }
+}
+
+/// The group an instance names in `field`, or empty: its engine's default.
+fn group_name(
+    m: &mut Mapper,
+    kind: ResourceKind,
+    i: &Instance,
+    o: &Obj,
+    field: &str,
+) -> Attr<String> {
+    Attr::Known(m.id(kind, i, o, field).unwrap_or_default())
 }
 
 /// A bool every member must hold (its `default` when unset): false if one
