@@ -391,6 +391,12 @@ pub fn engine_version_available(state: &mut ScenarioState, _: &[String]) -> Step
             Availability::Retired(f) => problems.push(f),
             Availability::Unknown(u) => unknowns.push(u),
         }
+        let groups = engine_versions::settings(state.inv, db);
+        for why in groups.fit {
+            state.push(EvidenceStatus::Ok, db.id.clone(), why, db.origin.as_ref());
+        }
+        problems.extend(groups.problems);
+        unknowns.extend(groups.unknowns);
     }
     conclude(state, &problems, &unknowns)
 }

@@ -12,7 +12,9 @@ Característica: RDS todavía crea la versión del motor que pide el proyecto
     menor vigente y la mantiene al día con auto_minor_version_upgrade; o
     elige una menor de la lista de aws rds describe-db-engine-versions
     --engine postgres. Los tutoriales fijan una menor (15.3, 16.3) que unos
-    meses después RDS ya no crea.
+    meses después RDS ya no crea. Si la instancia usa un grupo de parámetros
+    o de opciones propio, ha de ser de su misma versión mayor (family =
+    "postgres16"): al subir engine_version, súbelo también.
 
     Dadas las instancias RDS
     Entonces RDS todavía crea su versión del motor

@@ -23,9 +23,11 @@ Característica: Solo el balanceador da la cara a internet
     Pista: en el grupo de las tareas, una sola regla de entrada: el
     container_port del load_balancer del servicio, desde el grupo del ALB; y
     en el grupo del ALB, una salida a ese puerto hacia el grupo de las tareas
-    (Terraform quita la salida por defecto de un aws_security_group). El curso
-    publica las tareas sin balanceador; en producción todo el tráfico entra
-    por él.
+    (Terraform quita la salida por defecto de un aws_security_group). Un
+    aws_lb_listener ha de reenviar al grupo de destino, y el grupo ha de ser
+    de tipo ip (target_type = "ip"): las tareas Fargate tienen IP propia. El
+    curso publica las tareas sin balanceador; en producción todo el tráfico
+    entra por él.
 
     Dados los servicios ECS
     Entonces sus tareas solo admiten al balanceador, en el puerto del contenedor

@@ -1,7 +1,9 @@
 //! The load balancer as the one way in from the internet: what the world
 //! may open (sg-world-only-lb-80-443) and whether the tasks admit the
 //! balancer alone (sg-ecs-from-lb-only). That the balancer's traffic gets
-//! to the tasks is asked of the reachability layer, like the database's.
+//! to the tasks is asked of the reachability layer, like the database's;
+//! which balancer sends it is read from the chain AWS follows: a listener
+//! forwards to the target group the service registers its tasks in.
 
 use std::collections::BTreeSet;
 
@@ -242,6 +244,7 @@ pub fn tasks_ingress(inv: &Inventory, svc: &EcsService) -> (Vec<Finding>, Vec<Un
         unknowns.extend(why);
         return (problems, unknowns);
     }
+    let senders = senders(inv, svc, &mut problems, &mut unknowns);
     let guards = balancer_groups(inv);
     let shown_ports = container_ports
         .iter()
@@ -295,18 +298,33 @@ pub fn tasks_ingress(inv: &Inventory, svc: &EcsService) -> (Vec<Finding>, Vec<Un
         }
     }
     // The balancer's traffic must get there too: its egress, the tasks'
-    // ingress, the ACLs both ways, for every pair of subnets.
+    // ingress, the ACLs both ways, for every pair of subnets. The senders
+    // are the balancers whose listeners forward to the service's target
+    // groups; without the listeners, those whose group the tasks admit.
     let from: Vec<_> = inv
         .load_balancers
         .iter()
-        .filter(|lb| {
-            peers.is_empty()
-                || lb
-                    .security_group_ids
-                    .iter()
-                    .any(|g| peers.contains(g.as_str()))
+        .filter(|lb| match &senders {
+            Some(arns) => arns.contains(lb.arn.as_str()),
+            None => {
+                peers.is_empty()
+                    || lb
+                        .security_group_ids
+                        .iter()
+                        .any(|g| peers.contains(g.as_str()))
+            }
         })
         .collect();
+    for arn in senders.iter().flatten() {
+        if !inv.load_balancers.iter().any(|lb| lb.arn == *arn) {
+            unknowns.push(Unanswerable::new(
+                name,
+                format!(
+                    "un listener que envía a {name} es del balanceador {arn}, que no está en lo que se leyó: no se puede seguir su tráfico"
+                ),
+            ));
+        }
+    }
     let to = Endpoint {
         label: format!("las tareas de {name}"),
         subnet_ids: net.subnet_ids.clone(),
@@ -347,11 +365,82 @@ pub fn tasks_ingress(inv: &Inventory, svc: &EcsService) -> (Vec<Finding>, Vec<Un
     (problems, unknowns)
 }
 
+/// The balancers that send a service's target groups their traffic, when
+/// the listeners were read (`None` when they were not). On the way, each
+/// target group must be one an awsvpc task can register in, and something
+/// must forward to it.
+fn senders<'a>(
+    inv: &'a Inventory,
+    svc: &EcsService,
+    problems: &mut Vec<Finding>,
+    unknowns: &mut Vec<Unanswerable>,
+) -> Option<BTreeSet<&'a str>> {
+    let name = &svc.name;
+    let listeners_read = inv.gaps_for(ResourceKind::Listener).next().is_none();
+    if !listeners_read {
+        // Whether anything forwards to the tasks is not known: never a pass.
+        unknowns.extend(gaps(inv, ResourceKind::Listener, name));
+    }
+    let mut arns = BTreeSet::new();
+    for lb in &svc.load_balancers {
+        let tg_id = lb.target_group.as_str();
+        match inv.target_groups.iter().find(|t| t.arn == tg_id) {
+            Some(tg) => match &tg.target_type {
+                Attr::Known(t) if t == "ip" => {}
+                Attr::Known(t) => problems.push(Finding::new(
+                    &tg.name,
+                    format!(
+                        "el grupo de destino {} es de tipo {t}, pero las tareas de {name} usan red awsvpc y tienen su propia IP: solo se registran en un grupo de tipo ip (target_type = \"ip\"; el de Terraform por defecto es instance), y AWS rechaza el servicio",
+                        tg.name
+                    ),
+                    tg.origin.as_ref(),
+                )),
+                Attr::Unknown(u) => unknowns.push(Unanswerable::new(
+                    &tg.name,
+                    format!(
+                        "el tipo del grupo de destino {} depende de {}, que solo se conoce tras apply",
+                        tg.name, u.unknown
+                    ),
+                )),
+            },
+            None => {
+                let mut why = gaps(inv, ResourceKind::TargetGroup, name);
+                if why.is_empty() {
+                    why.push(Unanswerable::new(
+                        name,
+                        format!(
+                            "el grupo de destino {tg_id} de {name} no está en lo que se leyó: no se sabe de qué tipo es ni qué balanceador le envía tráfico"
+                        ),
+                    ));
+                }
+                unknowns.extend(why);
+                continue;
+            }
+        }
+        let forwarding: Vec<_> = inv
+            .listeners
+            .iter()
+            .filter(|l| l.target_groups.iter().any(|t| t == tg_id))
+            .collect();
+        if forwarding.is_empty() && listeners_read {
+            problems.push(Finding::new(
+                name,
+                format!(
+                    "ningún listener de un balanceador envía tráfico al grupo de destino {tg_id}: sin un aws_lb_listener (o una regla) que reenvíe a él, el grupo no recibe nada, y AWS no deja crear el servicio con un grupo sin balanceador"
+                ),
+                svc.origin.as_ref(),
+            ));
+        }
+        arns.extend(forwarding.iter().map(|l| l.load_balancer.as_str()));
+    }
+    listeners_read.then_some(arns)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::testkit::*;
-    use cloudgrade_model::{LoadBalancer, ServiceLoadBalancer};
+    use cloudgrade_model::{Listener, LoadBalancer, ServiceLoadBalancer, TargetGroup};
 
     fn world(cidr: &str) -> SgPeer {
         SgPeer::Cidr(Attr::Known(cidr.into()))
@@ -398,6 +487,23 @@ mod tests {
         });
         inv.ecs_services.push(svc);
         inv.task_definitions.push(task_definition_on(8080));
+        inv.target_groups.push(TargetGroup {
+            arn: "tg".into(),
+            name: "app".into(),
+            target_type: Attr::Known("ip".into()),
+            port: Some(Attr::Known(8080)),
+            protocol: Some("HTTP".into()),
+            vpc_id: None,
+            origin: None,
+        });
+        inv.listeners.push(Listener {
+            arn: "listener".into(),
+            load_balancer: "lb".into(),
+            port: Attr::Known(443),
+            protocol: Some("HTTPS".into()),
+            target_groups: vec!["tg".into()],
+            origin: None,
+        });
         inv
     }
 
@@ -597,5 +703,60 @@ mod tests {
         inv.ecs_services[0].network = None;
         let (p, u) = tasks_ingress(&inv, &inv.ecs_services[0]);
         assert!(p.is_empty() && u[0].reason.contains("no usa red awsvpc"));
+    }
+
+    fn only_the_balancer() -> Inventory {
+        behind_alb(vec![rule(
+            "tcp",
+            Some(8080),
+            Some(8080),
+            from_group("sg-alb"),
+        )])
+    }
+
+    #[test]
+    fn a_target_group_of_instances_cannot_take_awsvpc_tasks() {
+        let mut inv = only_the_balancer();
+        inv.target_groups[0].target_type = Attr::Known("instance".into());
+        let (p, _) = tasks_ingress(&inv, &inv.ecs_services[0]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].message.contains("target_type = \"ip\""),
+            "{}",
+            p[0].message
+        );
+    }
+
+    #[test]
+    fn a_target_group_no_listener_forwards_to_fails_and_unread_listeners_are_unknown() {
+        let mut inv = only_the_balancer();
+        inv.listeners[0].target_groups.clear();
+        let (p, _) = tasks_ingress(&inv, &inv.ecs_services[0]);
+        assert!(p[0].message.contains("ningún listener"), "{p:?}");
+        inv.listeners.clear();
+        inv.gaps
+            .push(gap(ResourceKind::Listener, "x", "AccessDenied"));
+        let (p, u) = tasks_ingress(&inv, &inv.ecs_services[0]);
+        assert!(p.is_empty(), "{p:?}");
+        assert!(u[0].reason.contains("listeners"), "{u:?}");
+    }
+
+    #[test]
+    fn the_sender_is_the_balancer_whose_listener_forwards_not_any_balancer() {
+        let mut inv = only_the_balancer();
+        // A second balancer behind the same group, in subnets not read,
+        // whose listeners forward elsewhere: it is not asked to reach them.
+        let mut other = balancer(&["sg-alb"], &[]);
+        other.arn = "lb-2".into();
+        inv.load_balancers.push(other);
+        let (p, u) = tasks_ingress(&inv, &inv.ecs_services[0]);
+        assert!(p.is_empty() && u.is_empty(), "{p:?} {u:?}");
+        // The target group unread: unknown, never passed.
+        inv.target_groups.clear();
+        let (p, u) = tasks_ingress(&inv, &inv.ecs_services[0]);
+        assert!(
+            p.is_empty() && u[0].reason.contains("grupo de destino tg"),
+            "{u:?}"
+        );
     }
 }

@@ -20,10 +20,16 @@
 //!   Database Blog, "Upgrade strategies for ... RDS for PostgreSQL 12");
 //!   MySQL 5.7's ended 2024-02-29 (the Extended Support guide), so until
 //!   2027-02.
+//!
+//! A version RDS creates can still be refused by the groups the instance
+//! names: a parameter group serves one family (`postgres16`), an option
+//! group one engine at one major; bumping `engine_version` and not the
+//! group is the usual way to meet `InvalidParameterCombination`. Those are
+//! facts of the project, so they are checked whatever the date.
 
-use cloudgrade_model::{Attr, DbInstance};
+use cloudgrade_model::{Attr, DbInstance, Inventory, ResourceKind};
 
-use super::{Finding, Unanswerable};
+use super::{Finding, Unanswerable, gaps};
 
 /// The date the list describes.
 pub const AS_OF: &str = "mayo de 2026";
@@ -92,10 +98,14 @@ pub enum Availability {
     Unknown(Unanswerable),
 }
 
-/// The major a version belongs to: PostgreSQL's is its first number, MySQL's
-/// its first two (`8.0`).
+/// The major a version belongs to: PostgreSQL's is its first number,
+/// MySQL's and MariaDB's their first two (`8.0`, `10.11`).
 fn major_of<'a>(engine: &str, version: &'a str) -> &'a str {
-    let parts = if engine == "mysql" { 2 } else { 1 };
+    let parts = if engine.contains("mysql") || engine == "mariadb" {
+        2
+    } else {
+        1
+    };
     match version.match_indices('.').nth(parts - 1) {
         Some((i, _)) => &version[..i],
         None => version,
@@ -173,6 +183,132 @@ pub fn availability(db: &DbInstance) -> Availability {
     }
 }
 
+/// What the parameter and option groups an instance names say of its
+/// version: each either fits (the text says why), refuses it, or is unknown.
+#[derive(Debug, Default)]
+pub struct Settings {
+    pub fit: Vec<String>,
+    pub problems: Vec<Finding>,
+    pub unknowns: Vec<Unanswerable>,
+}
+
+/// RDS's own groups, and no group at all, always fit: RDS picks them for
+/// the instance.
+fn own(name: &Attr<String>) -> Option<&str> {
+    match name {
+        Attr::Known(n)
+            if n.is_empty() || n.starts_with("default.") || n.starts_with("default:") =>
+        {
+            None
+        }
+        Attr::Known(n) => Some(n),
+        // The sources name a group by its name or address, known or not.
+        Attr::Unknown(u) => Some(&u.unknown),
+    }
+}
+
+pub fn settings(inv: &Inventory, db: &DbInstance) -> Settings {
+    let mut out = Settings::default();
+    let engine = db.engine.as_str();
+    let id = &db.id;
+    let version = match &db.engine_version {
+        Some(Attr::Known(v)) => Some(v.trim()).filter(|v| !v.is_empty()),
+        _ => None,
+    };
+    let major = version.map(|v| major_of(engine, v));
+    if let Some(name) = db.parameter_group.as_ref().and_then(own) {
+        match inv.db_parameter_groups.iter().find(|g| g.name == name) {
+            None => out.unknowns.extend(missing(inv, ResourceKind::DbParameterGroup, id, name)),
+            Some(g) => match (&g.family, major) {
+                (Attr::Unknown(u), _) => out.unknowns.push(Unanswerable::new(
+                    id,
+                    format!(
+                        "la familia del grupo de parámetros {name} depende de {}, que solo se conoce tras apply",
+                        u.unknown
+                    ),
+                )),
+                (Attr::Known(family), None) => out.unknowns.push(unpinned(id, "de parámetros", name, family)),
+                (Attr::Known(family), Some(major)) => {
+                    let wanted = format!("{engine}{major}");
+                    if family.eq_ignore_ascii_case(&wanted) {
+                        out.fit.push(format!(
+                            "su grupo de parámetros {name} es de su familia ({family})"
+                        ));
+                    } else {
+                        out.problems.push(Finding::new(
+                            id,
+                            format!(
+                                "su grupo de parámetros {name} es de la familia {family}, pero la instancia es {engine} {}: RDS la rechaza («InvalidParameterCombination»: el grupo debe ser de la familia {wanted}); al cambiar engine_version hay que cambiar también la family del grupo",
+                                version.unwrap_or_default()
+                            ),
+                            g.origin.as_ref().or(db.origin.as_ref()),
+                        ));
+                    }
+                }
+            },
+        }
+    }
+    if let Some(name) = db.option_group.as_ref().and_then(own) {
+        match inv.db_option_groups.iter().find(|g| g.name == name) {
+            None => out
+                .unknowns
+                .extend(missing(inv, ResourceKind::DbOptionGroup, id, name)),
+            Some(g) => {
+                let pair = match (&g.engine, &g.major_engine_version) {
+                    (Attr::Known(e), Attr::Known(m)) => Some((e, m)),
+                    _ => None,
+                };
+                match (pair, major) {
+                    (None, _) => out.unknowns.push(Unanswerable::new(
+                        id,
+                        format!(
+                            "el motor o la versión mayor del grupo de opciones {name} solo se conocen tras apply"
+                        ),
+                    )),
+                    (Some((e, m)), None) => {
+                        out.unknowns.push(unpinned(id, "de opciones", name, &format!("{e} {m}")))
+                    }
+                    (Some((e, m)), Some(major)) if e == engine && m == major => out
+                        .fit
+                        .push(format!("su grupo de opciones {name} es de {e} {m}, como ella")),
+                    (Some((e, m)), Some(_)) => out.problems.push(Finding::new(
+                        id,
+                        format!(
+                            "su grupo de opciones {name} es de {e} {m}, pero la instancia es {engine} {}: RDS la rechaza; el grupo de opciones debe ser del mismo motor y versión mayor (engine_name y major_engine_version)",
+                            version.unwrap_or_default()
+                        ),
+                        g.origin.as_ref().or(db.origin.as_ref()),
+                    )),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A group the instance names that is not in the Inventory.
+fn missing(inv: &Inventory, kind: ResourceKind, id: &str, name: &str) -> Vec<Unanswerable> {
+    let why = gaps(inv, kind, id);
+    if !why.is_empty() {
+        return why;
+    }
+    vec![Unanswerable::new(
+        id,
+        format!(
+            "usa el grupo {name}, que no está en lo que se leyó: no se sabe para qué versión es"
+        ),
+    )]
+}
+
+fn unpinned(id: &str, what: &str, name: &str, serves: &str) -> Unanswerable {
+    Unanswerable::new(
+        id,
+        format!(
+            "no fija engine_version, así que RDS le da la versión por defecto del motor, que cambia con el tiempo; su grupo {what} {name} es de {serves}: fija engine_version a esa versión mayor para que grupo e instancia coincidan"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +376,65 @@ mod tests {
             availability(&db),
             Availability::Unknown(u) if u.reason.contains("var.engine_version")
         ));
+    }
+
+    fn with_group(version: &str, family: &str) -> (Inventory, DbInstance) {
+        let mut inv = crate::analysis::testkit::empty();
+        inv.db_parameter_groups
+            .push(cloudgrade_model::DbParameterGroup {
+                name: "app-pg".into(),
+                family: Attr::Known(family.into()),
+                parameters: Default::default(),
+                origin: None,
+            });
+        let mut db = db_instance("db");
+        db.engine_version = Some(Attr::Known(version.into()));
+        db.parameter_group = Some(Attr::Known("app-pg".into()));
+        (inv, db)
+    }
+
+    #[test]
+    fn a_parameter_group_of_another_family_refuses_the_instance() {
+        let (inv, db) = with_group("16.11", "postgres15");
+        let s = settings(&inv, &db);
+        assert_eq!(s.problems.len(), 1, "{s:?}");
+        assert!(s.problems[0].message.contains("postgres16"), "{s:?}");
+        let (inv, db) = with_group("16", "postgres16");
+        let s = settings(&inv, &db);
+        assert!(s.problems.is_empty() && s.unknowns.is_empty(), "{s:?}");
+        assert_eq!(s.fit.len(), 1);
+    }
+
+    #[test]
+    fn rds_own_groups_fit_and_an_unread_or_unpinned_group_is_unknown() {
+        let (inv, mut db) = with_group("16.11", "postgres15");
+        db.parameter_group = Some(Attr::Known("default.postgres16".into()));
+        let s = settings(&inv, &db);
+        assert!(s.problems.is_empty() && s.unknowns.is_empty() && s.fit.is_empty());
+        db.parameter_group = Some(Attr::Known("elsewhere".into()));
+        assert!(settings(&inv, &db).unknowns[0].reason.contains("elsewhere"));
+        let (inv, db) = with_group("", "postgres15");
+        let s = settings(&inv, &db);
+        assert!(s.unknowns[0].reason.contains("engine_version"), "{s:?}");
+    }
+
+    #[test]
+    fn an_option_group_must_be_of_the_same_engine_and_major() {
+        let mut inv = crate::analysis::testkit::empty();
+        inv.db_option_groups.push(cloudgrade_model::DbOptionGroup {
+            name: "app-og".into(),
+            engine: Attr::Known("mysql".into()),
+            major_engine_version: Attr::Known("5.7".into()),
+            options: vec![],
+            origin: None,
+        });
+        let mut db = db_instance("db");
+        db.engine = "mysql".into();
+        db.option_group = Some(Attr::Known("app-og".into()));
+        db.engine_version = Some(Attr::Known("8.0.39".into()));
+        assert_eq!(settings(&inv, &db).problems.len(), 1);
+        db.engine_version = Some(Attr::Known("5.7.44".into()));
+        let s = settings(&inv, &db);
+        assert!(s.problems.is_empty() && s.fit.len() == 1, "{s:?}");
     }
 }
