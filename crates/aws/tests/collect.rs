@@ -20,7 +20,7 @@ use collect_support::{ACLS_XML, Answer, Fake, Moto, assert_read_only, free_port,
 
 /// The kinds of resource the `aws` source reads (the model holds more,
 /// from other sources).
-const AWS_KINDS: [ResourceKind; 18] = [
+const AWS_KINDS: [ResourceKind; 20] = [
     ResourceKind::Vpc,
     ResourceKind::Subnet,
     ResourceKind::RouteTable,
@@ -28,6 +28,8 @@ const AWS_KINDS: [ResourceKind; 18] = [
     ResourceKind::NatGateway,
     ResourceKind::FlowLog,
     ResourceKind::LoadBalancer,
+    ResourceKind::TargetGroup,
+    ResourceKind::Listener,
     ResourceKind::SecurityGroup,
     ResourceKind::NetworkAcl,
     ResourceKind::DbInstance,
@@ -969,6 +971,88 @@ async fn collects_exactly_the_world_built_in_moto() {
     assert_eq!(ops.get("ec2:DescribeVpcAttribute"), Some(&4));
     assert_eq!(collected.calls.total(), 28, "{ops:?}");
     assert!(collected.calls.total() <= 30);
+}
+
+/// A MySQL instance on groups of its own: each group is read once, with
+/// the family, engine and settings the instance's version is checked against.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_databases_own_parameter_and_option_groups_are_read() {
+    let moto = Moto::start();
+    let rds = aws_sdk_rds::Client::new(&sdk(&moto.url(), "testing", "testing").await);
+    rds.create_db_parameter_group()
+        .db_parameter_group_name("app-mysql")
+        .db_parameter_group_family("mysql8.0")
+        .description("app")
+        .send()
+        .await
+        .unwrap();
+    rds.modify_db_parameter_group()
+        .db_parameter_group_name("app-mysql")
+        .parameters(
+            aws_sdk_rds::types::Parameter::builder()
+                .parameter_name("require_secure_transport")
+                .parameter_value("1")
+                .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    rds.create_option_group()
+        .option_group_name("app-options")
+        .engine_name("mysql")
+        .major_engine_version("8.0")
+        .option_group_description("app")
+        .send()
+        .await
+        .unwrap();
+    rds.create_db_instance()
+        .db_instance_identifier("app")
+        .engine("mysql")
+        .engine_version("8.0.39")
+        .db_instance_class("db.t4g.micro")
+        .allocated_storage(20)
+        .master_username("app")
+        .master_user_password(DB_PASSWORD)
+        .db_parameter_group_name("app-mysql")
+        .option_group_name("app-options")
+        .send()
+        .await
+        .unwrap();
+    let collected = collect(&Target {
+        endpoint_url: Some(moto.url()),
+        region: Some("us-east-1".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let inv = &collected.inventory;
+    let db = &inv.db_instances[0];
+    assert_eq!(db.parameter_group, Some(Attr::Known("app-mysql".into())));
+    assert_eq!(db.option_group, Some(Attr::Known("app-options".into())));
+    let g = &inv.db_parameter_groups[0];
+    assert_eq!(g.family, Attr::Known("mysql8.0".into()));
+    assert_eq!(
+        g.parameters.get("require_secure_transport"),
+        Some(&Attr::Known("1".into())),
+        "{:?}",
+        g.parameters
+    );
+    let o = &inv.db_option_groups[0];
+    assert_eq!(
+        (&o.engine, &o.major_engine_version),
+        (&Attr::Known("mysql".into()), &Attr::Known("8.0".into()))
+    );
+    let ops = collected.calls.operations();
+    for op in [
+        "rds:DescribeDBParameterGroups",
+        "rds:DescribeDBParameters",
+        "rds:DescribeOptionGroups",
+    ] {
+        assert_eq!(ops.get(op), Some(&1), "{ops:?}");
+    }
+    assert_read_only(&ops);
+    assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -29,13 +29,19 @@ pub async fn read(c: &Client, ep: Endpoint) -> Balancing {
     let (balancers, targets) = tokio::join!(load_balancers(c, ep), target_groups(c, ep));
     let listeners = match &balancers {
         Ok(lbs) => listeners(c, ep, lbs).await,
-        // Whose listeners to ask for is not known.
-        Err(_) => Err(vec![Gap {
-            kind: ResourceKind::Listener,
-            operation: "elasticloadbalancing:DescribeListeners".into(),
-            reason: cloudgrade_model::GapReason::Other,
-            message: "no se leyeron los balanceadores, así que tampoco sus listeners".into(),
-        }]),
+        // Whose listeners to ask for is not known, for the same reason.
+        Err(why) => Err(why
+            .iter()
+            .map(|g| Gap {
+                kind: ResourceKind::Listener,
+                operation: g.operation.clone(),
+                reason: g.reason,
+                message: format!(
+                    "sin los balanceadores no se sabe de quién pedir los listeners: {}",
+                    g.message
+                ),
+            })
+            .collect()),
     };
     Balancing {
         balancers,
