@@ -113,6 +113,7 @@ pub fn ecs_service(subnets: &[&str], public_ip: Attr<bool>) -> EcsService {
             assign_public_ip: public_ip,
         }),
         load_balancers: Vec::new(),
+        deployment: None,
         origin: None,
     }
 }

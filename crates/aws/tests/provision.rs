@@ -1492,6 +1492,24 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .map(|t| t.as_str().to_string());
             check!(p, t.as_deref() == Some("instance"), "target type {t:?}");
         }
+        "ecs-no-rollback" => {
+            let out = api
+                .ecs
+                .describe_services()
+                .cluster(id("ecs_cluster.main"))
+                .services(id("ecs_service.app"))
+                .send()
+                .await
+                .unwrap();
+            // What the expectation's `live` rests on: if moto starts keeping
+            // the setting, the world can be graded live too.
+            let kept = out.services()[0].deployment_configuration().is_some();
+            check!(
+                p,
+                !kept,
+                "moto now keeps deploymentConfiguration: update expect.toml's live"
+            );
+        }
         "alb-without-listener" => {
             let (to, count) = listener_forward(api, &id("load_balancer.app")).await;
             check!(p, count == 0, "{count} listeners, forwarding to {to:?}");

@@ -399,8 +399,22 @@ pub struct EcsService {
     /// and port that receive the traffic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub load_balancers: Vec<ServiceLoadBalancer>,
+    /// How a failed deployment ends; `None` when the source did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<Deployment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+}
+
+/// A service's deployment settings: who deploys (`ECS`, `CODE_DEPLOY`,
+/// `EXTERNAL`) and ECS's circuit breaker, which stops a deployment whose
+/// tasks keep failing and, with `rollback`, returns to the last one that
+/// worked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub controller: String,
+    pub circuit_breaker: Attr<bool>,
+    pub rollback: Attr<bool>,
 }
 
 /// One `load_balancer` block of a service (`loadBalancers` in the API).

@@ -476,6 +476,16 @@ pub struct EcsService {
     /// The target group its tasks register in.
     #[serde(default)]
     pub load_balancer: Option<ServiceLoadBalancer>,
+    /// `deployment_circuit_breaker`; absent, none (ECS's default).
+    #[serde(default)]
+    pub circuit_breaker: Option<CircuitBreaker>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitBreaker {
+    pub enable: bool,
+    pub rollback: bool,
 }
 
 /// A service's `load_balancer` block: which container, on which port,

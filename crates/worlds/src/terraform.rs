@@ -527,6 +527,13 @@ impl Writer {
                             lb.port
                         ),
                     },
+                    match &s.circuit_breaker {
+                        None => String::new(),
+                        Some(b) => format!(
+                            "\ndeployment_circuit_breaker {{\n  enable   = {}\n  rollback = {}\n}}",
+                            b.enable, b.rollback
+                        ),
+                    },
                 ],
             );
         }

@@ -4,8 +4,8 @@
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types as t;
 use cloudgrade_model::{
-    Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar, Gap,
-    Inventory, ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
+    Attr, AwsVpcConfig, ContainerDefinition, Deployment, EcsCluster, EcsService, EnvValue, EnvVar,
+    Gap, Inventory, ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
 };
 use futures::future::join_all;
 
@@ -295,6 +295,19 @@ fn service(s: t::Service, cluster_arn: &str) -> EcsService {
                 container_port: Attr::Known(lb.container_port.unwrap_or(-1)),
             })
             .collect(),
+        // AWS always answers both; an emulator that drops the configuration
+        // (moto does) leaves it unsaid, never "off".
+        deployment: s.deployment_configuration.map(|d| {
+            let breaker = d.deployment_circuit_breaker;
+            Deployment {
+                controller: s
+                    .deployment_controller
+                    .map(|c| c.r#type.as_str().to_string())
+                    .unwrap_or_else(|| "ECS".into()),
+                circuit_breaker: Attr::Known(breaker.as_ref().is_some_and(|b| b.enable)),
+                rollback: Attr::Known(breaker.as_ref().is_some_and(|b| b.rollback)),
+            }
+        }),
         origin: None,
     }
 }
@@ -382,6 +395,7 @@ mod tests {
             desired_count: Some(1),
             network,
             load_balancers: Vec::new(),
+            deployment: None,
             origin: None,
         }
     }

@@ -229,6 +229,18 @@ pub(super) async fn services(
                         .build(),
                 ]),
             })
+            // moto accepts it and answers without it: a live read of an
+            // emulator cannot grade it (the worlds say so).
+            .set_deployment_configuration(s.circuit_breaker.as_ref().map(|b| {
+                aws_sdk_ecs::types::DeploymentConfiguration::builder()
+                    .deployment_circuit_breaker(
+                        aws_sdk_ecs::types::DeploymentCircuitBreaker::builder()
+                            .enable(b.enable)
+                            .rollback(b.rollback)
+                            .build(),
+                    )
+                    .build()
+            }))
             .send()
             .await
             .at(&key, "CreateService")?;

@@ -3,7 +3,7 @@
 //! field) and services.
 
 use cloudgrade_model::{
-    Attr, AwsVpcConfig, ContainerDefinition, EcsCluster, EcsService, EnvValue, EnvVar,
+    Attr, AwsVpcConfig, ContainerDefinition, Deployment, EcsCluster, EcsService, EnvValue, EnvVar,
     ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
 };
 
@@ -455,6 +455,17 @@ fn service(m: &mut Mapper, i: &Instance) {
             },
         })
         .collect();
+    // No block: ECS keeps retrying a deployment whose tasks fail.
+    let breaker = o.objects(Some(&i.body), "deployment_circuit_breaker");
+    let (circuit_breaker, rollback) = match breaker.first() {
+        Some(b) => (b.bool_or("enable", false), b.bool_or("rollback", false)),
+        None => (Attr::Known(false), Attr::Known(false)),
+    };
+    let controller = o
+        .objects(Some(&i.body), "deployment_controller")
+        .first()
+        .and_then(|c| c.text("type"))
+        .unwrap_or_else(|| "ECS".into());
     m.inv.ecs_services.push(EcsService {
         arn: i.address.clone(),
         name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
@@ -464,6 +475,11 @@ fn service(m: &mut Mapper, i: &Instance) {
         desired_count,
         network,
         load_balancers,
+        deployment: Some(Deployment {
+            controller,
+            circuit_breaker,
+            rollback,
+        }),
         origin: Mapper::origin(i),
     });
 }
