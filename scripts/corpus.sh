@@ -70,6 +70,7 @@ RULES = {
     "lbworld": "sg-world-only-lb-80-443",
     "ecslb": "sg-ecs-from-lb-only",
     "rdsver": "rds-engine-version-available",
+    "circuit": "ecs-circuit-breaker",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

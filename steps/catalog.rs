@@ -239,6 +239,15 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^cada uno vuelve solo atrás de un despliegue fallido$",
+        en: r"^each one rolls back a failed deployment by itself$",
+        doc: "Servicios ECS: deployment_circuit_breaker con enable = true y rollback = true, o \
+              deployment_controller de tipo CODE_DEPLOY (blue/green, que vuelve atrás por sí mismo).",
+        run: ecs::deployments_roll_back,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^su rol de tarea no es su rol de ejecución$",
         en: r"^their task role is not their execution role$",
         doc: "Definiciones de tarea: task_role_arn, si lo hay, es otro rol que execution_role_arn.",

@@ -62,6 +62,27 @@ pub fn no_public_ip_for_tasks(state: &mut ScenarioState, _: &[String]) -> StepRe
     conclude(state, &problems, &unknowns)
 }
 
+/// ecs-circuit-breaker: every service goes back by itself from a failed
+/// deployment.
+pub fn deployments_roll_back(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let arns = state.ecs_services()?;
+    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
+    let inv = state.inv;
+    for svc in inv.ecs_services.iter().filter(|s| arns.contains(&s.arn)) {
+        match ecs::rolls_back(svc) {
+            Ok(how) => state.push(
+                EvidenceStatus::Ok,
+                svc.name.clone(),
+                how,
+                svc.origin.as_ref(),
+            ),
+            Err(Ok(f)) => problems.push(f),
+            Err(Err(u)) => unknowns.push(u),
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
 /// ecs-image-pinned: every container of the selected definitions runs an
 /// image pinned by a tag other than `latest`, or by digest.
 pub fn images_pinned(state: &mut ScenarioState, _: &[String]) -> StepResult {

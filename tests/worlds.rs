@@ -142,6 +142,7 @@ worlds! {
     alb_instance_targets => "alb-instance-targets",
     alb_without_listener => "alb-without-listener",
     rds_parameter_family => "rds-parameter-family",
+    ecs_no_rollback => "ecs-no-rollback",
     task_role_is_execution => "task-role-is-execution",
     image_latest => "image-latest",
     env_db_password => "env-db-password",

@@ -105,6 +105,49 @@ pub fn no_public_ip(svc: &EcsService) -> Result<(), Result<Finding, Unanswerable
     }
 }
 
+/// ecs-circuit-breaker: a deployment whose tasks keep failing goes back by
+/// itself to the one that worked: ECS's circuit breaker with rollback, or
+/// CodeDeploy's blue/green, which rolls back on its own. `Ok` says how.
+pub fn rolls_back(svc: &EcsService) -> Result<String, Result<Finding, Unanswerable>> {
+    let name = &svc.name;
+    let Some(d) = &svc.deployment else {
+        return Err(Err(Unanswerable::new(
+            name,
+            format!(
+                "la fuente no dice cómo despliega el servicio {name} (su deploymentConfiguration): un emulador puede no guardarla"
+            ),
+        )));
+    };
+    if d.controller == "CODE_DEPLOY" {
+        return Ok(
+            "lo despliega CodeDeploy (blue/green), que vuelve atrás un despliegue fallido".into(),
+        );
+    }
+    let unknown = |what: &str, u: &cloudgrade_model::Unknown| {
+        Err(Err(Unanswerable::new(
+            name,
+            format!(
+                "{what} del circuit breaker de {name} depende de {}, que solo se conoce tras apply",
+                u.unknown
+            ),
+        )))
+    };
+    let fail = |why: String| Err(Ok(Finding::new(name, why, svc.origin.as_ref())));
+    match (&d.circuit_breaker, &d.rollback) {
+        (Attr::Unknown(u), _) => unknown("enable", u),
+        (Attr::Known(false), _) => fail(format!(
+            "el servicio {name} no tiene deployment_circuit_breaker: si las tareas de un despliegue nuevo no arrancan, ECS sigue reintentándolo sin fin y el servicio se queda a medias; con enable = true y rollback = true vuelve solo a la versión que funcionaba"
+        )),
+        (Attr::Known(true), Attr::Unknown(u)) => unknown("rollback", u),
+        (Attr::Known(true), Attr::Known(false)) => fail(format!(
+            "el circuit breaker del servicio {name} para un despliegue fallido pero no vuelve atrás (rollback = false): el servicio se queda con las tareas que fallan; pon rollback = true"
+        )),
+        (Attr::Known(true), Attr::Known(true)) => {
+            Ok("deployment_circuit_breaker con rollback: un despliegue fallido vuelve solo a la versión anterior".into())
+        }
+    }
+}
+
 /// Without awsvpc the tasks share the EC2 instances' network, which the
 /// model does not tie to the service yet.
 fn not_awsvpc(svc: &EcsService) -> Unanswerable {
@@ -282,5 +325,32 @@ mod tests {
                 .reason
                 .contains("awsvpc")
         );
+    }
+
+    #[test]
+    fn a_deployment_rolls_back_with_the_breaker_and_rollback_or_with_codedeploy() {
+        use cloudgrade_model::Deployment;
+        let mut svc = ecs_service(&[], Attr::Known(false));
+        let with = |breaker: Attr<bool>, rollback: Attr<bool>, controller: &str| Deployment {
+            controller: controller.into(),
+            circuit_breaker: breaker,
+            rollback,
+        };
+        assert!(matches!(rolls_back(&svc), Err(Err(_))), "unsaid is unknown");
+        svc.deployment = Some(with(Attr::Known(true), Attr::Known(true), "ECS"));
+        assert!(rolls_back(&svc).is_ok());
+        svc.deployment = Some(with(Attr::Known(false), Attr::Known(false), "CODE_DEPLOY"));
+        assert!(rolls_back(&svc).is_ok());
+        svc.deployment = Some(with(Attr::Known(true), Attr::Known(false), "ECS"));
+        match rolls_back(&svc) {
+            Err(Ok(f)) => assert!(f.message.contains("rollback = false"), "{}", f.message),
+            other => panic!("{other:?}"),
+        }
+        svc.deployment = Some(with(Attr::Known(false), Attr::Known(false), "ECS"));
+        assert!(
+            matches!(rolls_back(&svc), Err(Ok(f)) if f.message.contains("no tiene deployment_circuit_breaker"))
+        );
+        svc.deployment = Some(with(Attr::unknown("var.cb"), Attr::Known(true), "ECS"));
+        assert!(matches!(rolls_back(&svc), Err(Err(u)) if u.reason.contains("var.cb")));
     }
 }

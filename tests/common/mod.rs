@@ -342,7 +342,11 @@ pub fn terraform_scenarios() -> std::collections::BTreeMap<String, u32> {
 /// The bonus scenarios the course's folder (examples/terraform/curso)
 /// passes: it keeps a final snapshot and has a NAT per zone, and leaves
 /// multi_az off to save cost.
-pub const CURSO_BONUS_PASSED: [&str; 2] = ["rds-deletion-safety", "net-nat-per-az"];
+pub const CURSO_BONUS_PASSED: [&str; 3] = [
+    "rds-deletion-safety",
+    "net-nat-per-az",
+    "ecs-circuit-breaker",
+];
 
 /// What `check` of the course's folder earns, bonus included, and its maximum.
 pub fn curso_points() -> (u32, u32) {
