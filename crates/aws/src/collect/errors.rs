@@ -334,6 +334,22 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Every read, or every gap of those that failed.
+pub fn collect_all<T>(reads: Vec<Result<T, Vec<Gap>>>) -> Result<Vec<T>, Vec<Gap>> {
+    let (mut ok, mut failed) = (Vec::new(), Vec::new());
+    for r in reads {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(g) => failed.extend(g),
+        }
+    }
+    if failed.is_empty() {
+        Ok(ok)
+    } else {
+        Err(failed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,21 +368,5 @@ mod tests {
         );
         assert_eq!(xml_text("<html>500</html>", "Code"), None);
         assert_eq!(xml_text("<Code></Code>", "Code"), None);
-    }
-}
-
-/// Every read, or every gap of those that failed.
-pub fn collect_all<T>(reads: Vec<Result<T, Vec<Gap>>>) -> Result<Vec<T>, Vec<Gap>> {
-    let (mut ok, mut failed) = (Vec::new(), Vec::new());
-    for r in reads {
-        match r {
-            Ok(v) => ok.push(v),
-            Err(g) => failed.extend(g),
-        }
-    }
-    if failed.is_empty() {
-        Ok(ok)
-    } else {
-        Err(failed)
     }
 }
