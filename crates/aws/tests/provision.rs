@@ -1410,6 +1410,17 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .clone()
         }
     };
+    let app_service = || async {
+        api.ecs
+            .describe_services()
+            .cluster(id("ecs_cluster.main"))
+            .services(id("ecs_service.app"))
+            .send()
+            .await
+            .unwrap()
+            .services()[0]
+            .clone()
+    };
     let app_db = || async {
         api.rds
             .describe_db_instances()
@@ -1493,17 +1504,9 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             check!(p, t.as_deref() == Some("instance"), "target type {t:?}");
         }
         "ecs-no-rollback" => {
-            let out = api
-                .ecs
-                .describe_services()
-                .cluster(id("ecs_cluster.main"))
-                .services(id("ecs_service.app"))
-                .send()
-                .await
-                .unwrap();
             // What the expectation's `live` rests on: if moto starts keeping
             // the setting, the world can be graded live too.
-            let kept = out.services()[0].deployment_configuration().is_some();
+            let kept = app_service().await.deployment_configuration().is_some();
             check!(
                 p,
                 !kept,
@@ -1698,15 +1701,8 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
             );
         }
         "ecs-public-tasks" => {
-            let svc = api
-                .ecs
-                .describe_services()
-                .cluster(id("ecs_cluster.main"))
-                .services(id("ecs_service.app"))
-                .send()
-                .await
-                .unwrap();
-            let net = svc.services()[0]
+            let svc = app_service().await;
+            let net = svc
                 .network_configuration()
                 .and_then(|n| n.awsvpc_configuration());
             let subnets: BTreeSet<String> = net
