@@ -27,7 +27,7 @@
 //! group is the usual way to meet `InvalidParameterCombination`. Those are
 //! facts of the project, so they are checked whatever the date.
 
-use cloudgrade_model::{Attr, DbInstance, Inventory, ResourceKind};
+use cloudgrade_model::{Attr, DbInstance, Inventory, ResourceKind, is_own_db_group};
 
 use super::{Finding, Unanswerable, gaps};
 
@@ -192,16 +192,11 @@ pub struct Settings {
     pub unknowns: Vec<Unanswerable>,
 }
 
-/// RDS's own groups, and no group at all, always fit: RDS picks them for
-/// the instance.
+/// The group an instance names, if it is the project's own: RDS's, and no
+/// group at all, always fit.
 fn own(name: &Attr<String>) -> Option<&str> {
     match name {
-        Attr::Known(n)
-            if n.is_empty() || n.starts_with("default.") || n.starts_with("default:") =>
-        {
-            None
-        }
-        Attr::Known(n) => Some(n),
+        Attr::Known(n) => is_own_db_group(n).then_some(n.as_str()),
         // The sources name a group by its name or address, known or not.
         Attr::Unknown(u) => Some(&u.unknown),
     }

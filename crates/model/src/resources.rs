@@ -346,6 +346,14 @@ pub struct DbParameterGroup {
     pub origin: Option<Origin>,
 }
 
+/// Whether a parameter or option group name is one of the project's own:
+/// not empty (no group, RDS's default) and not one of RDS's
+/// (`default.postgres16`, `default:mysql-8-0`), which always fit the
+/// instance RDS gave them to.
+pub fn is_own_db_group(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with("default.") && !name.starts_with("default:")
+}
+
 /// A DB option group (MySQL, MariaDB, Oracle, SQL Server's plugins and
 /// features): it serves one engine at one major version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

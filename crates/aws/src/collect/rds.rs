@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use aws_sdk_rds::Client;
 use cloudgrade_model::{
     Attr, DbInstance, DbOptionGroup, DbParameterGroup, DbSubnetGroup, Gap, Inventory, ResourceKind,
+    is_own_db_group,
 };
 use futures::future::join_all;
 
@@ -26,13 +27,6 @@ impl Databases {
         keep(self.parameters, &mut inv.db_parameter_groups, g);
         keep(self.options, &mut inv.db_option_groups, g);
     }
-}
-
-/// RDS's own groups (`default.postgres16`, `default:mysql-8-0`) always fit
-/// the instance RDS gave them to: only a project's own groups are read,
-/// so a run costs nothing more when it has none.
-fn own_group(name: &str) -> bool {
-    !name.is_empty() && !name.starts_with("default.") && !name.starts_with("default:")
 }
 
 pub async fn read(c: &Client, ep: Endpoint) -> Databases {
@@ -68,7 +62,9 @@ pub async fn read(c: &Client, ep: Endpoint) -> Databases {
             .iter()
             .flatten()
             .filter_map(|d| pick(d).as_ref()?.as_known().cloned())
-            .filter(|n| own_group(n))
+            // Only a project's own groups are read: a run costs nothing
+            // more when it has none.
+            .filter(|n| is_own_db_group(n))
             .collect()
     };
     let (parameters, options) = tokio::join!(

@@ -60,7 +60,7 @@ pub(super) fn map_targets<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             arn: i.address.clone(),
             name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
             target_type,
-            port: number(i, &o, "port"),
+            port: o.attr_int(&i.address, "port"),
             protocol: o.known_str("protocol"),
             vpc_id,
             origin: Mapper::origin(i),
@@ -79,7 +79,7 @@ pub(super) fn map_targets<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             arn: i.address.clone(),
             load_balancer,
             // Without a port, a listener takes its protocol's.
-            port: number(i, &o, "port").unwrap_or_else(|| {
+            port: o.attr_int(&i.address, "port").unwrap_or_else(|| {
                 match o.known_str("protocol").as_deref() {
                     Some("HTTPS" | "TLS") => Attr::Known(443),
                     Some("HTTP") | None => Attr::Known(80),
@@ -140,14 +140,4 @@ fn forwards(m: &mut Mapper, kind: ResourceKind, i: &Instance, actions: &[Obj]) -
     out.sort();
     out.dedup();
     out
-}
-
-fn number(i: &Instance, o: &Obj, field: &str) -> Option<Attr<i32>> {
-    o.int(field).map(|n| match n {
-        Ok(p) => i32::try_from(p).map_or_else(
-            |_| Attr::unknown(format!("{}.{field}", i.address)),
-            Attr::Known,
-        ),
-        Err(u) => Attr::unknown(u.primary()),
-    })
 }

@@ -297,28 +297,16 @@ fn retention(i: &Instance, o: &Obj) -> Option<Attr<i32>> {
     if !o.has("backup_retention_period") {
         return Some(Attr::Known(1));
     }
-    match o.int("backup_retention_period") {
-        Some(Ok(n)) => Some(i32::try_from(n).map_or_else(
-            |_| Attr::unknown(format!("{}.backup_retention_period", i.address)),
-            Attr::Known,
-        )),
-        Some(Err(u)) => Some(Attr::unknown(u.primary())),
-        None => None,
-    }
+    o.attr_int(&i.address, "backup_retention_period")
 }
 
 /// The port a DB instance or cluster listens on: the one set, else its
 /// engine's default (what AWS assigns), else unknown.
 fn port(i: &Instance, o: &Obj, engine: &str) -> Attr<i32> {
-    match o.int("port") {
-        Some(Ok(p)) => i32::try_from(p).map_or_else(
-            |_| Attr::unknown(format!("{}.port", i.address)),
-            Attr::Known,
-        ),
-        Some(Err(u)) => Attr::unknown(u.primary()),
-        None => default_port(engine)
-            .map_or_else(|| Attr::unknown(format!("{}.port", i.address)), Attr::Known),
-    }
+    o.attr_int(&i.address, "port").unwrap_or_else(|| {
+        default_port(engine)
+            .map_or_else(|| Attr::unknown(format!("{}.port", i.address)), Attr::Known)
+    })
 }
 
 pub(crate) fn default_port(engine: &str) -> Option<i32> {

@@ -71,6 +71,17 @@ impl Obj {
         }
     }
 
+    /// An integer argument: `None` when not set (or not a number); an
+    /// unknown names what it depends on, and one out of range names
+    /// `address.field`.
+    pub fn attr_int(&self, address: &str, field: &str) -> Option<Attr<i32>> {
+        self.int(field).map(|n| match n {
+            Ok(v) => i32::try_from(v)
+                .map_or_else(|_| Attr::unknown(format!("{address}.{field}")), Attr::Known),
+            Err(u) => Attr::unknown(u.primary()),
+        })
+    }
+
     pub fn known_int(&self, field: &str) -> Option<i32> {
         self.int(field)
             .and_then(Result::ok)
