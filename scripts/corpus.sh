@@ -71,6 +71,9 @@ RULES = {
     "ecslb": "sg-ecs-from-lb-only",
     "rdsver": "rds-engine-version-available",
     "circuit": "ecs-circuit-breaker",
+    "trust": "iam-trust-ecs-tasks",
+    "noadmin": "iam-no-admin",
+    "leastpriv": "iam-task-role-least-privilege",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::state::{ScenarioState, StepResult};
-use super::{ecs, network, observability, rds, secrets, security, select};
+use super::{ecs, network, observability, rds, roles, secrets, security, select};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -252,6 +252,34 @@ static CORE: &[StepDef] = &[
         en: r"^their task role is not their execution role$",
         doc: "Definiciones de tarea: task_role_arn, si lo hay, es otro rol que execution_role_arn.",
         run: ecs::task_role_separate,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^sus roles confían solo en las tareas de ECS$",
+        en: r"^their roles trust only ECS tasks$",
+        doc: "Definiciones de tarea: su rol de ejecución y su rol de tarea permiten sts:AssumeRole a \
+              ecs-tasks.amazonaws.com y a nadie más (ni a ecs.amazonaws.com, ni a otra cuenta, ni a *).",
+        run: roles::roles_trust_only_tasks,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^ninguno de sus roles tiene permisos de administrador$",
+        en: r"^none of their roles has administrator permissions$",
+        doc: "Definiciones de tarea: ni su rol de ejecución ni su rol de tarea tienen AdministratorAccess, \
+              IAMFullAccess o PowerUserAccess, ni una política que permita *, iam:* o NotAction sobre *.",
+        run: roles::no_admin_roles,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^su rol de tarea concede solo acciones concretas sobre recursos concretos$",
+        en: r"^their task role grants only named actions on named resources$",
+        doc: "Definiciones de tarea: las políticas del rol de tarea no permiten *, servicio:* ni NotAction, \
+              ni Resource * salvo para las acciones que no admiten otro recurso \
+              (ecr:GetAuthorizationToken, cloudwatch:PutMetricData, ssmmessages:*Channel, xray:Put*...).",
+        run: roles::task_role_least_privilege,
         answers: Answers::Infrastructure,
     },
     StepDef {

@@ -12,6 +12,7 @@ mod ecs;
 mod network;
 mod observability;
 mod rds;
+mod roles;
 mod secrets;
 mod security;
 mod select;

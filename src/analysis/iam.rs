@@ -1,10 +1,10 @@
 //! IAM policy documents: statements read tolerantly, wildcard matching of
-//! actions and resources, who may read a secret, and grants of `*`.
+//! actions and resources, the policies of a role, and who may read a secret.
 
 use cloudgrade_model::{IamRole, Inventory, Origin, ResourceKind};
 use serde_json::{Value, json};
 
-use super::{Finding, Unanswerable, gaps};
+use super::{Unanswerable, gaps};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Effect {
@@ -196,8 +196,24 @@ fn aws_managed_document(name: &str) -> Option<Value> {
                 "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicyPreview", "ecr:ListTagsForResource",
                 "ecr:DescribeImageScanFindings"], "Resource": "*"}
         ]}),
+        // The "full access" policies tutorials attach to a task role: what
+        // matters to the rules is their grant of every action of a service
+        // on every resource.
+        "AmazonS3FullAccess" => full_access(&["s3:*", "s3-object-lambda:*"]),
+        "AmazonDynamoDBFullAccess" => full_access(&["dynamodb:*", "dax:*"]),
+        "AmazonSQSFullAccess" => full_access(&["sqs:*"]),
+        "AmazonSNSFullAccess" => full_access(&["sns:*"]),
+        "AmazonRDSFullAccess" => full_access(&["rds:*"]),
+        "IAMFullAccess" => full_access(&["iam:*"]),
+        "AmazonS3ReadOnlyAccess" => json!({"Statement": [
+            {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"], "Resource": "*"}
+        ]}),
         _ => return None,
     })
+}
+
+fn full_access(actions: &[&str]) -> Value {
+    json!({"Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
 }
 
 /// `arn:aws:iam::aws:policy/service-role/X` -> `X`, for AWS-managed ARNs.
@@ -285,7 +301,7 @@ pub fn role_policies(inv: &Inventory, role: &IamRole) -> (Vec<NamedPolicy>, Vec<
     (out, unread)
 }
 
-fn role_label(role: &IamRole) -> String {
+pub(crate) fn role_label(role: &IamRole) -> String {
     if role.name.is_empty() {
         role.arn.clone()
     } else {
@@ -416,96 +432,6 @@ fn strip_random_suffix(arn: &str) -> &str {
         }
         _ => arn,
     }
-}
-
-/// Allow statements that grant every action (`*`, `service:*`, or
-/// `NotAction`) or every resource (`*`, or `NotResource`), one finding per
-/// statement, naming the policy and the role.
-pub fn wildcard_grants(
-    inv: &Inventory,
-    role_arn_or_name: &str,
-) -> (Vec<Finding>, Vec<Unanswerable>) {
-    let Some(role) = find_role(inv, role_arn_or_name) else {
-        let why = gaps(inv, ResourceKind::IamRole, role_arn_or_name)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| {
-                Unanswerable::new(
-                    role_arn_or_name,
-                    format!("el rol {role_arn_or_name} no está en el inventario"),
-                )
-            });
-        return (Vec::new(), vec![why]);
-    };
-    let rl = role_label(role);
-    let (policies, unread) = role_policies(inv, role);
-    let mut found = Vec::new();
-    for p in &policies {
-        for st in statements(&p.document)
-            .iter()
-            .filter(|s| s.effect == Effect::Allow)
-        {
-            let actions = match &st.actions {
-                Patterns::Only(a) => {
-                    let wide: Vec<&String> = a
-                        .iter()
-                        .filter(|x| x.as_str() == "*" || x.ends_with(":*"))
-                        .collect();
-                    (!wide.is_empty()).then(|| {
-                        if wide.iter().any(|x| x.as_str() == "*") {
-                            "todas las acciones (*)".to_string()
-                        } else {
-                            let list = wide
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ");
-                            format!("todas las acciones de un servicio ({list})")
-                        }
-                    })
-                }
-                Patterns::Except(n) => Some(format!(
-                    "todas las acciones salvo {} (NotAction)",
-                    n.join(", ")
-                )),
-            };
-            let resources = match &st.resources {
-                Patterns::Only(r) if r.iter().any(|x| x == "*") => {
-                    Some("todos los recursos (*)".to_string())
-                }
-                Patterns::Only(_) => None,
-                Patterns::Except(n) => Some(format!(
-                    "todos los recursos salvo {} (NotResource)",
-                    n.join(", ")
-                )),
-            };
-            if actions.is_none() && resources.is_none() {
-                continue;
-            }
-            let act_text = actions.clone().unwrap_or_else(|| match &st.actions {
-                Patterns::Only(a) => a.join(", "),
-                Patterns::Except(_) => String::new(),
-            });
-            let res_text = resources.clone().unwrap_or_else(|| match &st.resources {
-                Patterns::Only(r) => r.join(", "),
-                Patterns::Except(_) => String::new(),
-            });
-            let sid = st
-                .sid
-                .as_deref()
-                .map(|s| format!(" (declaración {s})"))
-                .unwrap_or_default();
-            found.push(Finding::new(
-                &rl,
-                format!(
-                    "la política {}{sid} del rol {rl} permite {act_text} sobre {res_text}: el mínimo privilegio pide nombrar las acciones que la aplicación usa y los ARN de los recursos concretos",
-                    p.name
-                ),
-                p.origin.as_ref(),
-            ));
-        }
-    }
-    (found, unread.into_iter().map(|u| u.why).collect())
 }
 
 #[cfg(test)]
@@ -812,43 +738,6 @@ mod tests {
         let inv = inv_with(role(vec![], &[]));
         assert!(
             matches!(role_can_read_secret(&inv, "nope", SECRET), SecretAccess::Unanswerable(u) if u.reason.contains("nope"))
-        );
-    }
-
-    #[test]
-    fn wildcard_grants_name_policy_and_role() {
-        let doc = json!({"Statement": [
-            {"Sid": "Todo", "Effect": "Allow", "Action": "*", "Resource": "*"},
-            {"Effect": "Allow", "Action": ["secretsmanager:*"], "Resource": SECRET},
-            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
-            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
-            {"Effect": "Deny", "Action": "*", "Resource": "*"}
-        ]});
-        let inv = inv_with(role(
-            vec![doc],
-            &["arn:aws:iam::aws:policy/AdministratorAccess"],
-        ));
-        let (f, u) = wildcard_grants(&inv, "exec");
-        assert!(u.is_empty());
-        let m: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(f.len(), 4, "{m:#?}");
-        assert!(m[0].starts_with("la política p0 (en línea) (declaración Todo) del rol exec permite todas las acciones (*) sobre todos los recursos (*)"), "{}", m[0]);
-        assert!(
-            m[1].contains(
-                "todas las acciones de un servicio (secretsmanager:*) sobre arn:aws:secretsmanager"
-            ),
-            "{}",
-            m[1]
-        );
-        assert!(
-            m[2].contains("permite s3:GetObject sobre todos los recursos (*)"),
-            "{}",
-            m[2]
-        );
-        assert!(
-            m[3].contains("AdministratorAccess (administrada por AWS)"),
-            "{}",
-            m[3]
         );
     }
 

@@ -16,6 +16,7 @@ pub mod iam;
 pub mod master_user;
 pub mod nacl;
 pub mod reach;
+pub mod roles;
 pub mod routing;
 pub mod secrets;
 pub mod sg;

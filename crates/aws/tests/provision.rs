@@ -1843,6 +1843,43 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .to_string();
             check!(p, image.ends_with(":latest"), "image {image}");
         }
+        "trust-ecs-service" => {
+            let role = api
+                .iam
+                .get_role()
+                .role_name("cloudgrade-ecs-execution")
+                .send()
+                .await
+                .unwrap();
+            let trust = decode_policy(
+                role.role()
+                    .and_then(|r| r.assume_role_policy_document())
+                    .unwrap_or_default(),
+            );
+            let service = &trust["Statement"][0]["Principal"]["Service"];
+            check!(p, service == "ecs.amazonaws.com", "trust {trust}");
+        }
+        "task-role-admin" | "task-role-s3-wildcard" => {
+            let (policy, action) = match w.name.as_str() {
+                "task-role-admin" => ("everything", "*"),
+                _ => ("files", "s3:*"),
+            };
+            let doc = api
+                .iam
+                .get_role_policy()
+                .role_name("cloudgrade-ecs-task")
+                .policy_name(policy)
+                .send()
+                .await
+                .unwrap();
+            let doc = decode_policy(doc.policy_document());
+            let st = &doc["Statement"][0];
+            check!(
+                p,
+                st["Action"] == action && st["Resource"] == "*",
+                "policy {policy}: {doc}"
+            );
+        }
         "task-role-is-execution" => {
             let arn = id("task_definition.app");
             let td = api
