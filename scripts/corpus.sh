@@ -71,6 +71,7 @@ RULES = {
     "ecslb": "sg-ecs-from-lb-only",
     "rdsver": "rds-engine-version-available",
     "circuit": "ecs-circuit-breaker",
+    "fargate": "ecs-fargate-awsvpc",
     "trust": "iam-trust-ecs-tasks",
     "noadmin": "iam-no-admin",
     "leastpriv": "iam-task-role-least-privilege",

@@ -239,6 +239,16 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^cada uno corre en Fargate, en red awsvpc, con un tamaño que Fargate acepta$",
+        en: r"^each one runs on Fargate, in awsvpc mode, with a size Fargate accepts$",
+        doc: "Servicios ECS: launch_type FARGATE, o una capacity_provider_strategy (la suya o la del \
+              clúster) con FARGATE o FARGATE_SPOT; su definición de tarea declara FARGATE en \
+              requires_compatibilities, network_mode awsvpc, y un par cpu/memory de la tabla de Fargate.",
+        run: ecs::services_on_fargate,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^cada uno vuelve solo atrás de un despliegue fallido$",
         en: r"^each one rolls back a failed deployment by itself$",
         doc: "Servicios ECS: deployment_circuit_breaker con enable = true y rollback = true, o \

@@ -1,8 +1,9 @@
 //! Where the ECS services place their tasks (`ecs-private-no-public-ip`).
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::ecs;
+use crate::analysis::{ecs, fargate};
 use crate::report::EvidenceStatus;
+use cloudgrade_model::ResourceKind;
 
 pub fn tasks_in_private_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let arns = state.ecs_services()?;
@@ -53,6 +54,41 @@ pub fn no_public_ip_for_tasks(state: &mut ScenarioState, _: &[String]) -> StepRe
                 EvidenceStatus::Ok,
                 svc.name.clone(),
                 "sus tareas no reciben IP pública (assign_public_ip = false)",
+                svc.origin.as_ref(),
+            ),
+            Err(Ok(f)) => problems.push(f),
+            Err(Err(u)) => unknowns.push(u),
+        }
+    }
+    conclude(state, &problems, &unknowns)
+}
+
+/// ecs-fargate-awsvpc: every service runs on Fargate, with a task
+/// definition Fargate registers.
+pub fn services_on_fargate(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let arns = state.ecs_services()?;
+    let mut unknowns = state.gaps_reading(&[
+        (
+            ResourceKind::EcsService,
+            Some(&[
+                "launch_type",
+                "capacity_provider_strategy",
+                "task_definition",
+            ]),
+        ),
+        (
+            ResourceKind::TaskDefinition,
+            Some(&["requires_compatibilities", "network_mode", "cpu", "memory"]),
+        ),
+    ]);
+    let mut problems = Vec::new();
+    let inv = state.inv;
+    for svc in inv.ecs_services.iter().filter(|s| arns.contains(&s.arn)) {
+        match fargate::on_fargate(inv, svc) {
+            Ok(how) => state.push(
+                EvidenceStatus::Ok,
+                svc.name.clone(),
+                how,
                 svc.origin.as_ref(),
             ),
             Err(Ok(f)) => problems.push(f),

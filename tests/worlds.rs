@@ -113,6 +113,7 @@ macro_rules! worlds {
 worlds! {
     reference => "reference",
     ecs_on_ec2_bridge => "ecs-on-ec2-bridge",
+    fargate_size_invalid => "fargate-size-invalid",
     ecs_public_tasks => "ecs-public-tasks",
     ecs_egress_open => "ecs-egress-open",
     private_rt_to_igw => "private-rt-to-igw",

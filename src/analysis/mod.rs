@@ -11,6 +11,7 @@ pub mod balancer;
 pub mod deletion;
 pub mod ecs;
 pub mod engine_versions;
+pub mod fargate;
 pub mod flow_logs;
 pub mod iam;
 pub mod master_user;

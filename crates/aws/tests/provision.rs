@@ -1843,6 +1843,23 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .to_string();
             check!(p, image.ends_with(":latest"), "image {image}");
         }
+        "fargate-size-invalid" => {
+            let td = api
+                .ecs
+                .describe_task_definition()
+                .task_definition(id("task_definition.app"))
+                .send()
+                .await
+                .unwrap();
+            let td = td.task_definition().unwrap();
+            check!(
+                p,
+                td.cpu() == Some("512") && td.memory() == Some("512"),
+                "size {:?}/{:?}",
+                td.cpu(),
+                td.memory()
+            );
+        }
         "trust-ecs-service" => {
             let role = api
                 .iam

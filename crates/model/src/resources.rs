@@ -397,6 +397,9 @@ pub struct EcsService {
     pub cluster_arn: String,
     /// The task definition revision the service runs (ARN or, statically, the address).
     pub task_definition: String,
+    /// Where its tasks run: `FARGATE` (its launch type, or a capacity
+    /// provider strategy of FARGATE or FARGATE_SPOT, its own or its
+    /// cluster's default), `EC2`, `EXTERNAL`; `None` when not known.
     #[serde(default)]
     pub launch_type: Option<String>,
     #[serde(default)]
@@ -515,6 +518,13 @@ pub struct TaskDefinition {
     pub network_mode: Option<String>,
     #[serde(default)]
     pub requires_compatibilities: Vec<String>,
+    /// The task's size as written (`"256"`, `"0.25 vCPU"`; `"512"`,
+    /// `"1 GB"`), empty when not set, which Fargate refuses. `None`: the
+    /// source did not say (a snapshot older than these fields).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Attr<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Attr<String>>,
     #[serde(default)]
     pub execution_role_arn: Option<String>,
     #[serde(default)]

@@ -278,7 +278,21 @@ fn service(s: t::Service, cluster_arn: &str) -> EcsService {
         name: s.service_name.unwrap_or_default(),
         cluster_arn: s.cluster_arn.unwrap_or_else(|| cluster_arn.to_string()),
         task_definition: s.task_definition.unwrap_or_default(),
-        launch_type: s.launch_type.map(|l| l.as_str().to_string()),
+        // A strategy (the service's own, or the cluster's default copied in
+        // at creation) stands for the launch type.
+        launch_type: s.launch_type.map(|l| l.as_str().to_string()).or_else(|| {
+            let providers = s.capacity_provider_strategy.unwrap_or_default();
+            (!providers.is_empty()).then(|| {
+                if providers
+                    .iter()
+                    .any(|p| p.capacity_provider.starts_with("FARGATE"))
+                {
+                    "FARGATE".to_string()
+                } else {
+                    "EC2".to_string()
+                }
+            })
+        }),
         desired_count: Some(s.desired_count),
         network: net,
         load_balancers: s
@@ -328,6 +342,8 @@ fn task_definition(td: t::TaskDefinition) -> TaskDefinition {
             .iter()
             .map(|c| c.as_str().to_string())
             .collect(),
+        cpu: Some(Attr::Known(td.cpu.unwrap_or_default())),
+        memory: Some(Attr::Known(td.memory.unwrap_or_default())),
         execution_role_arn: td.execution_role_arn,
         task_role_arn: td.task_role_arn,
         containers: td

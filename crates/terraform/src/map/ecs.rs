@@ -7,6 +7,8 @@ use cloudgrade_model::{
     ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
 };
 
+use std::collections::BTreeMap;
+
 use super::Mapper;
 use super::read::{self, Obj};
 use crate::eval::Instance;
@@ -48,9 +50,71 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
     for i in by_type("aws_ecs_task_definition") {
         task_definition(m, i);
     }
+    let defaults = cluster_strategies(m, by_type);
     for i in by_type("aws_ecs_service") {
-        service(m, i);
+        service(m, i, &defaults);
     }
+}
+
+/// Where a strategy of capacity providers runs tasks: `FARGATE` when one of
+/// them is FARGATE or FARGATE_SPOT, `EC2` when all are others (an EC2
+/// capacity provider's Auto Scaling group); `None` when a provider is not
+/// known, or when there is no strategy.
+fn strategy_launch(strategies: &[Obj]) -> Option<Option<String>> {
+    if strategies.is_empty() {
+        return None;
+    }
+    let providers: Vec<Option<String>> = strategies
+        .iter()
+        .map(|s| s.known_str("capacity_provider"))
+        .collect();
+    Some(
+        if providers.iter().flatten().any(|p| p.starts_with("FARGATE")) {
+            Some("FARGATE".into())
+        } else if providers.iter().all(Option::is_some) {
+            Some("EC2".into())
+        } else {
+            None
+        },
+    )
+}
+
+/// Each cluster's default capacity provider strategy, where a service that
+/// names neither a launch type nor a strategy runs: from
+/// `aws_ecs_cluster_capacity_providers`, or the cluster's own block (older
+/// providers).
+fn cluster_strategies<'a>(
+    m: &mut Mapper,
+    by_type: &ByType<'a>,
+) -> BTreeMap<String, Option<String>> {
+    let mut out = BTreeMap::new();
+    for i in by_type("aws_ecs_cluster") {
+        let o = Obj::of(i);
+        let blocks = o.objects(Some(&i.body), "default_capacity_provider_strategy");
+        if let Some(launch) = strategy_launch(&blocks) {
+            out.insert(i.address.clone(), launch);
+        }
+    }
+    for i in by_type("aws_ecs_cluster_capacity_providers") {
+        let o = Obj::of(i);
+        let Some(named) = m.id(ResourceKind::EcsCluster, i, &o, "cluster_name") else {
+            continue;
+        };
+        let Some(cluster) = m
+            .inv
+            .ecs_clusters
+            .iter()
+            .find(|c| c.arn == named || c.name == named)
+            .map(|c| c.arn.clone())
+        else {
+            continue;
+        };
+        let blocks = o.objects(Some(&i.body), "default_capacity_provider_strategy");
+        if let Some(launch) = strategy_launch(&blocks) {
+            out.insert(cluster, launch);
+        }
+    }
+    out
 }
 
 fn insights_on(v: &str) -> Option<bool> {
@@ -79,6 +143,15 @@ fn task_definition(m: &mut Mapper, i: &Instance) {
         status: "ACTIVE".into(),
         network_mode: o.known_str("network_mode"),
         requires_compatibilities,
+        // Unset is empty: Fargate refuses a definition without a size.
+        cpu: Some(
+            o.attr_string("cpu")
+                .unwrap_or_else(|| Attr::Known(String::new())),
+        ),
+        memory: Some(
+            o.attr_string("memory")
+                .unwrap_or_else(|| Attr::Known(String::new())),
+        ),
         execution_role_arn,
         task_role_arn,
         containers,
@@ -404,22 +477,31 @@ fn literal_parts(v: &Value) -> Option<String> {
     literal.then_some(text)
 }
 
-fn service(m: &mut Mapper, i: &Instance) {
+fn service(m: &mut Mapper, i: &Instance, defaults: &BTreeMap<String, Option<String>>) {
     let kind = ResourceKind::EcsService;
     let o = Obj::of(i);
     let cluster_arn = m
         .id(kind, i, &o, "cluster")
         .unwrap_or_else(|| "default".into());
     let task_definition = resolve_task_definition(m, o.get("task_definition"));
-    let launch_type = o.known_str("launch_type").or_else(|| {
-        o.objects(Some(&i.body), "capacity_provider_strategy")
+    // Its launch type, else its strategy, else its cluster's default; with
+    // none of them ECS launches on EC2.
+    let strategy = strategy_launch(&o.objects(Some(&i.body), "capacity_provider_strategy"));
+    let launch_type = if o.has("launch_type") {
+        o.known_str("launch_type")
+    } else if let Some(launch) = strategy {
+        launch
+    } else {
+        let cluster = m
+            .inv
+            .ecs_clusters
             .iter()
-            .any(|s| {
-                s.known_str("capacity_provider")
-                    .is_some_and(|p| p.starts_with("FARGATE"))
-            })
-            .then(|| "FARGATE".to_string())
-    });
+            .find(|c| c.arn == cluster_arn || c.name == cluster_arn);
+        match cluster.and_then(|c| defaults.get(&c.arn)) {
+            Some(launch) => launch.clone(),
+            None => Some("EC2".into()),
+        }
+    };
     let desired_count = if o.has("desired_count") {
         o.known_int("desired_count")
     } else {
