@@ -510,6 +510,81 @@ resource "aws_ecs_service" "s" {{
     );
 }
 
+/// Where a service runs: its launch type, else its strategy, else its
+/// cluster's default strategy, else EC2; and the task's size as written.
+#[test]
+fn launch_type_from_strategy_cluster_default_or_ec2_and_task_size() {
+    let main = r#"
+variable "provider_name" {}
+resource "aws_ecs_cluster" "spot" { name = "spot" }
+resource "aws_ecs_cluster_capacity_providers" "spot" {
+  cluster_name       = aws_ecs_cluster.spot.name
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 1
+  }
+}
+resource "aws_ecs_cluster" "plain" { name = "plain" }
+resource "aws_ecs_task_definition" "t" {
+  family                = "web"
+  cpu                   = 512
+  memory                = "1 GB"
+  container_definitions = jsonencode([{ name = "web", image = "nginx:1.27" }])
+}
+resource "aws_ecs_task_definition" "unsized" {
+  family                = "old"
+  container_definitions = jsonencode([{ name = "old", image = "nginx:1.27" }])
+}
+resource "aws_ecs_service" "by_default" {
+  name            = "by-default"
+  cluster         = aws_ecs_cluster.spot.id
+  task_definition = aws_ecs_task_definition.t.arn
+}
+resource "aws_ecs_service" "on_ec2" {
+  name            = "on-ec2"
+  cluster         = aws_ecs_cluster.plain.id
+  task_definition = aws_ecs_task_definition.t.arn
+}
+resource "aws_ecs_service" "unknown" {
+  name            = "unknown"
+  cluster         = aws_ecs_cluster.plain.id
+  task_definition = aws_ecs_task_definition.t.arn
+  capacity_provider_strategy {
+    capacity_provider = var.provider_name
+  }
+}
+resource "aws_ecs_service" "asg" {
+  name            = "asg"
+  cluster         = aws_ecs_cluster.spot.id
+  task_definition = aws_ecs_task_definition.t.arn
+  capacity_provider_strategy {
+    capacity_provider = "my-asg-provider"
+  }
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    let launch = |name: &str| {
+        inv.ecs_services
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap()
+            .launch_type
+            .clone()
+    };
+    assert_eq!(launch("by-default").as_deref(), Some("FARGATE"));
+    assert_eq!(launch("on-ec2").as_deref(), Some("EC2"));
+    assert_eq!(launch("unknown"), None);
+    assert_eq!(launch("asg").as_deref(), Some("EC2"));
+    let t = inv.task_definition("aws_ecs_task_definition.t").unwrap();
+    assert_eq!(t.cpu, Some(Attr::Known("512".into())));
+    assert_eq!(t.memory, Some(Attr::Known("1 GB".into())));
+    let old = inv
+        .task_definition("aws_ecs_task_definition.unsized")
+        .unwrap();
+    assert_eq!(old.cpu, Some(Attr::Known(String::new())), "unset is empty");
+}
+
 #[test]
 fn heredoc_policies_attachments_and_gateway_attachments() {
     let main = format!(
