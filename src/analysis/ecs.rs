@@ -215,7 +215,10 @@ mod tests {
             environment: vec![],
             secrets: vec![],
             log_driver: None,
+            log_options: Default::default(),
             has_health_check: false,
+            health_command: None,
+            hardening: None,
             ports: vec![],
         }
     }

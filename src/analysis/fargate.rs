@@ -189,6 +189,7 @@ mod tests {
             requires_compatibilities: compat.iter().map(|c| c.to_string()).collect(),
             cpu: Some(Attr::Known(cpu.into())),
             memory: Some(Attr::Known(memory.into())),
+            pid_mode: None,
             execution_role_arn: None,
             task_role_arn: None,
             containers: Vec::new(),

@@ -525,6 +525,9 @@ pub struct TaskDefinition {
     pub cpu: Option<Attr<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Attr<String>>,
+    /// `pidMode`: `host` shares the host's processes with the containers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid_mode: Option<String>,
     #[serde(default)]
     pub execution_role_arn: Option<String>,
     #[serde(default)]
@@ -552,11 +555,34 @@ pub struct ContainerDefinition {
     pub secrets: Vec<SecretRef>,
     #[serde(default)]
     pub log_driver: Option<String>,
+    /// `logConfiguration.options`: `awslogs-group`, `awslogs-region`,
+    /// `awslogs-create-group`...
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub log_options: BTreeMap<String, Attr<String>>,
     #[serde(default)]
     pub has_health_check: bool,
+    /// `healthCheck.command`, its words joined by spaces (`CMD-SHELL curl
+    /// -f http://localhost:8080/ || exit 1`); `None` without a health
+    /// check, or when the source did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_command: Option<Attr<String>>,
+    /// What the container may do to its host and its own files; `None` when
+    /// the source did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardening: Option<Hardening>,
     /// The ports it listens on (`portMappings[].containerPort`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<Attr<i32>>,
+}
+
+/// A container's own limits: a root file system it cannot write, no
+/// privileged mode, and the user it runs as (empty: the image's, root
+/// unless the image says otherwise).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hardening {
+    pub readonly_root_filesystem: Attr<bool>,
+    pub privileged: Attr<bool>,
+    pub user: Attr<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

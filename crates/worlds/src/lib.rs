@@ -429,9 +429,22 @@ pub struct Container {
     /// Logical name of a log group: the container logs to it with `awslogs`.
     #[serde(default)]
     pub log_group: Option<String>,
+    /// The `awslogs-group` written as a literal, instead of `log_group`'s
+    /// name: a group the world may not have (a typo).
+    #[serde(default)]
+    pub awslogs_group: Option<String>,
     /// The health check command, e.g. `["CMD-SHELL", "curl -f ... || exit 1"]`.
     #[serde(default)]
     pub health_check: Option<Vec<String>>,
+    /// `readonlyRootFilesystem`.
+    #[serde(default)]
+    pub readonly_root_filesystem: bool,
+    /// `privileged`.
+    #[serde(default)]
+    pub privileged: bool,
+    /// `user`; absent, the image's.
+    #[serde(default)]
+    pub user: Option<String>,
 }
 
 /// What a container's `secrets` entry points at.

@@ -637,10 +637,23 @@ fn container(name: &str, c: &super::Container, world: &World) -> Result<String, 
         fields.push(format!("secrets = [\n{}\n]", secrets.join(",\n")));
     }
     if let Some(group) = &c.log_group {
+        let group = match &c.awslogs_group {
+            Some(literal) => quoted(literal),
+            None => format!("aws_cloudwatch_log_group.{group}.name"),
+        };
         fields.push(format!(
-            "logConfiguration = {{\n  logDriver = \"awslogs\"\n  options = {{\n    awslogs-group         = aws_cloudwatch_log_group.{group}.name\n    awslogs-region        = var.region\n    awslogs-stream-prefix = {}\n  }}\n}}",
+            "logConfiguration = {{\n  logDriver = \"awslogs\"\n  options = {{\n    awslogs-group         = {group}\n    awslogs-region        = var.region\n    awslogs-stream-prefix = {}\n  }}\n}}",
             quoted(name)
         ));
+    }
+    if c.readonly_root_filesystem {
+        fields.push("readonlyRootFilesystem = true".into());
+    }
+    if c.privileged {
+        fields.push("privileged = true".into());
+    }
+    if let Some(user) = &c.user {
+        fields.push(format!("user = {}", quoted(user)));
     }
     if let Some(cmd) = &c.health_check {
         let cmd = cmd.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", ");

@@ -427,6 +427,12 @@ impl Checker<'_> {
                         "log_groups",
                     )?;
                 }
+                if ct.awslogs_group.is_some() && ct.log_group.is_none() {
+                    return Err(self.fail(
+                        &["task_definitions", t, "containers", c, "awslogs_group"],
+                        "awslogs_group cambia el nombre del grupo de log_group, que falta",
+                    ));
+                }
                 if ct.health_check.as_ref().is_some_and(Vec::is_empty) {
                     return Err(self.fail(
                         &["task_definitions", t, "containers", c, "health_check"],

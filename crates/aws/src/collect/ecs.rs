@@ -5,7 +5,7 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types as t;
 use cloudgrade_model::{
     Attr, AwsVpcConfig, ContainerDefinition, Deployment, EcsCluster, EcsService, EnvValue, EnvVar,
-    Gap, Inventory, ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
+    Gap, Hardening, Inventory, ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
 };
 use futures::future::join_all;
 
@@ -343,6 +343,7 @@ fn task_definition(td: t::TaskDefinition) -> TaskDefinition {
             .map(|c| c.as_str().to_string())
             .collect(),
         cpu: Some(Attr::Known(td.cpu.unwrap_or_default())),
+        pid_mode: td.pid_mode.map(|m| m.as_str().to_string()),
         memory: Some(Attr::Known(td.memory.unwrap_or_default())),
         execution_role_arn: td.execution_role_arn,
         task_role_arn: td.task_role_arn,
@@ -385,8 +386,22 @@ fn container(c: t::ContainerDefinition) -> ContainerDefinition {
             .collect(),
         log_driver: c
             .log_configuration
+            .as_ref()
             .map(|l| l.log_driver.as_str().to_string()),
+        log_options: c
+            .log_configuration
+            .and_then(|l| l.options)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, Attr::Known(v)))
+            .collect(),
         has_health_check: c.health_check.is_some(),
+        health_command: c.health_check.map(|h| Attr::Known(h.command.join(" "))),
+        hardening: Some(Hardening {
+            readonly_root_filesystem: Attr::Known(c.readonly_root_filesystem.unwrap_or(false)),
+            privileged: Attr::Known(c.privileged.unwrap_or(false)),
+            user: Attr::Known(c.user.unwrap_or_default()),
+        }),
         ports: c
             .port_mappings
             .unwrap_or_default()

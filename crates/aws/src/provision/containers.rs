@@ -115,13 +115,20 @@ fn container(
         d = d.log_configuration(
             LogConfiguration::builder()
                 .log_driver(LogDriver::Awslogs)
-                .options("awslogs-group", &group.name)
+                .options(
+                    "awslogs-group",
+                    ct.awslogs_group.as_deref().unwrap_or(&group.name),
+                )
                 .options("awslogs-region", &built.region)
                 .options("awslogs-stream-prefix", name)
                 .build()
                 .at(&format!("{key}.log_group"), "LogConfiguration")?,
         );
     }
+    d = d
+        .readonly_root_filesystem(ct.readonly_root_filesystem)
+        .privileged(ct.privileged)
+        .set_user(ct.user.clone());
     if let Some(cmd) = &ct.health_check {
         d = d.health_check(
             HealthCheck::builder()

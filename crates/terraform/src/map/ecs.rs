@@ -4,7 +4,7 @@
 
 use cloudgrade_model::{
     Attr, AwsVpcConfig, ContainerDefinition, Deployment, EcsCluster, EcsService, EnvValue, EnvVar,
-    ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
+    Hardening, ResourceKind, SecretRef, ServiceLoadBalancer, TaskDefinition,
 };
 
 use std::collections::BTreeMap;
@@ -47,8 +47,9 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             origin: Mapper::origin(i),
         });
     }
+    let groups = super::logs::by_expression(by_type);
     for i in by_type("aws_ecs_task_definition") {
-        task_definition(m, i);
+        task_definition(m, i, &groups);
     }
     let defaults = cluster_strategies(m, by_type);
     for i in by_type("aws_ecs_service") {
@@ -125,7 +126,7 @@ fn insights_on(v: &str) -> Option<bool> {
     }
 }
 
-fn task_definition(m: &mut Mapper, i: &Instance) {
+fn task_definition(m: &mut Mapper, i: &Instance, groups: &BTreeMap<String, String>) {
     let kind = ResourceKind::TaskDefinition;
     let o = Obj::of(i);
     let requires_compatibilities = match read::items(o.get("requires_compatibilities")) {
@@ -134,7 +135,7 @@ fn task_definition(m: &mut Mapper, i: &Instance) {
     };
     let execution_role_arn = m.id(kind, i, &o, "execution_role_arn");
     let task_role_arn = m.id(kind, i, &o, "task_role_arn");
-    let containers = containers(m, i, &o);
+    let containers = containers(m, i, &o, groups);
     m.inv.task_definitions.push(TaskDefinition {
         arn: i.address.clone(),
         family: o.text("family").unwrap_or_else(|| i.address.clone()),
@@ -144,6 +145,7 @@ fn task_definition(m: &mut Mapper, i: &Instance) {
         network_mode: o.known_str("network_mode"),
         requires_compatibilities,
         // Unset is empty: Fargate refuses a definition without a size.
+        pid_mode: o.known_str("pid_mode"),
         cpu: Some(
             o.attr_string("cpu")
                 .unwrap_or_else(|| Attr::Known(String::new())),
@@ -159,7 +161,15 @@ fn task_definition(m: &mut Mapper, i: &Instance) {
     });
 }
 
-fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition> {
+/// `groups`: the log groups whose name is known only after apply, by the
+/// text of that name, which is also what a container's `awslogs-group`
+/// referring to one reads as.
+fn containers(
+    m: &mut Mapper,
+    i: &Instance,
+    o: &Obj,
+    groups: &BTreeMap<String, String>,
+) -> Vec<ContainerDefinition> {
     let kind = ResourceKind::TaskDefinition;
     let at = format!(
         "{}:{} {}.container_definitions",
@@ -300,9 +310,26 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
                 _ => Vec::new(),
             })
             .collect();
-        let log_driver = match read::flat(c.get("logConfiguration")) {
-            Value::Object(l) => l.get("logDriver").and_then(read::text),
-            _ => None,
+        let (log_driver, log_options) = match read::flat(c.get("logConfiguration")) {
+            Value::Object(l) => (
+                l.get("logDriver").and_then(read::text),
+                match l.get("options").map(read::flat) {
+                    Some(Value::Object(opts)) => opts
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            let named = match read::flat(v) {
+                                Value::Unknown(u) if k == "awslogs-group" => {
+                                    groups.get(&u.text_form()).cloned().map(Attr::Known)
+                                }
+                                _ => None,
+                            };
+                            Some((k.clone(), named.or_else(|| read::attr_string(v))?))
+                        })
+                        .collect(),
+                    _ => BTreeMap::new(),
+                },
+            ),
+            _ => (None, BTreeMap::new()),
         };
         let ports = match read::items(c.get("portMappings")) {
             Ok(items) => items
@@ -330,7 +357,16 @@ fn containers(m: &mut Mapper, i: &Instance, o: &Obj) -> Vec<ContainerDefinition>
             environment,
             secrets,
             log_driver,
+            log_options,
             has_health_check: matches!(read::flat(c.get("healthCheck")), Value::Object(_)),
+            health_command: health_command(c.get("healthCheck")),
+            hardening: Some(Hardening {
+                readonly_root_filesystem: c.bool_or("readonlyRootFilesystem", false),
+                privileged: c.bool_or("privileged", false),
+                user: c
+                    .attr_string("user")
+                    .unwrap_or_else(|| Attr::Known(String::new())),
+            }),
             ports,
         });
     }
@@ -597,6 +633,27 @@ fn resolve_task_definition(m: &Mapper, v: &Value) -> String {
 /// (`aws_ecr_repository.app.repository_url:latest`): a tag there that is no
 /// reference is the student's literal. A repository's URL names no tag;
 /// any other reference may hold one.
+/// A health check's command, its words joined; unknown when a word is.
+fn health_command(v: &Value) -> Option<Attr<String>> {
+    let Value::Object(h) = read::flat(v) else {
+        return None;
+    };
+    let words = match h.get("command").map(read::items) {
+        None => return Some(Attr::Known(String::new())),
+        Some(Err(u)) => return Some(Attr::unknown(u.primary())),
+        Some(Ok(words)) => words,
+    };
+    let mut text = Vec::new();
+    for w in &words {
+        match read::attr_string(w) {
+            Some(Attr::Known(t)) => text.push(t),
+            Some(unknown) => return Some(unknown),
+            None => {}
+        }
+    }
+    Some(Attr::Known(text.join(" ")))
+}
+
 fn image_tag(v: &Value) -> Option<Attr<String>> {
     let u = match read::flat(v) {
         Value::String(s) => return Some(Attr::Known(cloudgrade_model::image_tag(&s))),
