@@ -75,6 +75,9 @@ RULES = {
     "trust": "iam-trust-ecs-tasks",
     "noadmin": "iam-no-admin",
     "leastpriv": "iam-task-role-least-privilege",
+    "awslogs": "ecs-awslogs",
+    "health": "ecs-container-healthcheck",
+    "harden": "ecs-container-hardening",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

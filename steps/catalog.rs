@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::state::{ScenarioState, StepResult};
-use super::{ecs, network, observability, rds, roles, secrets, security, select};
+use super::{containers, ecs, network, observability, rds, roles, secrets, security, select};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -262,6 +262,34 @@ static CORE: &[StepDef] = &[
         en: r"^their task role is not their execution role$",
         doc: "Definiciones de tarea: task_role_arn, si lo hay, es otro rol que execution_role_arn.",
         run: ecs::task_role_separate,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^cada contenedor escribe con awslogs en un grupo de logs del proyecto$",
+        en: r"^every container logs with awslogs to a log group of the project$",
+        doc: "Definiciones de tarea: cada contenedor tiene logConfiguration con logDriver awslogs y un \
+              awslogs-group que el proyecto declara (o awslogs-create-group con logs:CreateLogGroup en el \
+              rol de ejecución), en la región del proyecto.",
+        run: containers::containers_log_to_project,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^cada contenedor que sirve tráfico tiene un healthCheck en su puerto$",
+        en: r"^every container that serves traffic has a health check on its port$",
+        doc: "Definiciones de tarea: cada contenedor con portMappings tiene healthCheck.command, que puede \
+              fallar y, si prueba localhost, lo hace en uno de sus containerPort (sin puerto, 80 o 443).",
+        run: containers::containers_health_checked,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
+        es: r"^cada contenedor corre limitado: sin root, sin privilegios y con la raíz de solo lectura$",
+        en: r"^every container runs limited: not root, not privileged, with a read-only root$",
+        doc: "Definiciones de tarea: cada contenedor con readonlyRootFilesystem = true, sin privileged, \
+              con un user que no es root, y la tarea sin pidMode host.",
+        run: containers::containers_hardened,
         answers: Answers::Infrastructure,
     },
     StepDef {

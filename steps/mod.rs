@@ -7,6 +7,7 @@
 //! instructor can write new scenarios without writing Rust.
 
 mod catalog;
+mod containers;
 mod docker;
 mod ecs;
 mod network;

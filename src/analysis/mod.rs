@@ -8,6 +8,7 @@
 pub use cloudgrade_model::cidr;
 pub mod addressing;
 pub mod balancer;
+pub mod containers;
 pub mod deletion;
 pub mod ecs;
 pub mod engine_versions;

@@ -1843,6 +1843,31 @@ async fn planted(api: &Api, w: &World, ids: &BTreeMap<String, String>) -> Vec<St
                 .to_string();
             check!(p, image.ends_with(":latest"), "image {image}");
         }
+        "log-group-missing" | "healthcheck-wrong-port" | "container-as-root" => {
+            let td = api
+                .ecs
+                .describe_task_definition()
+                .task_definition(id("task_definition.app"))
+                .send()
+                .await
+                .unwrap();
+            let c = &td.task_definition().unwrap().container_definitions()[0];
+            let (seen, planted) = match w.name.as_str() {
+                "log-group-missing" => (
+                    c.log_configuration()
+                        .and_then(|l| l.options())
+                        .and_then(|o| o.get("awslogs-group"))
+                        .cloned(),
+                    "/ecs/cloudgrade-api",
+                ),
+                "healthcheck-wrong-port" => (
+                    c.health_check().map(|h| h.command().join(" ")),
+                    "CMD-SHELL wget -qO- http://localhost/health || exit 1",
+                ),
+                _ => (c.user().map(str::to_string), "root"),
+            };
+            check!(p, seen.as_deref() == Some(planted), "{seen:?}");
+        }
         "fargate-size-invalid" => {
             let td = api
                 .ecs

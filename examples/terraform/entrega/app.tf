@@ -115,6 +115,7 @@ resource "aws_ecs_task_definition" "api" {
           "awslogs-stream-prefix" = "api"
         }
       }
+      healthCheck = { command = ["CMD-SHELL", "curl -f http://localhost:${var.app_port}/health || exit 1"] }
     }
   ])
 }
