@@ -1,9 +1,12 @@
-//! Where the ECS services place their tasks (`ecs-private-no-public-ip`).
+//! The ECS services and task definitions: where the services place their
+//! tasks (`ecs-private-no-public-ip`), whether they run on Fargate, how a
+//! failed deployment ends, and the images and roles of the definitions.
+
+use cloudgrade_model::{EcsService, Inventory, ResourceKind};
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::{ecs, fargate};
+use crate::analysis::{Finding, Unanswerable, ecs, fargate};
 use crate::report::EvidenceStatus;
-use cloudgrade_model::ResourceKind;
 
 pub fn tasks_in_private_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let arns = state.ecs_services()?;
@@ -67,7 +70,7 @@ pub fn no_public_ip_for_tasks(state: &mut ScenarioState, _: &[String]) -> StepRe
 /// definition Fargate registers.
 pub fn services_on_fargate(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let arns = state.ecs_services()?;
-    let mut unknowns = state.gaps_reading(&[
+    let unknowns = state.gaps_reading(&[
         (
             ResourceKind::EcsService,
             Some(&[
@@ -81,10 +84,21 @@ pub fn services_on_fargate(state: &mut ScenarioState, _: &[String]) -> StepResul
             Some(&["requires_compatibilities", "network_mode", "cpu", "memory"]),
         ),
     ]);
+    judge_services(state, &arns, unknowns, fargate::on_fargate)
+}
+
+/// Each selected service through `check`: what holds is evidence, what
+/// does not a finding, what cannot be told an unknown beside `unknowns`.
+fn judge_services(
+    state: &mut ScenarioState,
+    arns: &[String],
+    mut unknowns: Vec<Unanswerable>,
+    check: impl Fn(&Inventory, &EcsService) -> Result<String, Result<Finding, Unanswerable>>,
+) -> StepResult {
     let mut problems = Vec::new();
     let inv = state.inv;
     for svc in inv.ecs_services.iter().filter(|s| arns.contains(&s.arn)) {
-        match fargate::on_fargate(inv, svc) {
+        match check(inv, svc) {
             Ok(how) => state.push(
                 EvidenceStatus::Ok,
                 svc.name.clone(),
@@ -102,21 +116,7 @@ pub fn services_on_fargate(state: &mut ScenarioState, _: &[String]) -> StepResul
 /// deployment.
 pub fn deployments_roll_back(state: &mut ScenarioState, _: &[String]) -> StepResult {
     let arns = state.ecs_services()?;
-    let (mut problems, mut unknowns) = (Vec::new(), Vec::new());
-    let inv = state.inv;
-    for svc in inv.ecs_services.iter().filter(|s| arns.contains(&s.arn)) {
-        match ecs::rolls_back(svc) {
-            Ok(how) => state.push(
-                EvidenceStatus::Ok,
-                svc.name.clone(),
-                how,
-                svc.origin.as_ref(),
-            ),
-            Err(Ok(f)) => problems.push(f),
-            Err(Err(u)) => unknowns.push(u),
-        }
-    }
-    conclude(state, &problems, &unknowns)
+    judge_services(state, &arns, Vec::new(), |_, svc| ecs::rolls_back(svc))
 }
 
 /// ecs-image-pinned: every container of the selected definitions runs an

@@ -325,8 +325,8 @@ pub fn hardened(td: &TaskDefinition, c: &ContainerDefinition) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testkit::empty;
-    use cloudgrade_model::{Hardening, IamRole, InlinePolicy, LogGroup};
+    use crate::analysis::testkit::{empty, iam_role};
+    use cloudgrade_model::{Hardening, LogGroup};
     use serde_json::json;
 
     fn td() -> TaskDefinition {
@@ -436,16 +436,10 @@ mod tests {
         assert!(
             matches!(logs_to_project_group(&inv, &td(), &c), Err(Err(u)) if u.reason.contains("no está en el proyecto"))
         );
-        let role = |actions: serde_json::Value, attached: &[&str]| IamRole {
-            arn: "exec".into(),
-            name: "exec".into(),
-            assume_role_policy: json!({}),
-            inline_policies: vec![InlinePolicy {
-                name: "logs".into(),
-                document: json!({"Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}),
-            }],
-            attached_policy_arns: attached.iter().map(|a| a.to_string()).collect(),
-            origin: None,
+        let role = |actions: serde_json::Value, attached: &[&str]| {
+            let logs =
+                json!({"Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]});
+            iam_role("exec", json!({}), vec![logs], attached)
         };
         inv.iam_roles = vec![role(
             json!(["logs:CreateLogStream"]),

@@ -438,26 +438,12 @@ fn strip_random_suffix(arn: &str) -> &str {
 mod tests {
     use super::*;
     use crate::analysis::testkit::empty;
-    use cloudgrade_model::{Gap, GapReason, InlinePolicy, ManagedPolicy, Secret};
+    use cloudgrade_model::{Gap, GapReason, ManagedPolicy, Secret};
 
     const SECRET: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf";
 
     fn role(inline: Vec<Value>, attached: &[&str]) -> IamRole {
-        IamRole {
-            arn: "arn:aws:iam::123456789012:role/exec".into(),
-            name: "exec".into(),
-            assume_role_policy: json!({}),
-            inline_policies: inline
-                .into_iter()
-                .enumerate()
-                .map(|(i, document)| InlinePolicy {
-                    name: format!("p{i}"),
-                    document,
-                })
-                .collect(),
-            attached_policy_arns: attached.iter().map(|s| s.to_string()).collect(),
-            origin: None,
-        }
+        crate::analysis::testkit::iam_role("exec", json!({}), inline, attached)
     }
 
     fn inv_with(r: IamRole) -> Inventory {
@@ -466,6 +452,7 @@ mod tests {
             arn: SECRET.into(),
             name: "prod/db".into(),
             rotation_enabled: None,
+            rotation_days: None,
             kms_key_id: None,
             origin: None,
         });
@@ -583,6 +570,7 @@ mod tests {
                 .into(),
             name: "prod/db-replica".into(),
             rotation_enabled: None,
+            rotation_days: None,
             kms_key_id: None,
             origin: None,
         });

@@ -399,27 +399,9 @@ pub fn too_wide_grants(inv: &Inventory, role_ref: &str) -> Grants {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testkit::empty;
+    use crate::analysis::testkit::{empty, iam_role as role};
     use cloudgrade_model::{Gap, GapReason, IamRole, InlinePolicy, ManagedPolicy};
     use serde_json::json;
-
-    fn role(name: &str, trust: Value, inline: Vec<Value>, attached: &[&str]) -> IamRole {
-        IamRole {
-            arn: format!("arn:aws:iam::123456789012:role/{name}"),
-            name: name.into(),
-            assume_role_policy: trust,
-            inline_policies: inline
-                .into_iter()
-                .enumerate()
-                .map(|(i, document)| InlinePolicy {
-                    name: format!("p{i}"),
-                    document,
-                })
-                .collect(),
-            attached_policy_arns: attached.iter().map(|s| s.to_string()).collect(),
-            origin: None,
-        }
-    }
 
     fn trust(principal: Value) -> Value {
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})

@@ -278,3 +278,28 @@ pub fn gap(kind: ResourceKind, operation: &str, message: &str) -> Gap {
         message: message.into(),
     }
 }
+
+/// A role `name` with this trust policy, one inline policy `p0`, `p1`... per
+/// document, and these managed policies attached by ARN.
+pub fn iam_role(
+    name: &str,
+    trust: serde_json::Value,
+    inline: Vec<serde_json::Value>,
+    attached: &[&str],
+) -> IamRole {
+    IamRole {
+        arn: format!("arn:aws:iam::123456789012:role/{name}"),
+        name: name.into(),
+        assume_role_policy: trust,
+        inline_policies: inline
+            .into_iter()
+            .enumerate()
+            .map(|(i, document)| InlinePolicy {
+                name: format!("p{i}"),
+                document,
+            })
+            .collect(),
+        attached_policy_arns: attached.iter().map(|s| s.to_string()).collect(),
+        origin: None,
+    }
+}
