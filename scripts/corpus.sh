@@ -78,6 +78,7 @@ RULES = {
     "awslogs": "ecs-awslogs",
     "health": "ecs-container-healthcheck",
     "harden": "ecs-container-hardening",
+    "rotation": "secrets-rotation",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

@@ -294,6 +294,16 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^cada secreto de Secrets Manager de los contenedores rota solo$",
+        en: r"^every Secrets Manager secret of the containers rotates by itself$",
+        doc: "Definiciones de tarea: cada secreto de Secrets Manager que nombra un valueFrom tiene \
+              rotación automática (aws_secretsmanager_secret_rotation, como mucho cada 90 días) o es el \
+              que RDS gestiona para su contraseña maestra (manage_master_user_password), que RDS rota.",
+        run: secrets::secrets_rotate,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^sus roles confían solo en las tareas de ECS$",
         en: r"^their roles trust only ECS tasks$",
         doc: "Definiciones de tarea: su rol de ejecución y su rol de tarea permiten sts:AssumeRole a \

@@ -286,3 +286,59 @@ pub fn execution_role_reads_secrets(state: &mut ScenarioState, _: &[String]) -> 
     }
     conclude(state, &problems, &unknowns)
 }
+
+/// secrets-rotation: every Secrets Manager secret the containers name
+/// rotates by itself. SSM parameters do not rotate in Secrets Manager's
+/// sense and are left out; no Secrets Manager secret at all earns nothing.
+pub fn secrets_rotate(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let refs_known = state
+        .gaps_reading(&[(ResourceKind::TaskDefinition, Some(SECRETS))])
+        .is_empty();
+    let mut unknowns = state.gaps_reading(&[
+        (ResourceKind::TaskDefinition, Some(SECRETS)),
+        (ResourceKind::Secret, None),
+    ]);
+    let mut problems = Vec::new();
+    let mut judged: Vec<&str> = Vec::new();
+    let inv = state.inv;
+    for td in selected(state)? {
+        for (c, s) in secret_refs(td) {
+            match secrets::secret_ref_target(inv, &s.value_from) {
+                SecretTarget::SecretsManager(secret) => {
+                    if judged.contains(&secret.arn.as_str()) {
+                        continue;
+                    }
+                    judged.push(&secret.arn);
+                    match secrets::rotates(secret) {
+                        Ok(how) => state.push(
+                            EvidenceStatus::Ok,
+                            subject(td, &c.name),
+                            format!("{}: {how}", s.name),
+                            secret.origin.as_ref(),
+                        ),
+                        Err(Ok(f)) => problems.push(f),
+                        Err(Err(u)) => unknowns.push(u),
+                    }
+                }
+                SecretTarget::SecretsManagerMissing(arn) => unknowns.push(Unanswerable {
+                    subject: subject(td, &c.name),
+                    reason: format!(
+                        "{}: el secreto {arn} no está en el proyecto: no se sabe si rota",
+                        s.name
+                    ),
+                }),
+                SecretTarget::SsmParameter(_) => {}
+                SecretTarget::Unknown(why) => unknowns.push(Unanswerable {
+                    subject: subject(td, &c.name),
+                    reason: format!("{}: {why}", s.name),
+                }),
+            }
+        }
+    }
+    if judged.is_empty() && unknowns.is_empty() && refs_known {
+        return Err(StepError::Failed(
+            "ningún contenedor recibe un secreto de Secrets Manager: no hay credencial que rote sola".into(),
+        ));
+    }
+    conclude(state, &problems, &unknowns)
+}

@@ -117,6 +117,7 @@ worlds! {
     log_group_missing => "log-group-missing",
     healthcheck_wrong_port => "healthcheck-wrong-port",
     container_as_root => "container-as-root",
+    secret_rotation_yearly => "secret-rotation-yearly",
     ecs_public_tasks => "ecs-public-tasks",
     ecs_egress_open => "ecs-egress-open",
     private_rt_to_igw => "private-rt-to-igw",

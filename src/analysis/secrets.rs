@@ -10,7 +10,7 @@ use cloudgrade_model::{
     EnvValue, EnvVar, Inventory, ResourceKind, Secret, ValueFacts, ValueFormat,
 };
 
-use super::gaps;
+use super::{Finding, Unanswerable, gaps};
 
 /// An environment entry that holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -388,6 +388,41 @@ fn expected_entropy(n: usize, k: f64) -> f64 {
     -k * sum
 }
 
+/// The longest rotation period the course's practices (and Security Hub's
+/// SecretsManager.4) accept.
+pub const MAX_ROTATION_DAYS: i32 = 90;
+
+/// secrets-rotation: the secret rotates by itself, at most every
+/// [`MAX_ROTATION_DAYS`] days (RDS's own secret for a managed master
+/// password rotates every seven). `Ok` says how.
+pub fn rotates(s: &Secret) -> Result<String, Result<Finding, Unanswerable>> {
+    let name = &s.name;
+    match (s.rotation_enabled, s.rotation_days) {
+        (Some(true), Some(days)) if days > MAX_ROTATION_DAYS => Err(Ok(Finding::new(
+            name,
+            format!(
+                "el secreto {name} rota cada {days} días: una credencial filtrada sirve más de {MAX_ROTATION_DAYS} días; rótalo cada {MAX_ROTATION_DAYS} o menos"
+            ),
+            s.origin.as_ref(),
+        ))),
+        (Some(true), Some(days)) => Ok(format!("el secreto {name} rota solo cada {days} días")),
+        (Some(true), None) => Ok(format!("el secreto {name} rota solo, con su calendario")),
+        (Some(false), _) => Err(Ok(Finding::new(
+            name,
+            format!(
+                "el secreto {name} no rota: si la contraseña se filtra sirve para siempre; añade un aws_secretsmanager_secret_rotation, o deja que RDS gestione la contraseña (manage_master_user_password = true), que la rota sola"
+            ),
+            s.origin.as_ref(),
+        ))),
+        (None, _) => Err(Err(Unanswerable::new(
+            name,
+            format!(
+                "la fuente no dice si el secreto {name} rota (un secreto de fuera del proyecto)"
+            ),
+        ))),
+    }
+}
+
 /// Where a `secrets` entry's `valueFrom` points.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecretTarget<'a> {
@@ -763,11 +798,26 @@ mod tests {
         assert!(e > 5.8 && e < 5.96, "{e}");
     }
 
+    #[test]
+    fn a_secret_rotates_on_its_own_within_ninety_days() {
+        let mut s = secret("arn:x", "prod/db");
+        assert!(matches!(rotates(&s), Err(Err(_))), "unsaid is unknown");
+        s.rotation_enabled = Some(false);
+        assert!(matches!(rotates(&s), Err(Ok(f)) if f.message.contains("no rota")));
+        s.rotation_enabled = Some(true);
+        assert!(rotates(&s).is_ok());
+        s.rotation_days = Some(30);
+        assert!(rotates(&s).unwrap().contains("cada 30 días"));
+        s.rotation_days = Some(365);
+        assert!(matches!(rotates(&s), Err(Ok(f)) if f.message.contains("cada 365 días")));
+    }
+
     fn secret(arn: &str, name: &str) -> Secret {
         Secret {
             arn: arn.into(),
             name: name.into(),
             rotation_enabled: None,
+            rotation_days: None,
             kms_key_id: None,
             origin: None,
         }

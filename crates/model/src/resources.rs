@@ -620,6 +620,9 @@ pub struct Secret {
     pub name: String,
     #[serde(default)]
     pub rotation_enabled: Option<bool>,
+    /// Days between rotations, when it rotates on a schedule of days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_days: Option<i32>,
     #[serde(default)]
     pub kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -407,7 +407,39 @@ resource "aws_db_instance" "d" {{
         d.master_user_secret_arn.as_deref(),
         Some("aws_db_instance.d.master_user_secret[0].secret_arn")
     );
+    // The secret RDS makes for it is a secret of the project, which RDS
+    // rotates.
+    let s = inv
+        .secret("aws_db_instance.d.master_user_secret[0].secret_arn")
+        .expect("the managed secret");
+    assert_eq!((s.rotation_enabled, s.rotation_days), (Some(true), Some(7)));
     assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
+}
+
+#[test]
+fn a_rotation_gives_its_secret_its_days() {
+    let main = r#"
+resource "aws_secretsmanager_secret" "db" { name = "app/db" }
+resource "aws_secretsmanager_secret" "api" { name = "app/api" }
+resource "aws_secretsmanager_secret_rotation" "db" {
+  secret_id           = aws_secretsmanager_secret.db.id
+  rotation_lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:rotate"
+  rotation_rules {
+    automatically_after_days = 30
+  }
+}
+"#;
+    let inv = load(&[("main.tf", main)]);
+    let db = inv.secret("app/db").unwrap();
+    assert_eq!(
+        (db.rotation_enabled, db.rotation_days),
+        (Some(true), Some(30))
+    );
+    let api = inv.secret("app/api").unwrap();
+    assert_eq!(
+        (api.rotation_enabled, api.rotation_days),
+        (Some(false), None)
+    );
 }
 
 #[test]

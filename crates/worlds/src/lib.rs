@@ -589,6 +589,9 @@ pub struct Secret {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// Days between automatic rotations; absent, it does not rotate.
+    #[serde(default)]
+    pub rotation_days: Option<i32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -291,6 +291,23 @@ impl Writer {
                     format!("secret_string = random_password.{name}.result"),
                 ],
             );
+            if let Some(days) = s.rotation_days {
+                // The Lambda that rotates it is the student's to write; the
+                // world names where it would be.
+                self.resource(
+                    "aws_secretsmanager_secret_rotation",
+                    name,
+                    &[
+                        format!("secret_id           = aws_secretsmanager_secret.{name}.id"),
+                        format!(
+                            "rotation_lambda_arn = {}",
+                            template("arn:aws:lambda:${region}:${account}:function:rotate-secret")
+                                .expect("a constant's placeholders are known")
+                        ),
+                        format!("rotation_rules {{\n  automatically_after_days = {days}\n}}"),
+                    ],
+                );
+            }
         }
 
         for (name, g) in &world.db_parameter_groups {

@@ -33,6 +33,10 @@ pub async fn secrets(
             arn: s.arn.unwrap_or_default(),
             name: s.name.unwrap_or_default(),
             rotation_enabled: s.rotation_enabled,
+            rotation_days: s
+                .rotation_rules
+                .and_then(|r| r.automatically_after_days)
+                .and_then(|d| i32::try_from(d).ok()),
             kms_key_id: s.kms_key_id,
             origin: None,
         })

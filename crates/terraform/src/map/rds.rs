@@ -101,6 +101,31 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
         });
     }
     map_clusters(m, by_type);
+    managed_secrets(m);
+}
+
+/// The secret RDS makes for a master password it manages
+/// (`manage_master_user_password`): a Secrets Manager secret like any
+/// other, named by `<address>.master_user_secret[0].secret_arn`, which RDS
+/// rotates by itself (every seven days unless told otherwise).
+fn managed_secrets(m: &mut Mapper) {
+    let made: Vec<cloudgrade_model::Secret> = m
+        .inv
+        .db_instances
+        .iter()
+        .filter_map(|db| {
+            let arn = db.master_user_secret_arn.clone()?;
+            Some(cloudgrade_model::Secret {
+                name: format!("rds!{}", db.id),
+                arn,
+                rotation_enabled: Some(true),
+                rotation_days: Some(7),
+                kms_key_id: None,
+                origin: db.origin.clone(),
+            })
+        })
+        .collect();
+    m.inv.secrets.extend(made);
 }
 
 /// An Aurora cluster is one database to the rules: its endpoint, groups and

@@ -9,11 +9,17 @@ use crate::eval::Instance;
 type ByType<'a> = dyn Fn(&str) -> Vec<&'a Instance> + 'a;
 
 pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
-    let mut rotated: Vec<String> = Vec::new();
+    // Each rotated secret, with its days between rotations when they are
+    // days (a schedule_expression is a cron or rate instead).
+    let mut rotated: Vec<(String, Option<i32>)> = Vec::new();
     for i in by_type("aws_secretsmanager_secret_rotation") {
         let o = Obj::of(i);
         if let Some(id) = m.id(ResourceKind::Secret, i, &o, "secret_id") {
-            rotated.push(id);
+            let days = o
+                .objects(Some(&i.body), "rotation_rules")
+                .first()
+                .and_then(|r| r.known_int("automatically_after_days"));
+            rotated.push((id, days));
         }
     }
     for i in by_type("aws_secretsmanager_secret") {
@@ -22,11 +28,12 @@ pub(super) fn map<'a>(m: &mut Mapper, by_type: &ByType<'a>) {
             .known_str("name")
             .or_else(|| o.known_str("name_prefix").map(|p| format!("{p}*")))
             .unwrap_or_else(|| i.address.clone());
-        let rotation_enabled = rotated.iter().any(|r| r == &i.address || r == &name);
+        let rotation = rotated.iter().find(|(r, _)| r == &i.address || r == &name);
         m.inv.secrets.push(Secret {
             arn: i.address.clone(),
             name,
-            rotation_enabled: Some(rotation_enabled),
+            rotation_enabled: Some(rotation.is_some()),
+            rotation_days: rotation.and_then(|(_, days)| *days),
             kms_key_id: o.text("kms_key_id"),
             origin: Mapper::origin(i),
         });
@@ -42,6 +49,7 @@ pub(super) fn outside(m: &mut Mapper, i: &Instance) {
         arn: i.address.clone(),
         name: o.known_str("name").unwrap_or_else(|| i.address.clone()),
         rotation_enabled: None,
+        rotation_days: None,
         kms_key_id: None,
         origin: Mapper::origin(i),
     });
