@@ -384,6 +384,19 @@ async fn build(conf: &SdkConfig) -> Built {
         .unwrap()
         .arn
         .unwrap();
+    // moto rotates on a schedule without the Lambda AWS would want (not at
+    // once, which leaves moto's current version without its value).
+    sm.rotate_secret()
+        .secret_id(&secret_arn)
+        .rotate_immediately(false)
+        .rotation_rules(
+            aws_sdk_secretsmanager::types::RotationRulesType::builder()
+                .automatically_after_days(30)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
 
     let iam = aws_sdk_iam::Client::new(conf);
     let execution_role = iam
@@ -901,6 +914,14 @@ fn assert_world(inv: &Inventory, b: &Built) {
     assert_eq!(
         (inv.secrets[0].arn.as_str(), inv.secrets[0].name.as_str()),
         (b.secret_arn.as_str(), "curso/db")
+    );
+    // Its schedule, from ListSecrets' RotationRules.
+    assert_eq!(
+        (
+            inv.secrets[0].rotation_enabled,
+            inv.secrets[0].rotation_days
+        ),
+        (Some(true), Some(30))
     );
     assert!(
         !inv.to_json().contains(DB_PASSWORD),

@@ -32,7 +32,8 @@ pub async fn secrets(
         .map(|s| Secret {
             arn: s.arn.unwrap_or_default(),
             name: s.name.unwrap_or_default(),
-            rotation_enabled: s.rotation_enabled,
+            // An answer leaves it out for a secret never set to rotate.
+            rotation_enabled: Some(s.rotation_enabled.unwrap_or(false)),
             rotation_days: s
                 .rotation_rules
                 .and_then(|r| r.automatically_after_days)
