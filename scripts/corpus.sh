@@ -79,6 +79,7 @@ RULES = {
     "health": "ecs-container-healthcheck",
     "harden": "ecs-container-hardening",
     "rotation": "secrets-rotation",
+    "pull": "ecs-can-pull-image",
 }
 TAGS = "not @actividad:docker"
 # Production's standard runs every scenario, the course's and production's

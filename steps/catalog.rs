@@ -249,6 +249,16 @@ static CORE: &[StepDef] = &[
     },
     StepDef {
         kind: StepKind::Then,
+        es: r"^sus tareas pueden bajar su imagen: tienen salida a internet y su grupo deja salir el 443$",
+        en: r"^their tasks can pull their image: they have a way out and their group lets 443 out$",
+        doc: "Servicios ECS: cada subred de sus tareas sale a internet por un NAT gateway, o por el internet \
+              gateway con assign_public_ip = true; y uno de sus grupos deja salir tcp 443 a 0.0.0.0/0. Una \
+              subred pública sin IP pública es el CannotPullContainerError de siempre.",
+        run: ecs::tasks_can_pull,
+        answers: Answers::Infrastructure,
+    },
+    StepDef {
+        kind: StepKind::Then,
         es: r"^cada uno vuelve solo atrás de un despliegue fallido$",
         en: r"^each one rolls back a failed deployment by itself$",
         doc: "Servicios ECS: deployment_circuit_breaker con enable = true y rollback = true, o \

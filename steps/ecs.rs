@@ -5,7 +5,7 @@
 use cloudgrade_model::{EcsService, Inventory, ResourceKind};
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::{Finding, Unanswerable, ecs, fargate};
+use crate::analysis::{Finding, Unanswerable, ecs, fargate, pull};
 use crate::report::EvidenceStatus;
 
 pub fn tasks_in_private_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
@@ -190,6 +190,44 @@ pub fn task_role_separate(state: &mut ScenarioState, _: &[String]) -> StepResult
         }
     }
     conclude(state, &problems, &[])
+}
+
+/// ecs-can-pull-image: every service's tasks have a way out to ECR and
+/// CloudWatch, from every subnet they run in, and HTTPS out of their groups.
+pub fn tasks_can_pull(state: &mut ScenarioState, _: &[String]) -> StepResult {
+    let arns = state.ecs_services()?;
+    let mut unknowns = state.gaps_reading(&[
+        (
+            ResourceKind::EcsService,
+            Some(&[
+                "network_configuration",
+                "subnets",
+                "security_groups",
+                "assign_public_ip",
+            ]),
+        ),
+        (ResourceKind::Subnet, None),
+        (ResourceKind::RouteTable, None),
+        (ResourceKind::NatGateway, None),
+        (ResourceKind::InternetGateway, None),
+        (ResourceKind::SecurityGroup, None),
+    ]);
+    let mut problems = Vec::new();
+    let inv = state.inv;
+    for svc in inv.ecs_services.iter().filter(|s| arns.contains(&s.arn)) {
+        let pull = pull::can_pull_image(inv, svc);
+        if pull.problems.is_empty() && pull.unknowns.is_empty() {
+            state.push(
+                EvidenceStatus::Ok,
+                svc.name.clone(),
+                pull.ways_out.join("; "),
+                svc.origin.as_ref(),
+            );
+        }
+        problems.extend(pull.problems);
+        unknowns.extend(pull.unknowns);
+    }
+    conclude(state, &problems, &unknowns)
 }
 
 #[cfg(test)]

@@ -356,6 +356,12 @@ fn check_entrega_fails_each_planted_mistake_at_its_line() {
             "internet gateway",
         ),
         ("rds-only-from-ecs", "database.tf:15", "el CIDR de la VPC"),
+        // The same route seen from the tasks, which run in those subnets.
+        (
+            "ecs-can-pull-image",
+            "app.tf:123",
+            "CannotPullContainerError",
+        ),
         ("ecs-no-env-secrets", "app.tf:105", "DB_PASSWORD="),
         ("sg-descriptions", "app.tf:15", "no tiene description"),
         (

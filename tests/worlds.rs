@@ -118,6 +118,7 @@ worlds! {
     healthcheck_wrong_port => "healthcheck-wrong-port",
     container_as_root => "container-as-root",
     secret_rotation_yearly => "secret-rotation-yearly",
+    tasks_public_no_ip => "tasks-public-no-ip",
     ecs_public_tasks => "ecs-public-tasks",
     ecs_egress_open => "ecs-egress-open",
     private_rt_to_igw => "private-rt-to-igw",

@@ -150,7 +150,7 @@ pub fn rolls_back(svc: &EcsService) -> Result<String, Result<Finding, Unanswerab
 
 /// Without awsvpc the tasks share the EC2 instances' network, which the
 /// model does not tie to the service yet.
-fn not_awsvpc(svc: &EcsService) -> Unanswerable {
+pub(crate) fn not_awsvpc(svc: &EcsService) -> Unanswerable {
     Unanswerable::new(
         &svc.name,
         format!(

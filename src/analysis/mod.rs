@@ -17,6 +17,7 @@ pub mod flow_logs;
 pub mod iam;
 pub mod master_user;
 pub mod nacl;
+pub mod pull;
 pub mod reach;
 pub mod roles;
 pub mod routing;

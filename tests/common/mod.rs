@@ -393,9 +393,11 @@ pub fn fixture_plan() -> cloudgrade::grade::Plan {
 }
 
 /// The mistakes planted in examples/terraform/entrega (its README).
-pub const ENTREGA_FAILS: [&str; 6] = [
+pub const ENTREGA_FAILS: [&str; 7] = [
     "rds-only-from-ecs",
     "net-private-egress-nat",
+    // The same planted route, seen from the tasks: they cannot pull.
+    "ecs-can-pull-image",
     "ecs-no-env-secrets",
     "sg-descriptions",
     "obs-container-insights",
