@@ -850,7 +850,18 @@ fn live_accounts_in_one_moto_are_read_by_role_each_into_its_own_account() {
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     let r = json(&dir.path().join("salida/ref/report.json"));
     assert_eq!(r["provenance"]["source"]["account_id"], "111111111111");
-    assert_eq!(r["summary"]["failed"], 0, "the reference world passes");
+    // The reference passes all but what its expectation says a live read
+    // fails (a fact only its Terraform holds, such as a secret's rotation).
+    let expect = cloudgrade_worlds::Expectation::load(&repo().join("scenarios/reference")).unwrap();
+    let live_fails = expect
+        .scenarios
+        .values()
+        .filter(|s| s.for_source(true).0 == cloudgrade_worlds::Verdict::Failed)
+        .count();
+    assert_eq!(
+        r["summary"]["failed"], live_fails,
+        "the reference world passes as its expectation says"
+    );
     assert!(r["provenance"]["api_calls"].as_u64().unwrap() > 0);
     let p = json(&dir.path().join("salida/pub/report.json"));
     assert_eq!(p["provenance"]["source"]["account_id"], "222222222222");
