@@ -5,7 +5,7 @@
 use cloudgrade_model::{EcsService, Inventory, ResourceKind};
 
 use super::state::{ScenarioState, StepResult, conclude};
-use crate::analysis::{Finding, Unanswerable, ecs, fargate, pull};
+use crate::analysis::{Check, Unanswerable, ecs, fargate, pull};
 use crate::report::EvidenceStatus;
 
 pub fn tasks_in_private_subnets(state: &mut ScenarioState, _: &[String]) -> StepResult {
@@ -93,7 +93,7 @@ fn judge_services(
     state: &mut ScenarioState,
     arns: &[String],
     mut unknowns: Vec<Unanswerable>,
-    check: impl Fn(&Inventory, &EcsService) -> Result<String, Result<Finding, Unanswerable>>,
+    check: impl Fn(&Inventory, &EcsService) -> Check,
 ) -> StepResult {
     let mut problems = Vec::new();
     let inv = state.inv;

@@ -6,10 +6,7 @@
 use cloudgrade_model::{Attr, ContainerDefinition, Inventory, ResourceKind, TaskDefinition};
 
 use super::iam::{Effect, find_role, role_policies, statements};
-use super::{Finding, Unanswerable, gaps};
-
-/// What a check of one container concludes: `Ok` says why it holds.
-pub type Verdict = Result<String, Result<Finding, Unanswerable>>;
+use super::{Check, Finding, Unanswerable, gaps};
 
 fn subject(td: &TaskDefinition, c: &ContainerDefinition) -> String {
     format!("{}:{}/{}", td.family, td.revision, c.name)
@@ -24,7 +21,7 @@ pub fn logs_to_project_group(
     inv: &Inventory,
     td: &TaskDefinition,
     c: &ContainerDefinition,
-) -> Verdict {
+) -> Check {
     let who = subject(td, c);
     let fail = |why: String| Err(Ok(Finding::new(&who, why, td.origin.as_ref())));
     match c.log_driver.as_deref() {
@@ -259,7 +256,7 @@ fn is_root(user: &str) -> bool {
 /// ecs-container-hardening: a root file system the container cannot
 /// write, no privileged mode, a user other than root, and no host process
 /// namespace: what an attacker who gets into the app can then do.
-pub fn hardened(td: &TaskDefinition, c: &ContainerDefinition) -> Verdict {
+pub fn hardened(td: &TaskDefinition, c: &ContainerDefinition) -> Check {
     let who = subject(td, c);
     let Some(h) = &c.hardening else {
         return Err(Err(Unanswerable::new(

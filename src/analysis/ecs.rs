@@ -8,7 +8,7 @@ use cloudgrade_model::{Attr, ContainerDefinition, EcsService, Inventory, Resourc
 
 use super::routing::routes_to_internet_gateway;
 use super::tier::public_by_convention;
-use super::{Finding, Unanswerable, gaps, label};
+use super::{Check, Finding, Unanswerable, gaps, label};
 
 /// What one service's placement showed: each subnet found private is a
 /// line of evidence (`private`), each public one a problem.
@@ -108,7 +108,7 @@ pub fn no_public_ip(svc: &EcsService) -> Result<(), Result<Finding, Unanswerable
 /// ecs-circuit-breaker: a deployment whose tasks keep failing goes back by
 /// itself to the one that worked: ECS's circuit breaker with rollback, or
 /// CodeDeploy's blue/green, which rolls back on its own. `Ok` says how.
-pub fn rolls_back(svc: &EcsService) -> Result<String, Result<Finding, Unanswerable>> {
+pub fn rolls_back(svc: &EcsService) -> Check {
     let name = &svc.name;
     let Some(d) = &svc.deployment else {
         return Err(Err(Unanswerable::new(

@@ -4,17 +4,13 @@
 
 use cloudgrade_model::{Attr, EcsService, Inventory, ResourceKind, TaskDefinition};
 
-use super::{Finding, Unanswerable, gaps};
-
-/// What a check of one service concludes: `Ok` says why it holds.
-pub type Verdict = Result<String, Result<Finding, Unanswerable>>;
+use super::{Check, Finding, Unanswerable, gaps};
 
 /// The memory sizes Fargate (Linux) sells for each CPU size, in MiB: from
 /// a minimum to a maximum in steps (the ECS developer guide's table of
-/// task sizes).
-const SIZES: [(u32, u32, u32, u32); 7] = [
+/// task sizes), above the smallest size, [`SMALLEST`].
+const SIZES: [(u32, u32, u32, u32); 6] = [
     // (cpu units, min MiB, max MiB, step MiB)
-    (256, 512, 2048, 512),
     (512, 1024, 4096, 1024),
     (1024, 2048, 8192, 1024),
     (2048, 4096, 16384, 1024),
@@ -22,6 +18,9 @@ const SIZES: [(u32, u32, u32, u32); 7] = [
     (8192, 16384, 61440, 4096),
     (16384, 32768, 122880, 8192),
 ];
+
+/// The smallest size doubles instead of stepping: 1.5 GB is not sold.
+const SMALLEST: (u32, [u32; 3]) = (256, [512, 1024, 2048]);
 
 /// CPU units from `"256"`, `"0.25 vCPU"` or `"1 vcpu"`.
 fn cpu_units(text: &str) -> Option<u32> {
@@ -51,18 +50,27 @@ fn memory_mib(text: &str) -> Option<u32> {
 
 /// The memory sizes Fargate sells with this CPU, as the hint says them.
 fn sizes_for(cpu: u32) -> Option<String> {
+    if cpu == SMALLEST.0 {
+        let [a, b, c] = SMALLEST.1;
+        return Some(format!("{a}, {b} o {c}"));
+    }
     let (_, min, max, step) = SIZES.iter().find(|(c, ..)| *c == cpu)?;
-    Some(if cpu == 256 {
-        "512, 1024 o 2048".to_string()
-    } else {
-        format!("de {min} a {max} en pasos de {step}")
-    })
+    Some(format!("de {min} a {max} en pasos de {step}"))
+}
+
+/// Every CPU size Fargate sells, as the hint says them: `256, 512, … o 16384`.
+fn cpu_sizes() -> String {
+    let mut sizes: Vec<String> = std::iter::once(SMALLEST.0)
+        .chain(SIZES.iter().map(|(c, ..)| *c))
+        .map(|c| c.to_string())
+        .collect();
+    let last = sizes.pop().unwrap_or_default();
+    format!("{} o {last}", sizes.join(", "))
 }
 
 fn fits(cpu: u32, memory: u32) -> bool {
-    // The smallest size doubles instead of stepping: 1.5 GB is not sold.
-    if cpu == 256 {
-        return [512, 1024, 2048].contains(&memory);
+    if cpu == SMALLEST.0 {
+        return SMALLEST.1.contains(&memory);
     }
     SIZES.iter().any(|(c, min, max, step)| {
         *c == cpu && (*min..=*max).contains(&memory) && (memory - min).is_multiple_of(*step)
@@ -74,7 +82,7 @@ fn fits(cpu: u32, memory: u32) -> bool {
 /// sources fold into the launch type) and its task definition is one
 /// Fargate registers: `requires_compatibilities` with FARGATE, `awsvpc`,
 /// and a CPU and memory pair of its table.
-pub fn on_fargate(inv: &Inventory, svc: &EcsService) -> Verdict {
+pub fn on_fargate(inv: &Inventory, svc: &EcsService) -> Check {
     let name = &svc.name;
     let fail = |why: String, origin| Err(Ok(Finding::new(name, why, origin)));
     match svc.launch_type.as_deref() {
@@ -115,7 +123,7 @@ pub fn on_fargate(inv: &Inventory, svc: &EcsService) -> Verdict {
 }
 
 /// What Fargate asks of a task definition; `Ok` is its size, as evidence.
-fn definition_fits(td: &TaskDefinition) -> Verdict {
+fn definition_fits(td: &TaskDefinition) -> Check {
     let label = format!("{}:{}", td.family, td.revision);
     let fail = |why: String| Err(Ok(Finding::new(&label, why, td.origin.as_ref())));
     if !td
@@ -169,7 +177,8 @@ fn definition_fits(td: &TaskDefinition) -> Verdict {
             "la definición de tarea {label} pide cpu {cpu} con memory {memory}, una combinación que Fargate no vende: con {units} de CPU, la memoria va {sizes} MiB (ECS la rechaza al registrarla)"
         ),
         None => format!(
-            "la definición de tarea {label} pide cpu {cpu}, que no es un tamaño de Fargate: 256, 512, 1024, 2048, 4096, 8192 o 16384"
+            "la definición de tarea {label} pide cpu {cpu}, que no es un tamaño de Fargate: {}",
+            cpu_sizes()
         ),
     })
 }
@@ -206,7 +215,7 @@ mod tests {
         (inv, svc)
     }
 
-    fn finding(v: Verdict) -> String {
+    fn finding(v: Check) -> String {
         match v {
             Err(Ok(f)) => f.message,
             other => panic!("expected a finding, got {other:?}"),
@@ -243,6 +252,7 @@ mod tests {
             assert!(!fits(cpu, memory), "{cpu}/{memory}");
         }
         assert_eq!(memory_mib("1.5GB"), Some(1536));
+        assert_eq!(cpu_sizes(), "256, 512, 1024, 2048, 4096, 8192 o 16384");
         assert_eq!(cpu_units("0.25 vcpu"), Some(256));
         assert_eq!(cpu_units("mucho"), None);
     }

@@ -30,6 +30,10 @@ pub mod zones;
 use cloudgrade_model::{Inventory, Origin, ResourceKind, Tags, name_tag};
 use serde::Serialize;
 
+/// What a check of one resource concludes: `Ok` says why it holds, a
+/// [`Finding`] why it does not, an [`Unanswerable`] why it cannot be told.
+pub type Check = Result<String, Result<Finding, Unanswerable>>;
+
 /// One thing found, to show as evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {

@@ -12,7 +12,7 @@ use cloudgrade_model::{Attr, EcsService, Inventory, ResourceKind, SgPeer};
 use super::cidr::Ipv4Net;
 use super::ecs::not_awsvpc;
 use super::routing::{private_egress, public_egress};
-use super::sg::{Proto, group_label, ports, protocol};
+use super::sg::{admits_tcp, group_label, groups_label};
 use super::{Finding, Unanswerable, gaps, label};
 
 /// What the check of a service found: each way out as evidence, and the
@@ -112,13 +112,7 @@ fn https_out(inv: &Inventory, svc: &EcsService, groups: &[String], out: &mut Pul
             }
             continue;
         };
-        for rule in &sg.egress {
-            let proto = protocol(&rule.protocol);
-            let (lo, hi) = ports(&proto, rule.from_port, rule.to_port);
-            let https = proto == Proto::All || (proto == Proto::Tcp && lo <= 443 && 443 <= hi);
-            if !https {
-                continue;
-            }
+        for rule in sg.egress.iter().filter(|r| admits_tcp(r, (443, 443))) {
             match &rule.peer {
                 SgPeer::Cidr(Attr::Known(c))
                     if Ipv4Net::parse(c).is_ok_and(|n| n.prefix() == 0) =>
@@ -149,7 +143,7 @@ fn https_out(inv: &Inventory, svc: &EcsService, groups: &[String], out: &mut Pul
             name,
             format!(
                 "ningún grupo de las tareas de {name} ({}) deja salir tcp 443 hacia 0.0.0.0/0: no llegan a ECR, CloudWatch ni Secrets Manager; añade egress tcp 443 a 0.0.0.0/0 (un aws_security_group sin egress en Terraform no deja salir nada)",
-                super::sg::groups_label(inv, groups)
+                groups_label(inv, groups)
             ),
             svc.origin.as_ref(),
         )),

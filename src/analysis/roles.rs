@@ -2,20 +2,17 @@
 //! policies grant too widely (an administrator's permissions, every action
 //! of a service, every resource).
 
-use cloudgrade_model::{Inventory, ResourceKind};
+use cloudgrade_model::{IamRole, Inventory, ResourceKind};
 use serde_json::Value;
 
 use super::iam::{
     Effect, NamedPolicy, Patterns, Statement, UnreadPolicy, aws_managed_name, find_role,
     role_label, role_policies, statements,
 };
-use super::{Finding, Unanswerable, gaps};
+use super::{Check, Finding, Unanswerable, gaps};
 
 /// The principal ECS tasks assume their roles as.
 pub const ECS_TASKS: &str = "ecs-tasks.amazonaws.com";
-
-/// What a check of one role concludes: `Ok` says why it holds.
-pub type Verdict = Result<String, Result<Finding, Unanswerable>>;
 
 /// What the checks of a role's grants conclude: the findings, and why some
 /// of its policies could not be judged.
@@ -93,7 +90,7 @@ fn is_ecs_tasks(principal: &str) -> bool {
 /// (`sts:AssumeRole` from `ecs-tasks.amazonaws.com`) and by nobody else.
 /// `ecs.amazonaws.com`, the service's own principal, is the usual mistake:
 /// the tasks then cannot assume the role and never start.
-pub fn trusts_only_ecs_tasks(inv: &Inventory, role_ref: &str) -> Verdict {
+pub fn trusts_only_ecs_tasks(inv: &Inventory, role_ref: &str) -> Check {
     let Some(role) = find_role(inv, role_ref) else {
         return Err(Err(missing(inv, role_ref)));
     };
@@ -106,7 +103,17 @@ pub fn trusts_only_ecs_tasks(inv: &Inventory, role_ref: &str) -> Verdict {
                 "la política de confianza",
             )));
         }
-        Value::String(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Value::String(text) => match serde_json::from_str(text) {
+            Ok(doc) => doc,
+            // Not JSON: unknown, never "trusts nobody".
+            Err(_) => {
+                return Err(Err(unread_document(
+                    inv,
+                    &label,
+                    "la política de confianza (no es JSON)",
+                )));
+            }
+        },
         other => other.clone(),
     };
     let mut trusted_by_tasks = false;
@@ -180,29 +187,38 @@ fn assumes(st: &Statement) -> bool {
 /// or of IAM, which is the same thing one step later).
 const ADMIN_POLICIES: [&str; 3] = ["AdministratorAccess", "IAMFullAccess", "PowerUserAccess"];
 
-/// A role's label, its policies whose document is known, and why the others
-/// are not.
-type ReadPolicies = (String, Vec<NamedPolicy>, Vec<UnreadPolicy>);
+/// A role of the inventory with its policies: those whose document is
+/// known, and why the others are not.
+struct ReadRole<'a> {
+    role: &'a IamRole,
+    label: String,
+    policies: Vec<NamedPolicy>,
+    unread: Vec<UnreadPolicy>,
+}
 
-/// The role's policies whose document is known, and why the others are not.
-fn readable_policies(inv: &Inventory, role_ref: &str) -> Result<ReadPolicies, Unanswerable> {
+fn read_role<'a>(inv: &'a Inventory, role_ref: &str) -> Result<ReadRole<'a>, Unanswerable> {
     let Some(role) = find_role(inv, role_ref) else {
         return Err(missing(inv, role_ref));
     };
     let label = role_label(role);
-    let (policies, mut unread) = role_policies(inv, role);
-    let mut known = Vec::new();
-    for p in policies {
+    let (all, mut unread) = role_policies(inv, role);
+    let mut policies = Vec::new();
+    for p in all {
         if p.document.is_null() {
             unread.push(UnreadPolicy {
                 aws_managed: false,
                 why: unread_document(inv, &label, &format!("la política {}", p.name)),
             });
         } else {
-            known.push(p);
+            policies.push(p);
         }
     }
-    Ok((label, known, unread))
+    Ok(ReadRole {
+        role,
+        label,
+        policies,
+        unread,
+    })
 }
 
 fn sid(st: &Statement) -> String {
@@ -219,11 +235,15 @@ fn sid(st: &Statement) -> String {
 /// on every resource. An AWS-managed policy cloudgrade does not know is
 /// known by name not to be one of those.
 pub fn admin_grants(inv: &Inventory, role_ref: &str) -> Grants {
-    let (label, policies, unread) = match readable_policies(inv, role_ref) {
+    let ReadRole {
+        role,
+        label,
+        policies,
+        unread,
+    } = match read_role(inv, role_ref) {
         Ok(read) => read,
         Err(u) => return (Vec::new(), vec![u]),
     };
-    let role = find_role(inv, role_ref).expect("read above");
     let mut found = Vec::new();
     for arn in &role.attached_policy_arns {
         if let Some(name) = aws_managed_name(arn).filter(|n| ADMIN_POLICIES.contains(n)) {
@@ -319,7 +339,12 @@ fn without_resources(action: &str) -> bool {
 /// are too wide, one finding per statement; `*` as the resource is what
 /// IAM allows for the actions that take no other ([`WITHOUT_RESOURCES`]).
 pub fn too_wide_grants(inv: &Inventory, role_ref: &str) -> Grants {
-    let (label, policies, unread) = match readable_policies(inv, role_ref) {
+    let ReadRole {
+        label,
+        policies,
+        unread,
+        ..
+    } = match read_role(inv, role_ref) {
         Ok(read) => read,
         Err(u) => return (Vec::new(), vec![u]),
     };
@@ -417,7 +442,7 @@ mod tests {
         inv
     }
 
-    fn message(v: Verdict) -> String {
+    fn message(v: Check) -> String {
         match v {
             Err(Ok(f)) => f.message,
             other => panic!("expected a finding, got {other:?}"),
@@ -501,6 +526,15 @@ mod tests {
         let inv = with(vec![]);
         assert!(
             matches!(trusts_only_ecs_tasks(&inv, "arn:aws:iam::1:role/x"), Err(Err(u)) if u.reason.contains("no está en el proyecto"))
+        );
+        let text = with(vec![role(
+            "t",
+            Value::String("{not json".into()),
+            vec![],
+            &[],
+        )]);
+        assert!(
+            matches!(trusts_only_ecs_tasks(&text, "t"), Err(Err(u)) if u.reason.contains("no es JSON"))
         );
         let mut inv = with(vec![role("t", Value::Null, vec![], &[])]);
         assert!(

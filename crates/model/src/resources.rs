@@ -705,6 +705,12 @@ pub fn image_tag(reference: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Whether a capacity provider runs its tasks on Fargate: AWS's own
+/// `FARGATE` and `FARGATE_SPOT`; any other is an EC2 Auto Scaling group's.
+pub fn is_fargate_provider(name: &str) -> bool {
+    matches!(name, "FARGATE" | "FARGATE_SPOT")
+}
+
 /// The `Name` tag, the usual way people name AWS resources.
 pub fn name_tag(tags: &Tags) -> Option<&str> {
     tags.get("Name").map(String::as_str)

@@ -285,7 +285,7 @@ fn service(s: t::Service, cluster_arn: &str) -> EcsService {
             (!providers.is_empty()).then(|| {
                 if providers
                     .iter()
-                    .any(|p| p.capacity_provider.starts_with("FARGATE"))
+                    .any(|p| cloudgrade_model::is_fargate_provider(&p.capacity_provider))
                 {
                     "FARGATE".to_string()
                 } else {

@@ -70,7 +70,11 @@ fn strategy_launch(strategies: &[Obj]) -> Option<Option<String>> {
         .map(|s| s.known_str("capacity_provider"))
         .collect();
     Some(
-        if providers.iter().flatten().any(|p| p.starts_with("FARGATE")) {
+        if providers
+            .iter()
+            .flatten()
+            .any(|p| cloudgrade_model::is_fargate_provider(p))
+        {
             Some("FARGATE".into())
         } else if providers.iter().all(Option::is_some) {
             Some("EC2".into())
